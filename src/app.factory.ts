@@ -1,0 +1,47 @@
+import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module.js';
+import { AppConfig } from './config/app-config.js';
+import { HttpErrorFilter } from './common/http-error.filter.js';
+
+export interface CreateAppOptions {
+  /** Nest's own logger; tests pass false to keep output quiet. */
+  logger?: false | undefined;
+}
+
+/**
+ * Builds the application exactly as production runs it; `main.ts` and every
+ * e2e test go through here so tests boot what users boot.
+ */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    // Open SSE sockets would otherwise hold close() forever.
+    forceCloseConnections: true,
+    ...(options.logger === false ? { logger: false } : {}),
+  });
+  configureApp(app, config);
+  await app.init();
+  return app;
+}
+
+function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  // JSON escaping can grow a prompt up to 6x (\uXXXX); the prompt limit itself is
+  // enforced by the service with a 413 that names PROMPT_MAX_BYTES.
+  app.useBodyParser('json', { limit: config.limits.promptMaxBytes * 6 + 64 * 1024 });
+  app.useGlobalPipes(new ValidationPipe({
+    whitelist: true, forbidNonWhitelisted: true, transform: true,
+    exceptionFactory: (errors) => new BadRequestException(flatten(errors).join('; ')),
+  }));
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+}
+
+function flatten(errors: ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((e) => [
+    ...Object.values(e.constraints ?? {}).map((m) => (prefix ? `${prefix}.${m}` : m)),
+    ...flatten(e.children ?? [], prefix ? `${prefix}.${e.property}` : e.property),
+  ]);
+}

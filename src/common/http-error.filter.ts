@@ -1,0 +1,70 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+}
+
+/**
+ * Every error leaves as `{statusCode, error, message}`. Nest's HttpExceptions
+ * keep their status and message; errors raised by Express middleware for the
+ * client's request (malformed JSON, body too large) keep their 4xx; anything
+ * else is logged and answered with a plain 500 that leaks nothing.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpError');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof HttpException) {
+      return bodyOf(exception.getStatus(), messageOf(exception.getResponse()));
+    }
+    const status = clientStatusOf(exception);
+    if (status) return bodyOf(status, describeClientError(exception as ClientError));
+    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    return bodyOf(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
+  }
+}
+
+type ClientError = { status: number; type?: string; message?: string; limit?: number };
+
+/** http-errors from body-parser mark client mistakes with `expose: true` and a 4xx status. */
+function clientStatusOf(e: unknown): number | undefined {
+  if (typeof e !== 'object' || e === null) return undefined;
+  const { status, expose } = e as { status?: unknown; expose?: unknown };
+  return typeof status === 'number' && status >= 400 && status < 500 && expose === true ? status : undefined;
+}
+
+function describeClientError(e: ClientError): string {
+  switch (e.type) {
+    case 'entity.parse.failed': return 'request body is not valid JSON';
+    case 'entity.too.large': return `request body is larger than the ${e.limit} byte limit`;
+    case 'charset.unsupported': return 'request body charset is not supported; send UTF-8';
+    case 'encoding.unsupported': return 'request body encoding is not supported';
+    default: return e.message ?? STATUS_CODES[e.status] ?? 'Bad request';
+  }
+}
+
+function messageOf(response: string | object): string {
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : 'Request failed';
+}
+
+function bodyOf(statusCode: number, message: string): ErrorBody {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+}

@@ -1,0 +1,41 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+/** Turns "true"/"1"/"yes" and "false"/"0"/"no" into booleans; anything else stays and fails validation. */
+function toBoolean({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string') return value;
+  const lower = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(lower)) return true;
+  if (['false', '0', 'no', 'off'].includes(lower)) return false;
+  return value;
+}
+
+/** Integers only: "12abc" or "1.5" must fail rather than be silently truncated. */
+function toInteger({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string') return value;
+  return /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+}
+
+/**
+ * The environment as the server reads it. Every variable is optional and has a
+ * default; a present but malformed value stops the server at start.
+ */
+export class EnvVars {
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsOptional() @IsString() @MinLength(1)
+  HOST = '127.0.0.1';
+
+  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  SQLITE_PATH = './data/promptcast.db';
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1024 * 1024)
+  PROMPT_MAX_BYTES = 32 * 1024;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  SEED = true;
+}

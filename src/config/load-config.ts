@@ -1,0 +1,36 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { AppConfig } from './app-config.js';
+import { ConfigError } from './config-error.js';
+import { EnvVars } from './env.vars.js';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads and validates the environment (and the `--no-seed` flag) once at start.
+ * Throws a ConfigError naming every bad variable; never returns a half-valid config.
+ */
+export function loadConfig(env: Env = process.env, argv: readonly string[] = process.argv): AppConfig {
+  const vars = parseEnv(env);
+  const store = vars.DATABASE_URL
+    ? ({ kind: 'postgres', url: vars.DATABASE_URL } as const)
+    : ({ kind: 'sqlite', path: vars.SQLITE_PATH } as const);
+  const seed = vars.SEED && !argv.includes('--no-seed');
+  return new AppConfig(vars.PORT, vars.HOST, store, { promptMaxBytes: vars.PROMPT_MAX_BYTES }, seed);
+}
+
+function parseEnv(env: Env): EnvVars {
+  // Empty strings mean "unset" (a common result of `FOO= npm start`), so defaults apply.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const vars = plainToInstance(EnvVars, present, { excludeExtraneousValues: false });
+  const errors = validateSync(vars, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => {
+      // Connection strings and secrets are never echoed back into logs.
+      const shown = /URL|SECRET|TOKEN/.test(e.property) ? '(hidden)' : JSON.stringify(present[e.property]);
+      return `  ${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return vars;
+}

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.factory.js';
+import { ConfigError } from './config/config-error.js';
+import { loadConfig } from './config/load-config.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config);
+  await app.listen(config.port, config.host);
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  new Logger('Promptcast').log(`Listening on ${url} (store: ${config.store.kind})`);
+}
+
+main().catch((err: unknown) => {
+  // Configuration and start-up problems are the operator's to fix: one clear line, no stack.
+  if (err instanceof ConfigError) {
+    console.error(`promptcast: ${err.message}`);
+  } else {
+    console.error('promptcast: failed to start:', err instanceof Error ? err.message : err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,101 @@
+import {
+  BadRequestException, ConflictException, Injectable, NotFoundException, PayloadTooLargeException,
+  PreconditionFailedException,
+} from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import {
+  PromptRecord, PromptStore, Snapshot, VersionList, VersionRecord, WriteOutcome,
+} from './store/prompt-store.js';
+
+export interface Actor {
+  author: string;
+}
+
+export interface TextInput {
+  text: string;
+  message?: string;
+}
+
+/** The prompt rules: existence, conflicts, size. The store only stores. */
+@Injectable()
+export class PromptsService {
+  constructor(
+    private readonly store: PromptStore,
+    private readonly config: AppConfig,
+  ) {}
+
+  revision(): Promise<number> {
+    return this.store.revision();
+  }
+
+  snapshot(): Promise<Snapshot> {
+    return this.store.snapshot();
+  }
+
+  async get(key: string): Promise<PromptRecord> {
+    return (await this.store.get(key)) ?? notFound(key);
+  }
+
+  async create(key: string, input: TextInput, actor: Actor): Promise<PromptRecord> {
+    this.checkText(input.text);
+    const outcome = await this.store.create({ key, text: input.text, author: actor.author, message: input.message ?? null });
+    return this.settle(key, outcome);
+  }
+
+  async update(key: string, input: TextInput, actor: Actor, ifVersion?: number): Promise<PromptRecord> {
+    this.checkText(input.text);
+    const outcome = await this.store.update({
+      key, text: input.text, author: actor.author, message: input.message ?? null, ifVersion,
+    });
+    return this.settle(key, outcome);
+  }
+
+  async remove(key: string, actor: Actor, ifVersion?: number): Promise<void> {
+    await this.settle(key, await this.store.remove({ key, author: actor.author, ifVersion }));
+  }
+
+  async rollback(key: string, toVersion: number, actor: Actor, message?: string): Promise<PromptRecord> {
+    const outcome = await this.store.rollback({
+      key, toVersion, author: actor.author, message: message ?? `Rollback to version ${toVersion}`,
+    });
+    return this.settle(key, outcome, toVersion);
+  }
+
+  async versions(key: string, limit: number, before?: number): Promise<VersionList> {
+    return (await this.store.listVersions(key, { limit, before })) ?? notFound(key);
+  }
+
+  async version(key: string, n: number): Promise<VersionRecord> {
+    const found = await this.store.getVersion(key, n);
+    if (!found) throw new NotFoundException(`prompt "${key}" has no version ${n}`);
+    return found;
+  }
+
+  private async settle(key: string, outcome: WriteOutcome, toVersion?: number): Promise<PromptRecord> {
+    if (!outcome.ok) {
+      switch (outcome.reason) {
+        case 'exists': throw new ConflictException(`prompt "${key}" already exists (version ${outcome.currentVersion}); use PUT to change it`);
+        case 'not_found': return notFound(key);
+        case 'stale': throw new PreconditionFailedException(`prompt "${key}" is at version ${outcome.currentVersion}; your If-Match is stale`);
+        case 'version_not_found': throw new NotFoundException(`prompt "${key}" has no version ${toVersion}`);
+      }
+    }
+    return outcome.prompt as PromptRecord;
+  }
+
+  private checkText(text: string): void {
+    if (text.trim() === '') throw new BadRequestException('text must not be blank');
+    // A lone surrogate cannot be stored as UTF-8; it would silently become U+FFFD.
+    if (LONE_SURROGATE.test(text)) throw new BadRequestException('text must be well-formed Unicode (it contains a lone surrogate)');
+    const bytes = Buffer.byteLength(text, 'utf8');
+    const max = this.config.limits.promptMaxBytes;
+    if (bytes > max) throw new PayloadTooLargeException(`text is ${bytes} bytes; the limit is ${max} bytes (PROMPT_MAX_BYTES)`);
+  }
+}
+
+// With the `u` flag a valid pair is one code point, so only lone surrogates match.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function notFound(key: string): never {
+  throw new NotFoundException(`prompt "${key}" not found`);
+}

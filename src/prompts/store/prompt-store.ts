@@ -1,0 +1,117 @@
+/**
+ * The storage port. It is both the type and the DI token; `store.module.ts`
+ * is the one place that picks an implementation. Stores return rows or
+ * outcomes and never throw HTTP errors: the service owns the rules.
+ */
+export abstract class PromptStore {
+  /** Short name shown in logs and health ("sqlite", "postgres"). */
+  abstract readonly kind: string;
+  /** Applies migrations; called once before the server takes requests. */
+  abstract init(): Promise<void>;
+  abstract close(): Promise<void>;
+  /** The latest global revision; 0 when nothing was ever written. */
+  abstract revision(): Promise<number>;
+  /** All live prompts and the revision they reflect, read consistently. */
+  abstract snapshot(): Promise<Snapshot>;
+  /** The live prompt, or undefined when it never existed or is deleted. */
+  abstract get(key: string): Promise<PromptRecord | undefined>;
+  /** Newest first; undefined when the key never existed. */
+  abstract listVersions(key: string, page: VersionPage): Promise<VersionList | undefined>;
+  abstract getVersion(key: string, version: number): Promise<VersionRecord | undefined>;
+  abstract create(input: CreateInput): Promise<WriteOutcome>;
+  abstract update(input: UpdateInput): Promise<WriteOutcome>;
+  abstract remove(input: RemoveInput): Promise<WriteOutcome>;
+  abstract rollback(input: RollbackInput): Promise<WriteOutcome>;
+  /** Changes with revision > `after`, oldest first, at most `limit`. */
+  abstract changesAfter(after: number, limit: number): Promise<ChangeRecord[]>;
+  /** The oldest revision still in the change log, or undefined when it is empty. */
+  abstract oldestRevision(): Promise<number | undefined>;
+  /** Drops change-log entries beyond the newest `keep`; versions are never dropped. */
+  abstract pruneChanges(keep: number): Promise<number>;
+}
+
+export interface PromptRecord {
+  key: string;
+  text: string;
+  version: number;
+  author: string;
+  message: string | null;
+  updatedAt: string;
+  /** The global revision of the change that produced this version. */
+  revision: number;
+}
+
+export interface VersionRecord {
+  key: string;
+  version: number;
+  text: string;
+  author: string;
+  message: string | null;
+  createdAt: string;
+  revision: number;
+}
+
+export type VersionSummary = Omit<VersionRecord, 'text'> & { size: number };
+
+export interface VersionPage {
+  limit: number;
+  /** Only versions strictly older than this one (a cursor for the next page). */
+  before?: number;
+}
+
+export interface VersionList {
+  versions: VersionSummary[];
+  total: number;
+  /** True when the key is currently deleted (its history stays readable). */
+  deleted: boolean;
+}
+
+export interface Snapshot {
+  revision: number;
+  prompts: PromptRecord[];
+}
+
+export type ChangeKind = 'create' | 'update' | 'delete' | 'rollback';
+
+/** One entry of the change log, joined with its version's text when it has one. */
+export interface ChangeRecord {
+  revision: number;
+  key: string;
+  kind: ChangeKind;
+  version: number;
+  author: string;
+  at: string;
+  /** The version's text; null for deletes. */
+  text: string | null;
+}
+
+export interface CreateInput {
+  key: string;
+  text: string;
+  author: string;
+  message: string | null;
+}
+
+export interface UpdateInput extends CreateInput {
+  /** When set, the write only happens if this is still the current version. */
+  ifVersion?: number;
+}
+
+export interface RemoveInput {
+  key: string;
+  author: string;
+  ifVersion?: number;
+}
+
+export interface RollbackInput {
+  key: string;
+  toVersion: number;
+  author: string;
+  message: string | null;
+}
+
+export type WriteFailure = 'exists' | 'not_found' | 'stale' | 'version_not_found';
+
+export type WriteOutcome =
+  | { ok: true; change: ChangeRecord; prompt: PromptRecord | null }
+  | { ok: false; reason: WriteFailure; currentVersion?: number };

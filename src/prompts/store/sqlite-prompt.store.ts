@@ -1,0 +1,203 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  ChangeKind, ChangeRecord, CreateInput, PromptRecord, PromptStore, RemoveInput, RollbackInput,
+  Snapshot, UpdateInput, VersionList, VersionPage, VersionRecord, WriteOutcome,
+} from './prompt-store.js';
+import { SQLITE_MIGRATIONS } from './sqlite.migrations.js';
+
+const PROMPT_COLUMNS = `v.key, v.text, v.version, v.author, v.message, v.created_at AS updatedAt, v.revision`;
+const CURRENT_PROMPTS = `
+  SELECT ${PROMPT_COLUMNS} FROM prompts p
+  JOIN prompt_versions v ON v.key = p.key AND v.version = p.version
+  WHERE p.deleted = 0`;
+
+type KeyRow = { version: number; deleted: number };
+
+/**
+ * PromptStore on one SQLite file (better-sqlite3, WAL). Every write is one
+ * IMMEDIATE transaction, so revisions are assigned in commit order and a `2xx`
+ * answered after it returns is on disk (synchronous=FULL).
+ */
+export class SqlitePromptStore extends PromptStore {
+  readonly kind = 'sqlite';
+  private db!: Database.Database;
+
+  constructor(private readonly path: string) {
+    super();
+  }
+
+  async init(): Promise<void> {
+    if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
+    this.db = new Database(this.path);
+    this.db.pragma('journal_mode = WAL');
+    // FULL: a commit is fsynced before it returns (invariant 4), not only at checkpoint.
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  async close(): Promise<void> {
+    if (this.db?.open) this.db.close();
+  }
+
+  async revision(): Promise<number> {
+    return this.currentRevision();
+  }
+
+  async snapshot(): Promise<Snapshot> {
+    // One read transaction: the prompts and the revision describe the same moment.
+    return this.db.transaction(() => ({
+      revision: this.currentRevision(),
+      prompts: this.db.prepare(`${CURRENT_PROMPTS} ORDER BY p.key`).all() as PromptRecord[],
+    }))();
+  }
+
+  async get(key: string): Promise<PromptRecord | undefined> {
+    return this.currentPrompt(key);
+  }
+
+  async listVersions(key: string, page: VersionPage): Promise<VersionList | undefined> {
+    return this.db.transaction(() => {
+      const row = this.keyRow(key);
+      if (!row) return undefined;
+      const versions = this.db.prepare(`
+        SELECT key, version, author, message, created_at AS createdAt, revision, length(CAST(text AS BLOB)) AS size
+        FROM prompt_versions WHERE key = ? AND version < ? ORDER BY version DESC LIMIT ?`,
+      ).all(key, page.before ?? Number.MAX_SAFE_INTEGER, page.limit) as VersionList['versions'];
+      const { total } = this.db.prepare('SELECT count(*) AS total FROM prompt_versions WHERE key = ?').get(key) as { total: number };
+      return { versions, total, deleted: row.deleted === 1 };
+    })();
+  }
+
+  async getVersion(key: string, version: number): Promise<VersionRecord | undefined> {
+    return this.db.prepare(`
+      SELECT key, version, text, author, message, created_at AS createdAt, revision
+      FROM prompt_versions WHERE key = ? AND version = ?`,
+    ).get(key, version) as VersionRecord | undefined;
+  }
+
+  async create(input: CreateInput): Promise<WriteOutcome> {
+    return this.write(() => {
+      const row = this.keyRow(input.key);
+      if (row && row.deleted === 0) return { ok: false, reason: 'exists', currentVersion: row.version };
+      return this.addVersion(input, (row?.version ?? 0) + 1, 'create');
+    });
+  }
+
+  async update(input: UpdateInput): Promise<WriteOutcome> {
+    return this.write(() => {
+      const row = this.keyRow(input.key);
+      if (!row || row.deleted === 1) return { ok: false, reason: 'not_found' };
+      if (input.ifVersion !== undefined && input.ifVersion !== row.version) {
+        return { ok: false, reason: 'stale', currentVersion: row.version };
+      }
+      return this.addVersion(input, row.version + 1, 'update');
+    });
+  }
+
+  async remove(input: RemoveInput): Promise<WriteOutcome> {
+    return this.write(() => {
+      const row = this.keyRow(input.key);
+      if (!row || row.deleted === 1) return { ok: false, reason: 'not_found' };
+      if (input.ifVersion !== undefined && input.ifVersion !== row.version) {
+        return { ok: false, reason: 'stale', currentVersion: row.version };
+      }
+      const change = this.logChange(input.key, 'delete', row.version, input.author);
+      this.db.prepare('UPDATE prompts SET deleted = 1 WHERE key = ?').run(input.key);
+      return { ok: true, change: { ...change, text: null }, prompt: null };
+    });
+  }
+
+  async rollback(input: RollbackInput): Promise<WriteOutcome> {
+    return this.write(() => {
+      const row = this.keyRow(input.key);
+      if (!row) return { ok: false, reason: 'not_found' };
+      const target = this.db.prepare('SELECT text FROM prompt_versions WHERE key = ? AND version = ?')
+        .get(input.key, input.toVersion) as { text: string } | undefined;
+      if (!target) return { ok: false, reason: 'version_not_found', currentVersion: row.version };
+      // Rolling back a deleted key restores it: that is how deleted prompts come back.
+      return this.addVersion({ ...input, text: target.text }, row.version + 1, 'rollback');
+    });
+  }
+
+  async changesAfter(after: number, limit: number): Promise<ChangeRecord[]> {
+    return this.db.prepare(`
+      SELECT c.revision, c.key, c.kind, c.version, c.author, c.at,
+             CASE WHEN c.kind = 'delete' THEN NULL ELSE v.text END AS text
+      FROM changes c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version
+      WHERE c.revision > ? ORDER BY c.revision LIMIT ?`,
+    ).all(after, limit) as ChangeRecord[];
+  }
+
+  async oldestRevision(): Promise<number | undefined> {
+    const row = this.db.prepare('SELECT min(revision) AS r FROM changes').get() as { r: number | null };
+    return row.r ?? undefined;
+  }
+
+  async pruneChanges(keep: number): Promise<number> {
+    return this.db.prepare('DELETE FROM changes WHERE revision <= (SELECT max(revision) FROM changes) - ?')
+      .run(keep).changes;
+  }
+
+  private migrate(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    const applied = (this.db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+    SQLITE_MIGRATIONS.slice(applied).forEach((sql, i) => {
+      this.db.transaction(() => {
+        this.db.exec(sql);
+        this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(applied + i + 1, now());
+      })();
+    });
+  }
+
+  private write(fn: () => WriteOutcome): Promise<WriteOutcome> {
+    // IMMEDIATE takes the write lock up front, so the read-check-write inside is atomic
+    // even when another process shares the file.
+    return Promise.resolve(this.db.transaction(fn).immediate());
+  }
+
+  private addVersion(input: CreateInput, version: number, kind: ChangeKind): WriteOutcome {
+    const change = this.logChange(input.key, kind, version, input.author);
+    this.db.prepare(`
+      INSERT INTO prompts (key, version, deleted) VALUES (?, ?, 0)
+      ON CONFLICT (key) DO UPDATE SET version = excluded.version, deleted = 0`,
+    ).run(input.key, version);
+    this.db.prepare(`
+      INSERT INTO prompt_versions (key, version, text, author, message, created_at, revision)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(input.key, version, input.text, input.author, input.message, change.at, change.revision);
+    const prompt: PromptRecord = {
+      key: input.key, text: input.text, version, author: input.author,
+      message: input.message, updatedAt: change.at, revision: change.revision,
+    };
+    return { ok: true, change: { ...change, text: input.text }, prompt };
+  }
+
+  private logChange(key: string, kind: ChangeKind, version: number, author: string): Omit<ChangeRecord, 'text'> {
+    const at = now();
+    const { lastInsertRowid } = this.db.prepare('INSERT INTO changes (key, kind, version, author, at) VALUES (?, ?, ?, ?, ?)')
+      .run(key, kind, version, author, at);
+    return { revision: Number(lastInsertRowid), key, kind, version, author, at };
+  }
+
+  private keyRow(key: string): KeyRow | undefined {
+    return this.db.prepare('SELECT version, deleted FROM prompts WHERE key = ?').get(key) as KeyRow | undefined;
+  }
+
+  private currentPrompt(key: string): PromptRecord | undefined {
+    return this.db.prepare(`${CURRENT_PROMPTS} AND p.key = ?`).get(key) as PromptRecord | undefined;
+  }
+
+  private currentRevision(): number {
+    // sqlite_sequence keeps the high-water mark even if every change row was pruned.
+    const row = this.db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'changes'`).get() as { seq: number } | undefined;
+    return row?.seq ?? 0;
+  }
+}
+
+function now(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,152 @@
+import type { PromptStore } from '../src/prompts/store/prompt-store.js';
+import { aPrompt } from './support/factories.js';
+
+export interface StoreHarness {
+  /** A fresh, initialised, empty store. */
+  open(): Promise<PromptStore>;
+  /** A second handle on the same data as the last opened store (after it was closed). */
+  reopen(): Promise<PromptStore>;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * The behaviour every PromptStore must have. Run unchanged against each
+ * implementation: `describeStoreContract('sqlite', harness)`.
+ */
+export function describeStoreContract(name: string, harness: () => StoreHarness): void {
+  describe(`PromptStore contract: ${name}`, () => {
+    let h: StoreHarness;
+    let store: PromptStore;
+
+    beforeEach(async () => {
+      h = harness();
+      store = await h.open();
+    });
+    afterEach(async () => {
+      await store.close();
+      await h.cleanup();
+    });
+
+    it('starts empty at revision 0', async () => {
+      expect(await store.revision()).toBe(0);
+      expect(await store.snapshot()).toEqual({ revision: 0, prompts: [] });
+      expect(await store.oldestRevision()).toBeUndefined();
+    });
+
+    it('creates version 1 and assigns the next global revision', async () => {
+      const out = await store.create(aPrompt({ key: 'A', text: 'hello' }));
+      expect(out).toMatchObject({ ok: true, change: { revision: 1, key: 'A', kind: 'create', version: 1, text: 'hello' } });
+      expect(await store.get('A')).toMatchObject({ key: 'A', text: 'hello', version: 1, revision: 1 });
+      expect(await store.revision()).toBe(1);
+    });
+
+    it('refuses to create a key that exists, writing nothing', async () => {
+      await store.create(aPrompt({ key: 'A' }));
+      expect(await store.create(aPrompt({ key: 'A' }))).toEqual({ ok: false, reason: 'exists', currentVersion: 1 });
+      expect(await store.revision()).toBe(1);
+    });
+
+    it('updates with and without a version precondition', async () => {
+      await store.create(aPrompt({ key: 'A' }));
+      expect(await store.update({ ...aPrompt({ key: 'A', text: 'v2' }) })).toMatchObject({ ok: true, prompt: { version: 2 } });
+      expect(await store.update({ ...aPrompt({ key: 'A', text: 'v3' }), ifVersion: 2 })).toMatchObject({ ok: true, prompt: { version: 3 } });
+      expect(await store.update({ ...aPrompt({ key: 'A', text: 'lost' }), ifVersion: 2 }))
+        .toEqual({ ok: false, reason: 'stale', currentVersion: 3 });
+      expect((await store.get('A'))?.text).toBe('v3');
+      expect(await store.revision()).toBe(3);
+    });
+
+    it('does not update or delete a key that does not exist', async () => {
+      expect(await store.update(aPrompt({ key: 'NOPE' }))).toEqual({ ok: false, reason: 'not_found' });
+      expect(await store.remove({ key: 'NOPE', author: 'x' })).toEqual({ ok: false, reason: 'not_found' });
+      expect(await store.revision()).toBe(0);
+    });
+
+    it('deletes as a change, keeps history, and continues version numbers on re-create', async () => {
+      await store.create(aPrompt({ key: 'A', text: 'one' }));
+      const del = await store.remove({ key: 'A', author: 'ops' });
+      expect(del).toMatchObject({ ok: true, change: { revision: 2, kind: 'delete', version: 1, text: null } });
+      expect(await store.get('A')).toBeUndefined();
+      expect(await store.listVersions('A', { limit: 10 })).toMatchObject({ total: 1, deleted: true });
+      const again = await store.create(aPrompt({ key: 'A', text: 'two' }));
+      expect(again).toMatchObject({ ok: true, prompt: { version: 2, revision: 3 } });
+    });
+
+    it('rolls back by writing a new version with the old text, and restores a deleted key', async () => {
+      await store.create(aPrompt({ key: 'A', text: 'first' }));
+      await store.update(aPrompt({ key: 'A', text: 'second' }));
+      const rb = await store.rollback({ key: 'A', toVersion: 1, author: 'ops', message: 'undo' });
+      expect(rb).toMatchObject({ ok: true, change: { kind: 'rollback', version: 3, revision: 3 }, prompt: { text: 'first', version: 3 } });
+      await store.remove({ key: 'A', author: 'ops' });
+      expect(await store.rollback({ key: 'A', toVersion: 2, author: 'ops', message: null })).toMatchObject({ ok: true, prompt: { text: 'second', version: 4 } });
+      expect((await store.get('A'))?.text).toBe('second');
+    });
+
+    it('refuses a rollback to a version that does not exist', async () => {
+      await store.create(aPrompt({ key: 'A' }));
+      expect(await store.rollback({ key: 'A', toVersion: 9, author: 'x', message: null })).toMatchObject({ ok: false, reason: 'version_not_found' });
+      expect(await store.rollback({ key: 'B', toVersion: 1, author: 'x', message: null })).toEqual({ ok: false, reason: 'not_found' });
+      expect(await store.revision()).toBe(1);
+    });
+
+    it('pages versions newest first with a cursor', async () => {
+      await store.create(aPrompt({ key: 'A', text: 'v1' }));
+      for (let i = 2; i <= 5; i++) await store.update(aPrompt({ key: 'A', text: `v${i}` }));
+      const first = await store.listVersions('A', { limit: 2 });
+      expect(first?.versions.map((v) => v.version)).toEqual([5, 4]);
+      expect(first?.total).toBe(5);
+      const next = await store.listVersions('A', { limit: 2, before: 4 });
+      expect(next?.versions.map((v) => v.version)).toEqual([3, 2]);
+      expect(await store.listVersions('NOPE', { limit: 2 })).toBeUndefined();
+      expect(await store.getVersion('A', 2)).toMatchObject({ text: 'v2', version: 2 });
+      expect(await store.getVersion('A', 99)).toBeUndefined();
+    });
+
+    it('keeps revisions strictly increasing across every kind of change, in the change log', async () => {
+      await store.create(aPrompt({ key: 'A', text: 'a1' }));
+      await store.create(aPrompt({ key: 'B', text: 'b1' }));
+      await store.update(aPrompt({ key: 'A', text: 'a2' }));
+      await store.remove({ key: 'B', author: 'x' });
+      await store.rollback({ key: 'A', toVersion: 1, author: 'x', message: null });
+      const log = await store.changesAfter(0, 100);
+      expect(log.map((c) => [c.revision, c.key, c.kind, c.text])).toEqual([
+        [1, 'A', 'create', 'a1'], [2, 'B', 'create', 'b1'], [3, 'A', 'update', 'a2'], [4, 'B', 'delete', null], [5, 'A', 'rollback', 'a1'],
+      ]);
+      expect((await store.changesAfter(3, 1)).map((c) => c.revision)).toEqual([4]);
+    });
+
+    it('serialises concurrent conditional updates: exactly one wins', async () => {
+      await store.create(aPrompt({ key: 'A' }));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => store.update({ ...aPrompt({ key: 'A', text: `racer ${i}` }), ifVersion: 1 })),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.filter((r) => !r.ok && r.reason === 'stale')).toHaveLength(9);
+      expect(await store.revision()).toBe(2);
+    });
+
+    it('stores any Unicode text unchanged', async () => {
+      const text = 'Ünïcödé 🎙️ 日本語 \u202e RTL \n\t "quotes" \'; DROP TABLE prompts; --';
+      await store.create(aPrompt({ key: 'U', text }));
+      expect((await store.get('U'))?.text).toBe(text);
+    });
+
+    it('prunes the change log but never reuses a revision', async () => {
+      await store.create(aPrompt({ key: 'A' }));
+      for (let i = 0; i < 4; i++) await store.update(aPrompt({ key: 'A' }));
+      expect(await store.pruneChanges(2)).toBe(3);
+      expect(await store.oldestRevision()).toBe(4);
+      expect(await store.revision()).toBe(5);
+      expect((await store.update(aPrompt({ key: 'A' }))).ok && (await store.revision())).toBe(6);
+    });
+
+    it('keeps everything after close and reopen', async () => {
+      await store.create(aPrompt({ key: 'A', text: 'durable' }));
+      await store.update(aPrompt({ key: 'A', text: 'still here' }));
+      await store.close();
+      store = await h.reopen();
+      expect(await store.revision()).toBe(2);
+      expect(await store.get('A')).toMatchObject({ text: 'still here', version: 2, revision: 2 });
+    });
+  });
+}
