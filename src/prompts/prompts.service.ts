@@ -3,6 +3,7 @@ import {
   PreconditionFailedException,
 } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { ChangeBus } from './stream/change-bus.js';
 import {
   PromptRecord, PromptStore, Snapshot, VersionList, VersionRecord, WriteOutcome,
 } from './store/prompt-store.js';
@@ -22,6 +23,7 @@ export class PromptsService {
   constructor(
     private readonly store: PromptStore,
     private readonly config: AppConfig,
+    private readonly bus: ChangeBus,
   ) {}
 
   revision(): Promise<number> {
@@ -80,6 +82,8 @@ export class PromptsService {
         case 'version_not_found': throw new NotFoundException(`prompt "${key}" has no version ${toVersion}`);
       }
     }
+    // ordering: the store has committed before anyone hears of the change.
+    this.bus.publish(outcome.change);
     return outcome.prompt as PromptRecord;
   }
 

@@ -1,0 +1,18 @@
+import type { ChangeRecord } from '../store/prompt-store.js';
+
+export type ChangeListener = (change: ChangeRecord) => void;
+
+/**
+ * Carries committed changes from the write path to the stream. It is both the
+ * type and the DI token; `stream.module.ts` picks the implementation.
+ *
+ * Delivery is at-least-once and may arrive out of order across concurrent
+ * writers, so subscribers order by revision and fill any gap from the change
+ * log (the log, not the bus, is the source of truth).
+ */
+export abstract class ChangeBus {
+  /** Announce a change that has already committed. */
+  abstract publish(change: ChangeRecord): void;
+  /** Returns the function that unsubscribes. */
+  abstract subscribe(listener: ChangeListener): () => void;
+}
