@@ -30,10 +30,12 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   private toBody(exception: unknown): ErrorBody {
     if (exception instanceof HttpException) {
-      return bodyOf(exception.getStatus(), messageOf(exception.getResponse()));
+      // Nest wraps body-parser's errors; their `type` gives a clearer message than the default text.
+      const cause = clientStatusOf(exception.cause) ? describeClientError(exception.cause as ClientError) : undefined;
+      return bodyOf(exception.getStatus(), cause ?? messageOf(exception.getResponse()));
     }
     const status = clientStatusOf(exception);
-    if (status) return bodyOf(status, describeClientError(exception as ClientError));
+    if (status) return bodyOf(status, describeClientError(exception as ClientError) ?? STATUS_CODES[status] ?? 'Bad request');
     this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     return bodyOf(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
   }
@@ -48,13 +50,13 @@ function clientStatusOf(e: unknown): number | undefined {
   return typeof status === 'number' && status >= 400 && status < 500 && expose === true ? status : undefined;
 }
 
-function describeClientError(e: ClientError): string {
+function describeClientError(e: ClientError): string | undefined {
   switch (e.type) {
     case 'entity.parse.failed': return 'request body is not valid JSON';
     case 'entity.too.large': return `request body is larger than the ${e.limit} byte limit`;
     case 'charset.unsupported': return 'request body charset is not supported; send UTF-8';
     case 'encoding.unsupported': return 'request body encoding is not supported';
-    default: return e.message ?? STATUS_CODES[e.status] ?? 'Bad request';
+    default: return undefined;
   }
 }
 
