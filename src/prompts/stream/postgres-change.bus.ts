@@ -85,7 +85,7 @@ export class PostgresChangeBus extends ChangeBus {
   }
 
   /** Does nothing: subscribers hear every change from the database, this replica's own included. */
-  publish(): void {}
+  publish(_change: ChangeRecord): void {}
 
   subscribe(listener: ChangeListener): () => void {
     this.listeners.add(listener);
