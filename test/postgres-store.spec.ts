@@ -1,3 +1,4 @@
+import { createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { PostgresPromptStore } from '../src/prompts/store/postgres-prompt.store.js';
 import { POSTGRES_MIGRATIONS } from '../src/prompts/store/postgres.migrations.js';
@@ -119,7 +120,24 @@ describe('PostgresPromptStore start-up', () => {
     expect(message).not.toContain('s3cret-pw');
     expect(message).not.toContain('\n');
   });
+
+  it('names PG_CONNECT_TIMEOUT_MS when the server accepts but never answers', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const store = new PostgresPromptStore(postgresConfig(`postgres://u@127.0.0.1:${port}/x`, { PG_CONNECT_TIMEOUT_MS: '200' }));
+    const failure = await store.init().then(() => undefined, (err: unknown) => err);
+    await store.close();
+    await closeServer(silent, sockets);
+    expect((failure as Error).message).toMatch(new RegExp(`^cannot use PostgreSQL at 127\\.0\\.0\\.1:${port} .*PG_CONNECT_TIMEOUT_MS is 200\\)$`));
+  });
 });
+
+function closeServer(server: Server, sockets: Set<Socket>): Promise<void> {
+  for (const socket of sockets) socket.destroy();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
 
 async function connect(db: TestDatabase): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: db.url });

@@ -55,10 +55,11 @@ export class PostgresPromptStore extends PromptStore {
   }
 
   async init(): Promise<void> {
+    const startedAt = Date.now();
     try {
       await this.migrate();
     } catch (err) {
-      throw unavailable(this.config.url, err);
+      throw unavailable(this.config, err, startedAt);
     }
   }
 

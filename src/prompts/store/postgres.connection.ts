@@ -38,9 +38,15 @@ export function databaseHost(url: string): string {
   }
 }
 
-/** Wraps a start-up failure into one line an operator can act on. */
-export function unavailable(url: string, err: unknown): StoreUnavailableError {
-  return new StoreUnavailableError(`cannot use PostgreSQL at ${databaseHost(url)} (DATABASE_URL): ${scrub(reasonOf(err), url)}`);
+/**
+ * Wraps a start-up failure into one line an operator can act on. When the
+ * attempt ran into PG_CONNECT_TIMEOUT_MS the line says so, naming the knob.
+ */
+export function unavailable(config: PostgresConfig, err: unknown, startedAt: number): StoreUnavailableError {
+  const elapsed = Date.now() - startedAt;
+  const timing = elapsed >= config.connectTimeoutMs ? ` (after ${elapsed} ms; PG_CONNECT_TIMEOUT_MS is ${config.connectTimeoutMs})` : '';
+  const reason = scrub(reasonOf(err), config.url);
+  return new StoreUnavailableError(`cannot use PostgreSQL at ${databaseHost(config.url)} (DATABASE_URL): ${reason}${timing}`);
 }
 
 function reasonOf(err: unknown): string {

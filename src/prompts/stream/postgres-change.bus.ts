@@ -57,6 +57,7 @@ export class PostgresChangeBus extends ChangeBus {
 
   async start(): Promise<void> {
     this.state = 'starting';
+    const startedAt = Date.now();
     try {
       await this.listen();
       // ordering: LISTEN before reading where the log stands, so a commit in between is
@@ -64,7 +65,7 @@ export class PostgresChangeBus extends ChangeBus {
       this.lastSeen = await this.store.revision();
     } catch (err) {
       await this.close();
-      throw unavailable(this.config.url, err);
+      throw unavailable(this.config, err, startedAt);
     }
     this.state = 'listening';
     this.requestDrain();
