@@ -49,6 +49,23 @@ describe.each(storeTargets)('the app on $name', (target) => {
   });
 });
 
+describe.each(storeTargets)('two servers starting together on one $name store', (target) => {
+  it('both start, and the seed is written once', async () => {
+    const store = await target.create();
+    const apps = await Promise.allSettled([0, 1].map(() => startApp({ store, env: { SEED: 'true' } })));
+    const started = apps.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+    try {
+      expect(apps.map((a) => a.status)).toEqual(['fulfilled', 'fulfilled']);
+      const res = await request(started[0].url).get('/api/prompts?format=flat').expect(200);
+      expect(Object.keys(res.body).sort()).toEqual(['AGENT_INSTRUCTION', 'SESSION_INSTRUCTION']);
+      expect(res.headers.etag).toBe('"2"');
+    } finally {
+      await Promise.all(started.map((a) => a.stop()));
+      await store.cleanup();
+    }
+  });
+});
+
 describe('the app with an unreachable DATABASE_URL', () => {
   it('refuses to start with a StoreUnavailableError naming the host', async () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u:pw@127.0.0.1:1/db', SEED: 'false' }, []);
