@@ -30,7 +30,7 @@ const postgres: StoreTarget = {
   },
 };
 
-if (!DATABASE_URL) console.warn('store targets: PostgreSQL skipped, DATABASE_URL is not set; e2e suites run on SQLite only');
+if (!DATABASE_URL) process.stderr.write('store targets: PostgreSQL skipped, DATABASE_URL is not set; e2e suites run on SQLite only\n');
 
 /**
  * Every store the suites run against: SQLite always; PostgreSQL joins when
