@@ -67,7 +67,8 @@ export class PostgresChangeBus extends ChangeBus {
       await this.close();
       throw unavailable(this.config, err, startedAt);
     }
-    this.state = 'listening';
+    // The connection may already have dropped again; then the reconnect loop owns the state.
+    if (this.state === 'starting') this.state = 'listening';
     this.requestDrain();
   }
 
