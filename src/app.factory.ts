@@ -22,7 +22,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     ...(options.logger === false ? { logger: false } : {}),
   });
   configureApp(app, config);
-  await app.init();
+  try {
+    await app.init();
+  } catch (err) {
+    // Release whatever did open (database pools, the LISTEN connection) so a failed start leaves nothing behind.
+    await app.close().catch(() => undefined);
+    throw err;
+  }
   return app;
 }
 

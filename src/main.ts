@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
+import { StoreUnavailableError } from './prompts/store/store-unavailable.error.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // Configuration and start-up problems are the operator's to fix: one clear line, no stack.
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof StoreUnavailableError) {
     console.error(`promptcast: ${err.message}`);
   } else {
     console.error('promptcast: failed to start:', err instanceof Error ? err.message : err);

@@ -12,7 +12,16 @@ export class AppConfig {
   ) {}
 }
 
-export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+export type StoreConfig = { kind: 'sqlite'; path: string } | PostgresConfig;
+
+export interface PostgresConfig {
+  kind: 'postgres';
+  /** The DATABASE_URL; it may hold a password, so it is never logged. */
+  url: string;
+  poolMax: number;
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+}
 
 export interface LimitsConfig {
   /** Largest prompt text accepted, in UTF-8 bytes. */

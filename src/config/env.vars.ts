@@ -30,6 +30,18 @@ export class EnvVars {
   @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
+  /** Most connections one server holds in its PostgreSQL pool (the LISTEN connection is extra). */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1000)
+  PG_POOL_MAX = 10;
+
+  /** How long opening a PostgreSQL connection may take before it counts as unreachable. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(600_000)
+  PG_CONNECT_TIMEOUT_MS = 5000;
+
+  /** Longest a single statement may run; also bounds how long a stalled transaction holds the revision lock. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(3_600_000)
+  PG_STATEMENT_TIMEOUT_MS = 10_000;
+
   @IsOptional() @IsString() @MinLength(1)
   SQLITE_PATH = './data/promptcast.db';
 

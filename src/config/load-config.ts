@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { AppConfig } from './app-config.js';
+import { AppConfig, type StoreConfig } from './app-config.js';
 import { ConfigError } from './config-error.js';
 import { EnvVars } from './env.vars.js';
 
@@ -12,11 +12,19 @@ type Env = Record<string, string | undefined>;
  */
 export function loadConfig(env: Env = process.env, argv: readonly string[] = process.argv): AppConfig {
   const vars = parseEnv(env);
-  const store = vars.DATABASE_URL
-    ? ({ kind: 'postgres', url: vars.DATABASE_URL } as const)
-    : ({ kind: 'sqlite', path: vars.SQLITE_PATH } as const);
   const seed = vars.SEED && !argv.includes('--no-seed');
-  return new AppConfig(vars.PORT, vars.HOST, store, { promptMaxBytes: vars.PROMPT_MAX_BYTES }, seed);
+  return new AppConfig(vars.PORT, vars.HOST, storeConfig(vars), { promptMaxBytes: vars.PROMPT_MAX_BYTES }, seed);
+}
+
+function storeConfig(vars: EnvVars): StoreConfig {
+  if (!vars.DATABASE_URL) return { kind: 'sqlite', path: vars.SQLITE_PATH };
+  return {
+    kind: 'postgres',
+    url: vars.DATABASE_URL,
+    poolMax: vars.PG_POOL_MAX,
+    connectTimeoutMs: vars.PG_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: vars.PG_STATEMENT_TIMEOUT_MS,
+  };
 }
 
 function parseEnv(env: Env): EnvVars {

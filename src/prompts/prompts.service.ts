@@ -40,12 +40,14 @@ export class PromptsService {
 
   async create(key: string, input: TextInput, actor: Actor): Promise<PromptRecord> {
     this.checkText(input.text);
+    checkMessage(input.message);
     const outcome = await this.store.create({ key, text: input.text, author: actor.author, message: input.message ?? null });
     return this.settle(key, outcome);
   }
 
   async update(key: string, input: TextInput, actor: Actor, ifVersion?: number): Promise<PromptRecord> {
     this.checkText(input.text);
+    checkMessage(input.message);
     const outcome = await this.store.update({
       key, text: input.text, author: actor.author, message: input.message ?? null, ifVersion,
     });
@@ -57,6 +59,7 @@ export class PromptsService {
   }
 
   async rollback(key: string, toVersion: number, actor: Actor, message?: string): Promise<PromptRecord> {
+    checkMessage(message);
     const outcome = await this.store.rollback({
       key, toVersion, author: actor.author, message: message ?? `Rollback to version ${toVersion}`,
     });
@@ -91,6 +94,8 @@ export class PromptsService {
     if (text.trim() === '') throw new BadRequestException('text must not be blank');
     // A lone surrogate cannot be stored as UTF-8; it would silently become U+FFFD.
     if (LONE_SURROGATE.test(text)) throw new BadRequestException('text must be well-formed Unicode (it contains a lone surrogate)');
+    // PostgreSQL text cannot hold U+0000; refusing it on every store keeps both stores alike.
+    if (text.includes('\u0000')) throw new BadRequestException('text must not contain the NUL character (U+0000)');
     const bytes = Buffer.byteLength(text, 'utf8');
     const max = this.config.limits.promptMaxBytes;
     if (bytes > max) throw new PayloadTooLargeException(`text is ${bytes} bytes; the limit is ${max} bytes (PROMPT_MAX_BYTES)`);
@@ -99,6 +104,10 @@ export class PromptsService {
 
 // With the `u` flag a valid pair is one code point, so only lone surrogates match.
 const LONE_SURROGATE = /\p{Cs}/u;
+
+function checkMessage(message: string | undefined): void {
+  if (message?.includes('\u0000')) throw new BadRequestException('message must not contain the NUL character (U+0000)');
+}
 
 function notFound(key: string): never {
   throw new NotFoundException(`prompt "${key}" not found`);

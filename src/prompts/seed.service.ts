@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { PromptsService } from './prompts.service.js';
 
@@ -23,9 +23,16 @@ export class SeedService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.seed || (await this.prompts.revision()) > 0) return;
+    const seeded: string[] = [];
     for (const [key, text] of Object.entries(FRIDAY_PROMPTS)) {
-      await this.prompts.create(key, { text, message: 'Seeded on first start' }, { author: 'system' });
+      try {
+        await this.prompts.create(key, { text, message: 'Seeded on first start' }, { author: 'system' });
+        seeded.push(key);
+      } catch (err) {
+        // Replicas starting together on one empty database race to seed; losing that race is fine.
+        if (!(err instanceof ConflictException)) throw err;
+      }
     }
-    this.logger.log(`Seeded ${Object.keys(FRIDAY_PROMPTS).join(', ')}`);
+    if (seeded.length > 0) this.logger.log(`Seeded ${seeded.join(', ')}`);
   }
 }

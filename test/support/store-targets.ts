@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { createTestDatabase, DATABASE_URL } from './postgres.js';
 import { tempDir } from './temp-dir.js';
 
 /** Where a test's data lives: environment for the app, and how to throw it away. */
@@ -21,8 +22,18 @@ const sqlite: StoreTarget = {
   },
 };
 
+const postgres: StoreTarget = {
+  name: 'postgres',
+  async create() {
+    const db = await createTestDatabase();
+    return { env: { DATABASE_URL: db.url }, cleanup: () => db.drop() };
+  },
+};
+
+if (!DATABASE_URL) process.stderr.write('store targets: PostgreSQL skipped, DATABASE_URL is not set; e2e suites run on SQLite only\n');
+
 /**
  * Every store the suites run against: SQLite always; PostgreSQL joins when
- * DATABASE_URL is set (added with the PostgreSQL store).
+ * DATABASE_URL is set (each instance a fresh database, dropped on cleanup).
  */
-export const storeTargets: StoreTarget[] = [sqlite];
+export const storeTargets: StoreTarget[] = DATABASE_URL ? [sqlite, postgres] : [sqlite];

@@ -1,6 +1,9 @@
 import { Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
-import { ConfigError } from '../../config/config-error.js';
+import { ChangeBus } from '../stream/change-bus.js';
+import { InProcessChangeBus } from '../stream/in-process-change.bus.js';
+import { PostgresChangeBus } from '../stream/postgres-change.bus.js';
+import { PostgresPromptStore } from './postgres-prompt.store.js';
 import { PromptStore } from './prompt-store.js';
 import { SqlitePromptStore } from './sqlite-prompt.store.js';
 
@@ -8,24 +11,42 @@ import { SqlitePromptStore } from './sqlite-prompt.store.js';
 function storeFor(config: AppConfig): PromptStore {
   switch (config.store.kind) {
     case 'sqlite': return new SqlitePromptStore(config.store.path);
-    case 'postgres': throw new ConfigError('DATABASE_URL is set, but this build has no PostgreSQL store yet; unset it to use SQLite');
+    case 'postgres': return new PostgresPromptStore(config.store);
+  }
+}
+
+/** Chosen with the store: several replicas share one PostgreSQL, so its changes must reach them all. */
+function busFor(config: AppConfig, store: PromptStore): ChangeBus {
+  switch (config.store.kind) {
+    case 'sqlite': return new InProcessChangeBus();
+    case 'postgres': return new PostgresChangeBus(config.store, store);
   }
 }
 
 @Global()
 @Module({
-  providers: [{ provide: PromptStore, useFactory: storeFor, inject: [AppConfig] }],
-  exports: [PromptStore],
+  providers: [
+    { provide: PromptStore, useFactory: storeFor, inject: [AppConfig] },
+    { provide: ChangeBus, useFactory: busFor, inject: [AppConfig, PromptStore] },
+  ],
+  exports: [PromptStore, ChangeBus],
 })
 export class StoreModule implements OnModuleInit, OnApplicationShutdown {
-  constructor(@Inject(PromptStore) private readonly store: PromptStore) {}
+  constructor(
+    @Inject(PromptStore) private readonly store: PromptStore,
+    @Inject(ChangeBus) private readonly bus: ChangeBus,
+  ) {}
 
-  // ordering: migrations finish before any other module's bootstrap hook (the seed) reads the store.
-  onModuleInit(): Promise<void> {
-    return this.store.init();
+  // ordering: migrations finish before any other module's bootstrap hook (the seed) reads the store,
+  // and the bus starts after them because it reads the store's revision.
+  async onModuleInit(): Promise<void> {
+    await this.store.init();
+    await this.bus.start();
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.store.close();
+  // ordering: the bus reads through the store, so it stops first.
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.close();
+    await this.store.close();
   }
 }

@@ -7,6 +7,10 @@ import type { ChangeRecord } from '../store/prompt-store.js';
 export class InProcessChangeBus extends ChangeBus {
   private readonly listeners = new Set<ChangeListener>();
 
+  async start(): Promise<void> {}
+
+  async close(): Promise<void> {}
+
   publish(change: ChangeRecord): void {
     for (const listener of this.listeners) listener(change);
   }

@@ -1,0 +1,119 @@
+import pg from 'pg';
+import { PostgresPromptStore } from '../src/prompts/store/postgres-prompt.store.js';
+import type { ChangeRecord } from '../src/prompts/store/prompt-store.js';
+import { PostgresChangeBus } from '../src/prompts/stream/postgres-change.bus.js';
+import { aPrompt } from './support/factories.js';
+import { admin, createTestDatabase, describePostgres, postgresConfig, type TestDatabase } from './support/postgres.js';
+import { waitFor } from './support/wait-for.js';
+
+// Fast retries keep the reconnect test short; the policy itself is not what is under test.
+const QUICK_RECONNECT = { firstDelayMs: 20, maxDelayMs: 200 };
+
+describePostgres('PostgresChangeBus', () => {
+  let db: TestDatabase;
+  let writerA: PostgresPromptStore;
+  let writerB: PostgresPromptStore;
+  let busStore: PostgresPromptStore;
+  let bus: PostgresChangeBus;
+  let seen: ChangeRecord[];
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    const config = postgresConfig(db.url);
+    [writerA, writerB, busStore] = [new PostgresPromptStore(config), new PostgresPromptStore(config), new PostgresPromptStore(config)];
+    await Promise.all([writerA.init(), writerB.init(), busStore.init()]);
+    bus = new PostgresChangeBus(config, busStore, QUICK_RECONNECT);
+    await bus.start();
+    seen = [];
+    bus.subscribe((change) => seen.push(change));
+  });
+  afterEach(async () => {
+    // ordering: the bus reads through its store, so it closes first.
+    await bus.close();
+    await Promise.all([writerA.close(), writerB.close(), busStore.close()]);
+    await admin((c) => c.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`));
+    await db.drop();
+  });
+
+  const seenRevisions = () => seen.map((c) => c.revision);
+  const untilSeen = (n: number) => waitFor(`${n} changes on the bus`, () => seen.length >= n);
+
+  it('delivers a committed write from another connection with its revision and text', async () => {
+    const out = await writerA.create(aPrompt({ key: 'A', text: 'hello' }));
+    await untilSeen(1);
+    expect(out.ok && out.change).toEqual(seen[0]);
+    expect(seen[0]).toMatchObject({ revision: 1, key: 'A', kind: 'create', version: 1, text: 'hello' });
+  });
+
+  it('ignores publish(): only what the database committed is delivered, once', async () => {
+    const out = await writerA.create(aPrompt({ key: 'A' }));
+    if (out.ok) bus.publish(out.change);
+    await writerA.update(aPrompt({ key: 'A' }));
+    await untilSeen(2);
+    expect(seenRevisions()).toEqual([1, 2]);
+  });
+
+  it('does not announce writes that were refused', async () => {
+    await writerA.create(aPrompt({ key: 'A' }));
+    await writerB.update({ ...aPrompt({ key: 'A' }), ifVersion: 9 });
+    await writerB.create(aPrompt({ key: 'A' }));
+    await writerB.create(aPrompt({ key: 'B' }));
+    await untilSeen(2);
+    expect(seen.map((c) => [c.revision, c.key])).toEqual([[1, 'A'], [2, 'B']]);
+  });
+
+  it('turns 200 concurrent writes through two stores into one gap-free sequence matching the log', async () => {
+    await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? writerA : writerB).create(aPrompt({ key: `K${i}` }))));
+    await untilSeen(200);
+    const log = await busStore.changesAfter(0, 1000);
+    expect(seenRevisions()).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(seen).toEqual(log);
+  });
+
+  it('reconnects after its LISTEN connection is killed and catches up on writes made meanwhile', async () => {
+    let writing = true;
+    let written = 0;
+    const writes = (async () => {
+      await writerA.create(aPrompt({ key: 'LOOP' }));
+      for (; writing; written++) await writerA.update(aPrompt({ key: 'LOOP', text: `write ${written}` }));
+    })();
+    await waitFor('writes before the kill to arrive', () => seen.length >= 5);
+    const before = await listenPid(db);
+    // No new connections for a while: the bus cannot come back until writes have piled up in its absence.
+    await admin((c) => c.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`));
+    await admin((c) => c.query('SELECT pg_terminate_backend($1)', [before]));
+    await waitFor('the bus to notice', () => bus.status === 'reconnecting');
+    const missedFrom = written;
+    await waitFor('writes while the bus is away', () => written >= missedFrom + 20);
+    await admin((c) => c.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`));
+    await waitFor('the bus to listen again', () => bus.status === 'listening');
+    await waitFor('writes after the reconnect', () => written >= missedFrom + 40);
+    writing = false;
+    await writes;
+
+    const total = await busStore.revision();
+    await untilSeen(total);
+    expect(seenRevisions()).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(seen).toEqual(await busStore.changesAfter(0, 10_000));
+    expect(await listenPid(db)).not.toBe(before);
+  });
+
+  it('holds exactly one LISTEN connection and releases it on close', async () => {
+    expect(await listenPids(db)).toHaveLength(1);
+    await bus.close();
+    expect(bus.status).toBe('closed');
+    await waitFor('the LISTEN backend to go', async () => (await listenPids(db)).length === 0);
+  });
+});
+
+async function listenPids(db: TestDatabase): Promise<number[]> {
+  const { rows } = await admin((c: pg.Client) => c.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'promptcast-listen'`, [db.name]));
+  return rows.map((r) => r.pid);
+}
+
+async function listenPid(db: TestDatabase): Promise<number> {
+  const [pid] = await listenPids(db);
+  if (pid === undefined) throw new Error('no LISTEN connection');
+  return pid;
+}
