@@ -22,7 +22,7 @@ describe('loadConfig', () => {
 
   it('selects PostgreSQL when DATABASE_URL is set', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/promptcast' }, []).store)
-      .toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/promptcast' });
+      .toMatchObject({ kind: 'postgres', url: 'postgres://u:p@db:5432/promptcast' });
   });
 
   it('turns the seed off with --no-seed', () => {
