@@ -50,7 +50,7 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly config: AppConfig,
   ) {
     this.fanOut = new FanOut(registry);
-    this.sequencer = new ChangeSequencer(store, (c) => this.fanOut.push(changeFrame(c)), (err) => this.logError('ordering changes', err));
+    this.sequencer = new ChangeSequencer(store, (c) => this.fanOut.push(changeFrame(c)), (err) => this.lostOrder(err));
     this.heartbeat = new Heartbeat(config.stream.heartbeatMs, () => this.beat());
   }
 
@@ -114,6 +114,15 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
       return frame;
     };
     for (const session of this.registry.all()) session.heartbeat(frameFor);
+  }
+
+  /**
+   * A gap could not be filled from the log, so live subscribers may be missing
+   * a change: cut them all, and they resume from the log by Last-Event-ID.
+   */
+  private lostOrder(err: unknown): void {
+    this.logError('filling a gap from the change log', err);
+    for (const session of this.registry.all()) session.drop('error');
   }
 
   private logError(doing: string, err: unknown): void {
