@@ -74,9 +74,10 @@ async function publishOnce(text) {
   });
   if (!res.ok) throw new Error(`PUT answered ${res.status}`);
   await res.arrayBuffer();
+  const answeredAt = performance.now();
   await done;
   const lastAt = performance.now();
-  return { e2e: lastAt - t0, spread: lastAt - firstAt };
+  return { e2e: lastAt - t0, spread: lastAt - firstAt, put: answeredAt - t0 };
 }
 
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
@@ -97,10 +98,12 @@ async function main() {
   const ordered = sample.every((s) => s.ids.length === m + 3 && s.ids.every((id, k) => k === 0 || id === s.ids[k - 1] + 1));
   const e2e = rounds.map((r) => r.e2e);
   const spread = rounds.map((r) => r.spread);
+  const put = rounds.map((r) => r.put);
   console.log(JSON.stringify({
     n, m, connectSeconds,
     e2e: { p50: pct(e2e, 50), p99: pct(e2e, 99), max: Math.max(...e2e) },
     spread: { p50: pct(spread, 50), p99: pct(spread, 99), max: Math.max(...spread) },
+    put: { p50: pct(put, 50), p99: pct(put, 99) },
     rssPerSubscriber: (rssIdle - rssBefore) / n, rssBefore, rssIdle,
     sampleInOrder: ordered, sampleSize: sample.length,
   }));

@@ -2,7 +2,7 @@
 // same load generator, same machine, one after the other for each N.
 //   npm run bench:stream                 N = 1000, 5000
 //   npm run bench:stream -- --full       N = 1000, 5000, 10000
-//   npm run bench:stream -- --sizes=2000 --updates=50
+//   npm run bench:stream -- --sizes=2000 --updates=50 --repeats=3
 // The server runs on core 0 and the load generator on core 1 (taskset);
 // everything stays on loopback addresses.
 import { spawn } from 'node:child_process';
@@ -20,6 +20,7 @@ const full = process.argv.includes('--full');
 const sizes = arg('sizes', full ? '1000,5000,10000' : '1000,5000').split(',').map(Number);
 const updates = Number(arg('updates', '30'));
 const parsers = Number(arg('parsers', '20'));
+const repeats = Number(arg('repeats', '3'));
 const FDS = 200_000;
 
 async function freePort() {
@@ -76,12 +77,26 @@ async function measure(kind, n, dataDir) {
   }
 }
 
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** The median of every figure across repeated runs (each figure on its own). */
+function medianOf(runs) {
+  const pick = (f) => median(runs.map(f));
+  const stat = (k) => Object.fromEntries(Object.keys(runs[0][k]).map((q) => [q, pick((r) => r[k][q])]));
+  return {
+    kind: runs[0].kind, n: runs[0].n, m: runs[0].m, runs: runs.length,
+    e2e: stat('e2e'), spread: stat('spread'), put: stat('put'),
+    rssPerSubscriber: pick((r) => r.rssPerSubscriber), connectSeconds: pick((r) => r.connectSeconds),
+    sampleInOrder: runs.every((r) => r.sampleInOrder), each: runs,
+  };
+}
+
 const ms = (x) => x.toFixed(1);
 function table(results) {
-  const rows = results.map((r) => `| ${r.kind} | ${r.n} | ${ms(r.e2e.p50)} | ${ms(r.e2e.p99)} | ${ms(r.e2e.max)} | ${ms(r.spread.p50)} | ${ms(r.spread.p99)} | ${(r.rssPerSubscriber / 1024).toFixed(1)} | ${r.connectSeconds.toFixed(1)} | ${r.sampleInOrder ? 'yes' : 'NO'} |`);
+  const rows = results.map((r) => `| ${r.kind} | ${r.n} | ${ms(r.e2e.p50)} | ${ms(r.e2e.p99)} | ${ms(r.e2e.max)} | ${ms(r.spread.p50)} | ${ms(r.spread.p99)} | ${ms(r.put.p50)} | ${(r.rssPerSubscriber / 1024).toFixed(1)} | ${r.connectSeconds.toFixed(1)} | ${r.sampleInOrder ? 'yes' : 'NO'} |`);
   return [
-    '| server | N | publish→last p50 ms | p99 ms | max ms | first→last p50 ms | p99 ms | RSS/idle sub KB | connect s | sample in order |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| server | N | publish→last p50 ms | p99 ms | max ms | first→last p50 ms | p99 ms | PUT answered p50 ms | RSS/idle sub KB | connect s | sample in order |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
@@ -91,15 +106,20 @@ async function main() {
   const results = [];
   try {
     for (const n of sizes) {
-      for (const kind of ['promptcast', 'raw']) {
-        process.stderr.write(`${kind} N=${n} ...\n`);
-        results.push(await measure(kind, n, dataDir));
+      const runs = { promptcast: [], raw: [] };
+      // Alternating the two servers spreads the noise of a shared machine over both.
+      for (let r = 0; r < repeats; r++) {
+        for (const kind of ['promptcast', 'raw']) {
+          process.stderr.write(`${kind} N=${n} run ${r + 1}/${repeats} ...\n`);
+          runs[kind].push(await measure(kind, n, dataDir));
+        }
       }
+      results.push(medianOf(runs.promptcast), medianOf(runs.raw));
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
-  const report = `${table(results)}\n\n${updates} updates per run, node ${process.version}, ${new Date().toISOString()}\n`;
+  const report = `${table(results)}\n\nMedians of ${repeats} alternating runs per server; ${updates} updates per run; node ${process.version}; ${new Date().toISOString()}\n`;
   writeFileSync(join(here, 'last-run.md'), report);
   writeFileSync(join(here, 'last-run.json'), JSON.stringify(results, null, 2));
   console.log(report);

@@ -63,6 +63,8 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
   /** Serves one stream until the client goes; resolves once it is live. */
   async open(res: ServerResponse, subscriber: Subscriber): Promise<void> {
     if (this.closing) throw new ServiceUnavailableException('the server is shutting down; reconnect');
+    // A client that left while the request was being routed would never fire 'close' for us.
+    if (!res.socket || res.socket.destroyed) return;
     const session = new StreamSession(subscriber, res, this.config.stream.maxBufferBytes);
     res.writeHead(200, SSE_HEADERS);
     res.write(retryFrame(retryDelay(this.config.stream.retryMinMs, this.config.stream.retryMaxMs)));

@@ -110,6 +110,8 @@ export class StreamSession implements BatchReader {
   end(): void {
     if (this.state === 'closed') return;
     this.closeReason = 'shutdown';
+    // Closed first: a catch-up still running must not write after the end.
+    this.markClosed();
     this.res.end();
   }
 
@@ -117,6 +119,7 @@ export class StreamSession implements BatchReader {
   drop(reason: CloseReason): void {
     if (this.state === 'closed') return;
     this.closeReason = reason;
+    this.markClosed();
     this.res.destroy();
   }
 
