@@ -36,7 +36,7 @@ describePostgres('PostgresChangeBus', () => {
   });
 
   const seenRevisions = () => seen.map((c) => c.revision);
-  const untilSeen = (n: number) => waitFor(`${n} changes on the bus`, () => seen.length >= n);
+  const untilSeen = (n: number) => waitFor(() => seen.length >= n, `${n} changes on the bus`, 10_000);
 
   it('delivers a committed write from another connection with its revision and text', async () => {
     const out = await writerA.create(aPrompt({ key: 'A', text: 'hello' }));
@@ -77,17 +77,17 @@ describePostgres('PostgresChangeBus', () => {
       await writerA.create(aPrompt({ key: 'LOOP' }));
       for (; writing; written++) await writerA.update(aPrompt({ key: 'LOOP', text: `write ${written}` }));
     })();
-    await waitFor('writes before the kill to arrive', () => seen.length >= 5);
+    await waitFor(() => seen.length >= 5, 'writes before the kill to arrive', 10_000);
     const before = await listenPid(db);
     // No new connections for a while: the bus cannot come back until writes have piled up in its absence.
     await admin((c) => c.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`));
     await admin((c) => c.query('SELECT pg_terminate_backend($1)', [before]));
-    await waitFor('the bus to notice', () => bus.status === 'reconnecting');
+    await waitFor(() => bus.status === 'reconnecting', 'the bus to notice', 10_000);
     const missedFrom = written;
-    await waitFor('writes while the bus is away', () => written >= missedFrom + 20);
+    await waitFor(() => written >= missedFrom + 20, 'writes while the bus is away', 10_000);
     await admin((c) => c.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`));
-    await waitFor('the bus to listen again', () => bus.status === 'listening');
-    await waitFor('writes after the reconnect', () => written >= missedFrom + 40);
+    await waitFor(() => bus.status === 'listening', 'the bus to listen again', 10_000);
+    await waitFor(() => written >= missedFrom + 40, 'writes after the reconnect', 10_000);
     writing = false;
     await writes;
 
@@ -102,7 +102,7 @@ describePostgres('PostgresChangeBus', () => {
     expect(await listenPids(db)).toHaveLength(1);
     await bus.close();
     expect(bus.status).toBe('closed');
-    await waitFor('the LISTEN backend to go', async () => (await listenPids(db)).length === 0);
+    await waitFor(async () => (await listenPids(db)).length === 0, 'the LISTEN backend to go', 10_000);
   });
 });
 

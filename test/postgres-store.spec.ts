@@ -71,9 +71,9 @@ describePostgres('PostgreSQL store', () => {
       await blocker.query(`SELECT 1 FROM prompts WHERE key = 'A' FOR UPDATE`);
       const committed: string[] = [];
       const early = first.update(aPrompt({ key: 'A', text: 'started first' })).finally(() => committed.push('early'));
-      await waitFor('the first writer to block', async () => (await lockWaiters(db)) === 1);
+      await waitFor(async () => (await lockWaiters(db)) === 1, 'the first writer to block', 10_000);
       const late = second.create(aPrompt({ key: 'B', text: 'started second' })).finally(() => committed.push('late'));
-      await waitFor('the second writer to queue behind it', async () => (await lockWaiters(db)) === 2);
+      await waitFor(async () => (await lockWaiters(db)) === 2, 'the second writer to queue behind it', 10_000);
 
       // With a sequence the second writer would now commit revision 3 while 2 is still pending.
       expect(await second.revision()).toBe(1);

@@ -24,7 +24,7 @@ describe.each(storeTargets)('the app on $name', (target) => {
     app.app.get(ChangeBus).subscribe((c) => seen.push(c));
     await request(app.url).post('/api/prompts').send({ key: 'A', text: 'hello' }).expect(201);
     await request(app.url).put('/api/prompts/A').send({ text: 'again' }).expect(200);
-    await waitFor('both changes on the bus', () => seen.length === 2);
+    await waitFor(() => seen.length === 2, 'both changes on the bus', 10_000);
     expect(seen.map((c) => [c.revision, c.kind, c.text])).toEqual([[1, 'create', 'hello'], [2, 'update', 'again']]);
   });
 

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { AppConfig, type StoreConfig } from './app-config.js';
+import { AppConfig, type StoreConfig, type StreamConfig } from './app-config.js';
 import { ConfigError } from './config-error.js';
 import { EnvVars } from './env.vars.js';
 
@@ -13,7 +13,7 @@ type Env = Record<string, string | undefined>;
 export function loadConfig(env: Env = process.env, argv: readonly string[] = process.argv): AppConfig {
   const vars = parseEnv(env);
   const seed = vars.SEED && !argv.includes('--no-seed');
-  return new AppConfig(vars.PORT, vars.HOST, storeConfig(vars), { promptMaxBytes: vars.PROMPT_MAX_BYTES }, seed);
+  return new AppConfig(vars.PORT, vars.HOST, storeConfig(vars), { promptMaxBytes: vars.PROMPT_MAX_BYTES }, seed, streamConfig(vars));
 }
 
 function storeConfig(vars: EnvVars): StoreConfig {
@@ -24,6 +24,21 @@ function storeConfig(vars: EnvVars): StoreConfig {
     poolMax: vars.PG_POOL_MAX,
     connectTimeoutMs: vars.PG_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: vars.PG_STATEMENT_TIMEOUT_MS,
+  };
+}
+
+function streamConfig(vars: EnvVars): StreamConfig {
+  if (vars.STREAM_RETRY_MIN_MS > vars.STREAM_RETRY_MAX_MS) {
+    throw new ConfigError(
+      `Invalid configuration:\n  STREAM_RETRY_MIN_MS=${vars.STREAM_RETRY_MIN_MS} is above STREAM_RETRY_MAX_MS=${vars.STREAM_RETRY_MAX_MS}`,
+    );
+  }
+  return {
+    heartbeatMs: vars.STREAM_HEARTBEAT_MS,
+    retention: vars.STREAM_RETENTION,
+    maxBufferBytes: vars.STREAM_MAX_BUFFER_BYTES,
+    retryMinMs: vars.STREAM_RETRY_MIN_MS,
+    retryMaxMs: vars.STREAM_RETRY_MAX_MS,
   };
 }
 

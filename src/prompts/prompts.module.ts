@@ -4,10 +4,13 @@ import { PromptsController } from './prompts.controller.js';
 import { PromptsService } from './prompts.service.js';
 import { SeedService } from './seed.service.js';
 import { StoreModule } from './store/store.module.js';
+import { StreamController } from './stream/stream.controller.js';
+import { StreamModule } from './stream/stream.module.js';
 
 @Module({
-  imports: [StoreModule],
-  controllers: [PromptsController],
+  imports: [StoreModule, StreamModule],
+  // ordering: StreamController first, or `GET :key` would capture /api/prompts/stream.
+  controllers: [StreamController, PromptsController],
   providers: [PromptsService, PromptListResponder, SeedService],
   exports: [PromptsService],
 })

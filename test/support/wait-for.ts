@@ -1,11 +1,11 @@
 /**
- * Polls `condition` until it returns true, failing after `timeoutMs` with
- * `what` in the message. For state that has no event to wait on.
+ * Resolves once `cond()` holds, checking on every turn of the event loop's
+ * timer phase; rejects after `timeoutMs` (default 5000) naming `what`.
  */
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
+  while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
