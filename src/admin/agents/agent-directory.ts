@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+
+/** One live stream subscriber, as the admin UI shows it. */
+export interface ConnectedAgent {
+  id: string;
+  /** The name the agent gave (`?agent=` or `X-Agent-Id`); null when it gave none. */
+  agent: string | null;
+  address: string;
+  connectedAt: string;
+  /** The revision of the last event written to it. */
+  lastRevision: number;
+}
+
+/** The `agent` name the admin pages use on their own stream, so they are not counted as agents. */
+export const ADMIN_UI_AGENT = 'promptcast-admin-ui';
+
+/**
+ * What the admin UI needs from the stream's connection registry. It is the
+ * DI token too; the stream module provides the real one, and until it does
+ * the UI runs on `NoAgentDirectory` and shows "no agents connected".
+ */
+export abstract class AgentDirectory {
+  abstract list(): ConnectedAgent[];
+}
+
+@Injectable()
+export class NoAgentDirectory extends AgentDirectory {
+  list(): ConnectedAgent[] {
+    return [];
+  }
+}
