@@ -26,10 +26,9 @@ export class AdminBrowser {
   /** Posts a form with the last page's CSRF token unless `_csrf` is given (or set to undefined). */
   async post(path: string, fields: Record<string, string | number | undefined>): Promise<PageResponse> {
     const form = { _csrf: this.token, ...fields };
-    const body = new URLSearchParams(
-      Object.entries(form).filter((e): e is [string, string | number] => e[1] !== undefined).map(([k, v]) => [k, String(v)]),
-    ).toString();
-    const res = await this.withCookie(request(this.baseUrl).post(path).set('Accept', 'text/html').type('form').send(body));
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries(form)) if (value !== undefined) body.append(name, String(value));
+    const res = await this.withCookie(request(this.baseUrl).post(path).set('Accept', 'text/html').type('form').send(body.toString()));
     return { status: res.status, text: res.text, headers: res.headers as Record<string, string> };
   }
 
