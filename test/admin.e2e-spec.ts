@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { AdminBrowser } from './support/admin-browser.js';
 import { startApp, type TestApp } from './support/app.js';
+import { openStream } from './support/sse.js';
 
 const HOSTILE = '<script>alert("x")</script>\n<img src=x onerror=alert(1)> & "quotes"';
 
@@ -189,6 +190,22 @@ describe('Admin UI (server-rendered pages)', () => {
     const res = await api().post('/api/prompts').type('form').send({ key: uniqueKey('XSITE'), text: 'x' });
     expect(res.status).toBe(400);
     expect(await revision()).toBe(before);
+  });
+
+  it('lists connected agents from the stream registry, but not the admin pages\' own streams', async () => {
+    const agent = await openStream(`${t.url}/api/prompts/stream?agent=friday-7`);
+    const adminPage = await openStream(`${t.url}/api/prompts/stream?agent=promptcast-admin-ui`);
+    try {
+      // Each stream opens with a snapshot, written once it is registered.
+      await Promise.all([agent.changesUntil(1), adminPage.changesUntil(1)]);
+      const list = await browser.get('/');
+      expect(list.text).toContain('friday-7');
+      expect(list.text).not.toContain('promptcast-admin-ui');
+      expect(list.text).toContain('<strong data-agent-count>1</strong> agent<');
+      expect(list.text).toContain('up to date');
+    } finally {
+      await Promise.all([agent.close(), adminPage.close()]);
+    }
   });
 
   it('serves the static assets locally', async () => {

@@ -2,21 +2,22 @@ import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { urlencoded } from 'express';
 import { AppConfig } from '../config/app-config.js';
 import { PromptsModule } from '../prompts/prompts.module.js';
+import { StreamModule } from '../prompts/stream/stream.module.js';
 import { AdminActionsService } from './admin-actions.service.js';
 import { AdminController } from './admin.controller.js';
 import { AdminPagesService } from './admin-pages.service.js';
-import { AgentDirectory, NoAgentDirectory } from './agents/agent-directory.js';
+import { AgentDirectory } from './agents/agent-directory.js';
+import { RegistryAgentDirectory } from './agents/registry-agent-directory.js';
 import { CsrfCookieMiddleware } from './csrf/csrf-cookie.middleware.js';
 import { CsrfGuard } from './csrf/csrf.guard.js';
 import { CsrfTokens } from './csrf/csrf-tokens.js';
 
 @Module({
-  imports: [PromptsModule],
+  imports: [PromptsModule, StreamModule],
   controllers: [AdminController],
   providers: [
     AdminPagesService, AdminActionsService, CsrfTokens, CsrfGuard,
-    // Until the stream's connection registry is wired in, the agents panel is empty.
-    { provide: AgentDirectory, useClass: NoAgentDirectory },
+    { provide: AgentDirectory, useClass: RegistryAgentDirectory },
   ],
 })
 export class AdminModule implements NestModule {

@@ -1,5 +1,3 @@
-import { Injectable } from '@nestjs/common';
-
 /** One live stream subscriber, as the admin UI shows it. */
 export interface ConnectedAgent {
   id: string;
@@ -15,17 +13,9 @@ export interface ConnectedAgent {
 export const ADMIN_UI_AGENT = 'promptcast-admin-ui';
 
 /**
- * What the admin UI needs from the stream's connection registry. It is the
- * DI token too; the stream module provides the real one, and until it does
- * the UI runs on `NoAgentDirectory` and shows "no agents connected".
+ * What the admin UI needs from the stream's connection registry (it is the
+ * DI token too), so the pages do not depend on how the stream keeps sessions.
  */
 export abstract class AgentDirectory {
   abstract list(): ConnectedAgent[];
-}
-
-@Injectable()
-export class NoAgentDirectory extends AgentDirectory {
-  list(): ConnectedAgent[] {
-    return [];
-  }
 }
