@@ -7,6 +7,9 @@ import { launchChromium, screenshot } from './support/chromium.js';
  * The admin UI in a real browser (Debian's chromium, headless). Every wait is
  * on a selector, a URL or an event; screenshots land in test/artifacts/.
  */
+// Generous: the machines are shared two-core boxes, and chromium is slow to start under load.
+const SLOW = 90_000;
+
 describe('Admin UI in a real browser', () => {
   let t: TestApp;
   let browser: Browser;
@@ -17,7 +20,7 @@ describe('Admin UI in a real browser', () => {
     [t, browser] = await Promise.all([startApp(), launchChromium()]);
     await api().post('/api/prompts').send({ key: 'AGENT_INSTRUCTION', text: 'You are Friday, a helpful voice assistant.\nSpeak naturally.', message: 'Seed' }).expect(201);
     await api().post('/api/prompts').send({ key: 'SESSION_INSTRUCTION', text: 'Greet the user and offer your help.' }).expect(201);
-  });
+  }, SLOW);
   afterAll(async () => {
     await browser?.close();
     await t?.close();
@@ -75,7 +78,7 @@ describe('Admin UI in a real browser', () => {
     await page.getByRole('button', { name: 'Roll back to v1' }).click();
     await page.waitForURL('**/prompts/GREETING?saved=3');
     expect(await page.locator('#text').inputValue()).toBe('Hello! I am Friday.\nHow can I help you today?');
-  });
+  }, SLOW);
 
   it('shows a banner in a second page when the prompt changes there, keeps the draft, then the conflict', async () => {
     const mine = await open('/prompts/AGENT_INSTRUCTION');
@@ -101,7 +104,7 @@ describe('Admin UI in a real browser', () => {
     await mine.getByRole('heading', { name: /Someone saved AGENT_INSTRUCTION/ }).waitFor();
     expect(await mine.locator('#overwrite-form textarea').inputValue()).toBe('You are Friday. My unsaved draft.');
     await screenshot(mine, 'conflict');
-  });
+  }, SLOW);
 
   it('updates the list in place as prompts are created and deleted elsewhere', async () => {
     const list = await open('/');
@@ -111,7 +114,7 @@ describe('Admin UI in a real browser', () => {
     await list.locator('#deleted-list li[data-deleted-key="LIVE_NEW"]').waitFor();
     expect(await list.locator('tr[data-key="LIVE_NEW"]').count()).toBe(0);
     await list.locator('[data-revision-label]').filter({ hasText: String(await currentRevision()) }).waitFor();
-  });
+  }, SLOW);
 
   it('renders hostile prompt text as text, live or not, and no dialog ever opens', async () => {
     const hostile = '<img src=x onerror=alert(1)> <script>alert(2)</script>';
@@ -130,7 +133,7 @@ describe('Admin UI in a real browser', () => {
     expect(await editor.locator('img, svg').count()).toBe(0);
     await screenshot(editor, 'hostile');
     expect(dialogs).toEqual([]);
-  });
+  }, SLOW);
 
   it('works as plain HTML forms with JavaScript turned off', async () => {
     const noJs = await browser.newContext({ javaScriptEnabled: false });
@@ -151,7 +154,7 @@ describe('Admin UI in a real browser', () => {
     } finally {
       await noJs.close();
     }
-  });
+  }, SLOW);
 
   it('reads well on a phone', async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -167,7 +170,7 @@ describe('Admin UI in a real browser', () => {
     } finally {
       await phone.close();
     }
-  });
+  }, SLOW);
 
   async function currentRevision(): Promise<number> {
     return (await api().get('/api/prompts').expect(200)).body.revision;

@@ -88,7 +88,7 @@ export class AdminPagesService {
       view: 'rollback',
       model: {
         ...(await this.frame()), page: 'rollback', title: `${key} · ${deleted ? 'restore' : 'roll back'}`,
-        key, target, latest, deleted, diff: lineDiff(latest.text, target.text),
+        key, target, latest, deleted, nextVersion: latest.version + 1, diff: lineDiff(latest.text, target.text),
       },
     };
   }

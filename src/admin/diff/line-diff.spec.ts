@@ -12,6 +12,12 @@ describe('lineDiff', () => {
     expect(same).toMatchObject({ kind: 'same', oldNo: 2, newNo: 2 });
   });
 
+  it('joins changed words separated only by spaces into one highlight', () => {
+    const [del, add] = lineDiff('You are kind.', 'You are calm and brief.').lines;
+    expect(add.segments).toEqual([{ text: 'You are ', changed: false }, { text: 'calm and brief', changed: true }, { text: '.', changed: false }]);
+    expect(del.segments).toEqual([{ text: 'You are ', changed: false }, { text: 'kind', changed: true }, { text: '.', changed: false }]);
+  });
+
   it('folds unchanged runs far from any change into one skip row', () => {
     const before = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join('\n');
     const after = before.replace('line 20', 'line twenty');

@@ -75,9 +75,23 @@ function pairLines(dels: string[], adds: string[], oldStart: number, newStart: n
 }
 
 function wordSegments(before: string, after: string, side: 'add' | 'del'): DiffSegment[] {
-  return diffWordsWithSpace(before, after)
+  const parts = diffWordsWithSpace(before, after)
     .filter((part) => (side === 'del' ? !part.added : !part.removed))
     .map((part) => ({ text: part.value, changed: side === 'del' ? part.removed : part.added }));
+  return mergeAcrossSpaces(parts);
+}
+
+/** "calm· ·and" reads better as one highlight "calm and": absorb the spaces between changed words. */
+function mergeAcrossSpaces(parts: DiffSegment[]): DiffSegment[] {
+  const out: DiffSegment[] = [];
+  parts.forEach((part, i) => {
+    const bridges = !part.changed && /^\s+$/.test(part.text) && out.at(-1)?.changed && parts[i + 1]?.changed;
+    const segment = bridges ? { text: part.text, changed: true } : part;
+    const last = out.at(-1);
+    if (last && last.changed === segment.changed) last.text += segment.text;
+    else out.push({ ...segment });
+  });
+  return out;
 }
 
 /** Replaces unchanged lines further than `context` from any change with one `skip` row per run. */
