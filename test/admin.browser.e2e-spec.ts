@@ -15,6 +15,8 @@ describe('Admin UI in a real browser', () => {
   let browser: Browser;
   let context: BrowserContext;
   const dialogs: string[] = [];
+  /** Console errors, CSP violations among them: the pages must run under the CSP without any. */
+  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
     [t, browser] = await Promise.all([startApp(), launchChromium()]);
@@ -27,12 +29,19 @@ describe('Admin UI in a real browser', () => {
   });
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    context.on('page', (page) => page.on('dialog', (d: Dialog) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    }));
+    consoleErrors = [];
+    context.on('page', (page) => {
+      page.on('dialog', (d: Dialog) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+      page.on('pageerror', (e) => consoleErrors.push(e.message));
+    });
   });
   afterEach(async () => {
+    // The conflict page is answered with 409 on purpose; chromium logs any 4xx resource as an error.
+    expect(consoleErrors.filter((m) => !/status of 409/.test(m))).toEqual([]);
     await context.close();
   });
 
