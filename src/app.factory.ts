@@ -1,7 +1,9 @@
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { configureViews } from './admin/views.setup.js';
 import { AppModule } from './app.module.js';
+import { securityHeaders } from './common/security-headers.js';
 import { AppConfig } from './config/app-config.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 
@@ -33,6 +35,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 }
 
 function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  app.use(securityHeaders());
   // JSON escaping can grow a prompt up to 6x (\uXXXX); the prompt limit itself is
   // enforced by the service with a 413 that names PROMPT_MAX_BYTES.
   app.useBodyParser('json', { limit: config.limits.promptMaxBytes * 6 + 64 * 1024 });
@@ -41,6 +44,7 @@ function configureApp(app: NestExpressApplication, config: AppConfig): void {
     exceptionFactory: (errors) => new BadRequestException(flatten(errors).join('; ')),
   }));
   app.useGlobalFilters(new HttpErrorFilter());
+  configureViews(app);
   app.enableShutdownHooks();
   app.disable('x-powered-by');
 }

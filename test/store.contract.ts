@@ -72,6 +72,21 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       expect(again).toMatchObject({ ok: true, prompt: { version: 2, revision: 3 } });
     });
 
+    it('lists deleted keys with who deleted them, and forgets them once restored', async () => {
+      await store.create(aPrompt({ key: 'B', text: 'b' }));
+      await store.create(aPrompt({ key: 'A', text: 'a1' }));
+      await store.update(aPrompt({ key: 'A', text: 'a2' }));
+      expect(await store.listDeleted()).toEqual([]);
+      await store.remove({ key: 'A', author: 'ops' });
+      await store.remove({ key: 'B', author: 'eve' });
+      expect(await store.listDeleted()).toEqual([
+        { key: 'A', version: 2, deletedAt: expect.any(String), deletedBy: 'ops' },
+        { key: 'B', version: 1, deletedAt: expect.any(String), deletedBy: 'eve' },
+      ]);
+      await store.rollback({ key: 'A', toVersion: 1, author: 'ops', message: null });
+      expect((await store.listDeleted()).map((d) => d.key)).toEqual(['B']);
+    });
+
     it('rolls back by writing a new version with the old text, and restores a deleted key', async () => {
       await store.create(aPrompt({ key: 'A', text: 'first' }));
       await store.update(aPrompt({ key: 'A', text: 'second' }));

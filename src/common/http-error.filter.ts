@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 
 export interface ErrorBody {
@@ -13,19 +13,37 @@ export interface ErrorBody {
  * keep their status and message; errors raised by Express middleware for the
  * client's request (malformed JSON, body too large) keep their 4xx; anything
  * else is logged and answered with a plain 500 that leaks nothing.
+ *
+ * A browser asking for a page outside `/api` gets the same body as the HTML
+ * `error` view instead, so a mistyped admin URL is not a wall of JSON.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const res = http.getResponse<Response>();
     const body = this.toBody(exception);
     if (res.headersSent) {
       res.end();
       return;
     }
-    res.status(body.statusCode).json(body);
+    res.status(body.statusCode);
+    if (!this.wantsHtml(http.getRequest<Request>())) {
+      res.json(body);
+      return;
+    }
+    // A broken template must not turn a 4xx into a hung request: fall back to JSON.
+    res.render('error', { title: body.error, error: body }, (err: Error | null, html: string) => {
+      if (err) res.json(body);
+      else res.type('html').send(html);
+    });
+  }
+
+  protected wantsHtml(req: Request): boolean {
+    if (req.path === '/api' || req.path.startsWith('/api/')) return false;
+    return req.accepts(['json', 'html']) === 'html';
   }
 
   private toBody(exception: unknown): ErrorBody {

@@ -5,7 +5,7 @@ import {
 import { AppConfig } from '../config/app-config.js';
 import { ChangeBus } from './stream/change-bus.js';
 import {
-  PromptRecord, PromptStore, Snapshot, VersionList, VersionRecord, WriteOutcome,
+  DeletedPrompt, PromptRecord, PromptStore, Snapshot, VersionList, VersionRecord, WriteOutcome,
 } from './store/prompt-store.js';
 
 export interface Actor {
@@ -32,6 +32,11 @@ export class PromptsService {
 
   snapshot(): Promise<Snapshot> {
     return this.store.snapshot();
+  }
+
+  /** Deleted keys, whose history stays readable and which a rollback restores. */
+  deleted(): Promise<DeletedPrompt[]> {
+    return this.store.listDeleted();
   }
 
   async get(key: string): Promise<PromptRecord> {

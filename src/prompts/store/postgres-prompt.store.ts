@@ -4,7 +4,7 @@ import type { PostgresConfig } from '../../config/app-config.js';
 import { CHANGES_CHANNEL, createPool, unavailable } from './postgres.connection.js';
 import { POSTGRES_MIGRATIONS } from './postgres.migrations.js';
 import {
-  ChangeKind, ChangeRecord, CreateInput, PromptRecord, PromptStore, RemoveInput, RollbackInput,
+  ChangeKind, ChangeRecord, CreateInput, DeletedPrompt, PromptRecord, PromptStore, RemoveInput, RollbackInput,
   Snapshot, UpdateInput, VersionList, VersionPage, VersionRecord, WriteOutcome,
 } from './prompt-store.js';
 
@@ -80,6 +80,16 @@ export class PostgresPromptStore extends PromptStore {
 
   async get(key: string): Promise<PromptRecord | undefined> {
     return (await this.pool.query<PromptRecord>(`${CURRENT_PROMPTS} AND p.key = $1`, [key])).rows[0];
+  }
+
+  async listDeleted(): Promise<DeletedPrompt[]> {
+    // The newest delete of each key; a key deleted, restored and deleted again has several.
+    return (await this.pool.query<DeletedPrompt>(`
+      SELECT p.key, p.version, ${iso('c.at')} AS "deletedAt", c.author AS "deletedBy"
+      FROM prompts p
+      LEFT JOIN changes c ON c.revision = (
+        SELECT max(revision) FROM changes WHERE key = p.key AND kind = 'delete')
+      WHERE p.deleted ORDER BY p.key`)).rows;
   }
 
   async listVersions(key: string, page: VersionPage): Promise<VersionList | undefined> {

@@ -15,6 +15,8 @@ export abstract class PromptStore {
   abstract snapshot(): Promise<Snapshot>;
   /** The live prompt, or undefined when it never existed or is deleted. */
   abstract get(key: string): Promise<PromptRecord | undefined>;
+  /** Keys that existed and are deleted now, by key; their history stays readable. */
+  abstract listDeleted(): Promise<DeletedPrompt[]>;
   /** Newest first; undefined when the key never existed. */
   abstract listVersions(key: string, page: VersionPage): Promise<VersionList | undefined>;
   abstract getVersion(key: string, version: number): Promise<VersionRecord | undefined>;
@@ -39,6 +41,15 @@ export interface PromptRecord {
   updatedAt: string;
   /** The global revision of the change that produced this version. */
   revision: number;
+}
+
+export interface DeletedPrompt {
+  key: string;
+  /** The last version before the delete; rolling back to it restores the prompt. */
+  version: number;
+  /** When and by whom it was deleted; null once the change log entry was pruned. */
+  deletedAt: string | null;
+  deletedBy: string | null;
 }
 
 export interface VersionRecord {

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
-  ChangeKind, ChangeRecord, CreateInput, PromptRecord, PromptStore, RemoveInput, RollbackInput,
+  ChangeKind, ChangeRecord, CreateInput, DeletedPrompt, PromptRecord, PromptStore, RemoveInput, RollbackInput,
   Snapshot, UpdateInput, VersionList, VersionPage, VersionRecord, WriteOutcome,
 } from './prompt-store.js';
 import { SQLITE_MIGRATIONS } from './sqlite.migrations.js';
@@ -57,6 +57,17 @@ export class SqlitePromptStore extends PromptStore {
 
   async get(key: string): Promise<PromptRecord | undefined> {
     return this.currentPrompt(key);
+  }
+
+  async listDeleted(): Promise<DeletedPrompt[]> {
+    // The newest delete of each key; a key deleted, restored and deleted again has several.
+    return this.db.prepare(`
+      SELECT p.key, p.version, c.at AS deletedAt, c.author AS deletedBy
+      FROM prompts p
+      LEFT JOIN changes c ON c.revision = (
+        SELECT max(revision) FROM changes WHERE key = p.key AND kind = 'delete')
+      WHERE p.deleted = 1 ORDER BY p.key`,
+    ).all() as DeletedPrompt[];
   }
 
   async listVersions(key: string, page: VersionPage): Promise<VersionList | undefined> {

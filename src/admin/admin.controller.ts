@@ -1,0 +1,79 @@
+import { Body, Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { Actor, type RequestActor } from '../auth/actor.decorator.js';
+import { PromptKeyPipe } from '../prompts/prompt-key.pipe.js';
+import { AdminActionsService } from './admin-actions.service.js';
+import { AdminPagesService } from './admin-pages.service.js';
+import { CsrfGuard } from './csrf/csrf.guard.js';
+import {
+  CreatePromptForm, DeleteForm, DiffQuery, HistoryQuery, NoticeQuery, RollbackForm, SavePromptForm, VersionQuery,
+} from './dto/admin-forms.dto.js';
+import { HtmlErrorFilter } from './html-error.filter.js';
+import { send } from './page.js';
+
+/** The server-rendered admin UI. Every write is a plain HTML form post. */
+@Controller()
+@UseGuards(CsrfGuard)
+@UseFilters(HtmlErrorFilter)
+export class AdminController {
+  constructor(
+    private readonly pages: AdminPagesService,
+    private readonly actions: AdminActionsService,
+  ) {}
+
+  @Get()
+  async list(@Query() notice: NoticeQuery, @Res() res: Response): Promise<void> {
+    send(res, await this.pages.list(notice));
+  }
+
+  // Declared before `prompts/:key`, so a prompt cannot be named "new" in the UI (the API still allows it).
+  @Get('prompts/new')
+  async createForm(@Res() res: Response): Promise<void> {
+    send(res, await this.pages.createForm());
+  }
+
+  @Post('prompts')
+  async create(@Body() form: CreatePromptForm, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
+    send(res, await this.actions.create(form, actor));
+  }
+
+  @Get('prompts/:key')
+  async editor(@Param('key', PromptKeyPipe) key: string, @Query() notice: NoticeQuery, @Res() res: Response): Promise<void> {
+    send(res, await this.pages.editor(key, notice));
+  }
+
+  @Post('prompts/:key')
+  async save(@Param('key', PromptKeyPipe) key: string, @Body() form: SavePromptForm, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
+    send(res, await this.actions.save(key, form, actor));
+  }
+
+  @Get('prompts/:key/history')
+  async history(@Param('key', PromptKeyPipe) key: string, @Query() query: HistoryQuery, @Res() res: Response): Promise<void> {
+    send(res, await this.pages.history(key, query.before));
+  }
+
+  @Get('prompts/:key/diff')
+  async diff(@Param('key', PromptKeyPipe) key: string, @Query() query: DiffQuery, @Res() res: Response): Promise<void> {
+    send(res, await this.pages.diff(key, query.from, query.to));
+  }
+
+  @Get('prompts/:key/rollback')
+  async rollbackConfirm(@Param('key', PromptKeyPipe) key: string, @Query() query: VersionQuery, @Res() res: Response): Promise<void> {
+    send(res, await this.pages.rollbackConfirm(key, query.version));
+  }
+
+  @Post('prompts/:key/rollback')
+  async rollback(@Param('key', PromptKeyPipe) key: string, @Body() form: RollbackForm, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
+    send(res, await this.actions.rollback(key, form, actor));
+  }
+
+  @Get('prompts/:key/delete')
+  async deleteConfirm(@Param('key', PromptKeyPipe) key: string, @Res() res: Response): Promise<void> {
+    send(res, await this.pages.deleteConfirm(key));
+  }
+
+  @Post('prompts/:key/delete')
+  async remove(@Param('key', PromptKeyPipe) key: string, @Body() form: DeleteForm, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
+    send(res, await this.actions.remove(key, form, actor));
+  }
+}

@@ -1,0 +1,33 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { urlencoded } from 'express';
+import { AppConfig } from '../config/app-config.js';
+import { PromptsModule } from '../prompts/prompts.module.js';
+import { StreamModule } from '../prompts/stream/stream.module.js';
+import { AdminActionsService } from './admin-actions.service.js';
+import { AdminController } from './admin.controller.js';
+import { AdminPagesService } from './admin-pages.service.js';
+import { AgentDirectory } from './agents/agent-directory.js';
+import { RegistryAgentDirectory } from './agents/registry-agent-directory.js';
+import { CsrfCookieMiddleware } from './csrf/csrf-cookie.middleware.js';
+import { CsrfGuard } from './csrf/csrf.guard.js';
+import { CsrfTokens } from './csrf/csrf-tokens.js';
+
+@Module({
+  imports: [PromptsModule, StreamModule],
+  controllers: [AdminController],
+  providers: [
+    AdminPagesService, AdminActionsService, CsrfTokens, CsrfGuard,
+    { provide: AgentDirectory, useClass: RegistryAgentDirectory },
+  ],
+})
+export class AdminModule implements NestModule {
+  constructor(private readonly config: AppConfig) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    // Form bodies are parsed for the admin routes only: the JSON API must not
+    // accept urlencoded posts, which any cross-site page can send without a preflight.
+    // Percent-encoding and CRLF line breaks can grow a prompt up to 6x.
+    const forms = urlencoded({ extended: false, limit: this.config.limits.promptMaxBytes * 6 + 64 * 1024 });
+    consumer.apply(forms, CsrfCookieMiddleware).forRoutes(AdminController);
+  }
+}

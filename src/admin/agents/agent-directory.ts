@@ -1,0 +1,21 @@
+/** One live stream subscriber, as the admin UI shows it. */
+export interface ConnectedAgent {
+  id: string;
+  /** The name the agent gave (`?agent=` or `X-Agent-Id`); null when it gave none. */
+  agent: string | null;
+  address: string;
+  connectedAt: string;
+  /** The revision of the last event written to it. */
+  lastRevision: number;
+}
+
+/** The `agent` name the admin pages use on their own stream, so they are not counted as agents. */
+export const ADMIN_UI_AGENT = 'promptcast-admin-ui';
+
+/**
+ * What the admin UI needs from the stream's connection registry (it is the
+ * DI token too), so the pages do not depend on how the stream keeps sessions.
+ */
+export abstract class AgentDirectory {
+  abstract list(): ConnectedAgent[];
+}

@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import { ConnectionRegistry } from '../../prompts/stream/connection-registry.js';
+import { ADMIN_UI_AGENT, AgentDirectory, type ConnectedAgent } from './agent-directory.js';
+
+/** The agents panel's view of the stream's connection registry, without the admin pages' own streams. */
+@Injectable()
+export class RegistryAgentDirectory extends AgentDirectory {
+  constructor(private readonly registry: ConnectionRegistry) {
+    super();
+  }
+
+  list(): ConnectedAgent[] {
+    return this.registry.list()
+      .filter((c) => c.agent !== ADMIN_UI_AGENT)
+      .map((c) => ({
+        id: c.id, agent: c.agent || null, address: c.remoteAddress, connectedAt: c.connectedSince, lastRevision: c.lastRevision,
+      }));
+  }
+}

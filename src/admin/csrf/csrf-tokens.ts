@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** The cookie that carries the browser's random CSRF id (HttpOnly, SameSite=Strict). */
+export const CSRF_COOKIE = 'promptcast_csrf';
+/** The hidden form field that carries the token derived from that id. */
+export const CSRF_FIELD = '_csrf';
+
+/**
+ * Signed double-submit tokens (OWASP's recommended stateless pattern): the
+ * browser holds a random id in a cookie, every form carries HMAC(secret, id).
+ * A cross-site page can make the browser send the cookie but cannot read it
+ * or compute the HMAC, and a cookie planted by a sibling site fails the HMAC.
+ * The secret is per process: a restart only means reloading open forms.
+ */
+@Injectable()
+export class CsrfTokens {
+  private readonly secret = randomBytes(32);
+
+  newId(): string {
+    return randomBytes(18).toString('base64url');
+  }
+
+  /** True for ids this class could have issued (shape only; the HMAC proves the rest). */
+  isWellFormed(id: string | undefined): id is string {
+    return typeof id === 'string' && /^[A-Za-z0-9_-]{24}$/.test(id);
+  }
+
+  tokenFor(id: string): string {
+    return createHmac('sha256', this.secret).update(id).digest('base64url');
+  }
+
+  verify(id: string | undefined, token: unknown): boolean {
+    if (!this.isWellFormed(id) || typeof token !== 'string') return false;
+    const expected = Buffer.from(this.tokenFor(id));
+    const given = Buffer.from(token);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+}

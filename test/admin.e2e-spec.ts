@@ -1,0 +1,215 @@
+import request from 'supertest';
+import { AdminBrowser } from './support/admin-browser.js';
+import { startApp, type TestApp } from './support/app.js';
+import { openStream } from './support/sse.js';
+
+const HOSTILE = '<script>alert("x")</script>\n<img src=x onerror=alert(1)> & "quotes"';
+
+describe('Admin UI (server-rendered pages)', () => {
+  let t: TestApp;
+  let browser: AdminBrowser;
+
+  beforeAll(async () => {
+    t = await startApp({ env: { PROMPT_MAX_BYTES: '2048' } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  beforeEach(() => {
+    browser = new AdminBrowser(t.url);
+  });
+
+  const api = () => request(t.url);
+  let n = 0;
+  const uniqueKey = (base: string) => `${base}_${++n}`;
+  async function seed(key: string, text: string, message?: string): Promise<void> {
+    await api().post('/api/prompts').send({ key, text, message }).expect(201);
+  }
+  async function revision(): Promise<number> {
+    return (await api().get('/api/prompts').expect(200)).body.revision;
+  }
+
+  it('renders every page with its key content', async () => {
+    const key = uniqueKey('PAGES');
+    await seed(key, 'You are Friday.', 'first');
+    await api().put(`/api/prompts/${key}`).send({ text: 'You are Friday, brief.', message: 'second' }).expect(200);
+
+    const list = await browser.get('/');
+    expect(list.status).toBe(200);
+    expect(list.text).toContain(`href="/prompts/${key}"`);
+    expect(list.text).toContain('No agents connected');
+    expect(list.text).toMatch(/data-revision-label>\d+</);
+
+    const editor = await browser.get(`/prompts/${key}`);
+    expect(editor.status).toBe(200);
+    expect(editor.text).toContain('You are Friday, brief.</textarea>');
+    expect(editor.text).toContain('name="version" value="2"');
+    expect(editor.text).toContain('of 2,048 bytes');
+
+    const history = await browser.get(`/prompts/${key}/history`);
+    expect(history.text).toMatch(/<strong>v2<\/strong> <span class="pill ok">current/);
+    expect(history.text).toContain('first');
+    expect(history.text).toContain(`/prompts/${key}/diff?from=1`);
+
+    const diff = await browser.get(`/prompts/${key}/diff?from=1`);
+    expect(diff.text).toContain('v1 → v2');
+    expect(diff.text).toContain('You are Friday<mark>, brief</mark>.');
+
+    expect((await browser.get(`/prompts/${key}/rollback?version=1`)).text).toContain(`Roll back ${key} to v1?`);
+    expect((await browser.get(`/prompts/${key}/delete`)).text).toContain(`Delete ${key}?`);
+    expect((await browser.get('/prompts/new')).text).toContain('action="/prompts"');
+  });
+
+  it('escapes hostile prompt text and messages on every page that shows them', async () => {
+    const key = uniqueKey('HOSTILE');
+    await seed(key, HOSTILE, HOSTILE);
+    await api().put(`/api/prompts/${key}`).send({ text: `${HOSTILE}!`, message: HOSTILE }).expect(200);
+    const pages = ['/', `/prompts/${key}`, `/prompts/${key}/history`, `/prompts/${key}/diff?from=1`, `/prompts/${key}/rollback?version=1`];
+    for (const path of pages) {
+      const { status, text } = await browser.get(path);
+      expect(status).toBe(200);
+      expect(text).not.toContain('<script>alert');
+      expect(text).not.toContain('<img src=x');
+      expect(text).toContain('&lt;script&gt;');
+    }
+  });
+
+  it('sends security headers with a CSP that allows only same-origin scripts', async () => {
+    const { headers } = await browser.get('/');
+    expect(headers['content-security-policy']).toContain("script-src 'self'");
+    expect(headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    const cookie = [headers['set-cookie']].flat().join(';');
+    expect(cookie).toMatch(/promptcast_csrf=.*HttpOnly.*SameSite=Strict/);
+  });
+
+  it('rejects form posts without a valid CSRF token with a 403 page and writes nothing', async () => {
+    const key = uniqueKey('CSRF');
+    await browser.get('/prompts/new');
+    const before = await revision();
+    const missing = await browser.post('/prompts', { _csrf: undefined, key, text: 'x' });
+    expect(missing.status).toBe(403);
+    expect(missing.headers['content-type']).toMatch(/text\/html/);
+    expect(missing.text).toContain('CSRF check failed');
+    expect((await browser.post('/prompts', { _csrf: 'forged', key, text: 'x' })).status).toBe(403);
+    // A token is bound to its own cookie: another visitor's token does not fit.
+    const other = new AdminBrowser(t.url);
+    await other.get('/prompts/new');
+    expect((await browser.post('/prompts', { _csrf: other.csrfToken, key, text: 'x' })).status).toBe(403);
+    // No cookie at all (a cross-site post with SameSite=Strict carries none).
+    const bare = await api().post('/prompts').type('form').send({ _csrf: browser.csrfToken, key, text: 'x' });
+    expect(bare.status).toBe(403);
+    expect(await revision()).toBe(before);
+  });
+
+  it('creates, saves, rolls back, deletes and restores through plain forms', async () => {
+    const key = uniqueKey('FLOW');
+    await browser.get('/prompts/new');
+    const created = await browser.post('/prompts', { key, text: 'line one\r\nline two', message: 'hello' });
+    expect(created.status).toBe(303);
+    expect(created.headers.location).toBe(`/prompts/${key}?saved=1`);
+    // Browsers post textarea breaks as CRLF; agents get LF.
+    expect((await api().get(`/api/prompts/${key}`)).body).toMatchObject({ text: 'line one\nline two', version: 1, message: 'hello' });
+
+    const editor = await browser.get(`/prompts/${key}?saved=1`);
+    expect(editor.text).toContain('Saved version 1');
+    const saved = await browser.post(`/prompts/${key}`, { text: 'line one\nline 2', message: '', version: 1 });
+    expect(saved.headers.location).toBe(`/prompts/${key}?saved=2`);
+
+    await browser.get(`/prompts/${key}/rollback?version=1`);
+    const rolled = await browser.post(`/prompts/${key}/rollback`, { version: 1, message: 'Rollback to version 1' });
+    expect(rolled.headers.location).toBe(`/prompts/${key}?saved=3`);
+    expect((await api().get(`/api/prompts/${key}`)).body).toMatchObject({ text: 'line one\nline two', version: 3 });
+
+    await browser.get(`/prompts/${key}/delete`);
+    const deleted = await browser.post(`/prompts/${key}/delete`, { version: 3 });
+    expect(deleted.headers.location).toBe(`/?deleted=${key}`);
+    const list = await browser.get(deleted.headers.location);
+    expect(list.text).toContain(`data-deleted-key="${key}"`);
+    expect(list.text).toContain(`/prompts/${key}/rollback?version=3`);
+    expect((await browser.get(`/prompts/${key}`)).headers.location).toBe(`/prompts/${key}/history`);
+    expect((await browser.get(`/prompts/${key}/history`)).text).toContain('This prompt is deleted');
+
+    expect((await browser.get(`/prompts/${key}/rollback?version=3`)).text).toContain(`Restore ${key} from v3?`);
+    const restored = await browser.post(`/prompts/${key}/rollback`, { version: 3, message: 'Restore' });
+    expect(restored.headers.location).toBe(`/prompts/${key}?saved=4`);
+    expect((await browser.get('/')).text).not.toContain(`data-deleted-key="${key}"`);
+  });
+
+  it('shows the conflict page when someone saved since the editor loaded, and overwrites only on purpose', async () => {
+    const key = uniqueKey('RACE');
+    await seed(key, 'Be kind.');
+    await browser.get(`/prompts/${key}`);
+    await api().put(`/api/prompts/${key}`).send({ text: 'Be kind and brief.', message: 'theirs' }).expect(200);
+
+    const conflict = await browser.post(`/prompts/${key}`, { text: 'Be kind and warm.', message: 'mine', version: 1 });
+    expect(conflict.status).toBe(409);
+    expect(conflict.text).toContain('Someone saved');
+    expect(conflict.text).toContain('v2 was saved');
+    expect(conflict.text).toContain('<mark>brief</mark>');
+    expect(conflict.text).toContain('<mark>warm</mark>');
+    expect(conflict.text).toContain('Be kind and warm.</textarea>');
+    expect((await api().get(`/api/prompts/${key}`)).body.text).toBe('Be kind and brief.');
+
+    const overwrite = await browser.post(`/prompts/${key}`, { text: 'Be kind and warm.', message: 'mine', version: 2 });
+    expect(overwrite.headers.location).toBe(`/prompts/${key}?saved=3`);
+    expect((await api().get(`/api/prompts/${key}`)).body.text).toBe('Be kind and warm.');
+  });
+
+  it('re-shows the form with the message, keeping what was typed, on a fixable mistake', async () => {
+    const key = uniqueKey('FIX');
+    await seed(key, 'short');
+    await browser.get('/prompts/new');
+    const taken = await browser.post('/prompts', { key, text: 'my draft' });
+    expect(taken.status).toBe(409);
+    expect(taken.text).toContain('already exists');
+    expect(taken.text).toContain('my draft</textarea>');
+
+    await browser.get(`/prompts/${key}`);
+    const tooBig = await browser.post(`/prompts/${key}`, { text: 'é'.repeat(1500), version: 1 });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.text).toContain('the limit is 2048 bytes');
+    expect(tooBig.text).toContain(`${'é'.repeat(1500)}</textarea>`);
+  });
+
+  it('keeps JSON errors for the API and HTML error pages for browsers elsewhere', async () => {
+    const apiMiss = await api().get('/api/prompts/NOPE').set('Accept', 'text/html');
+    expect(apiMiss.status).toBe(404);
+    expect(apiMiss.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    const pageMiss = await browser.get('/prompts/NOPE');
+    expect(pageMiss.status).toBe(404);
+    expect(pageMiss.text).toContain('prompt &quot;NOPE&quot; not found');
+    const unknown = await browser.get('/no/such/page');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers['content-type']).toMatch(/text\/html/);
+    expect((await api().get('/no/such/page')).body).toMatchObject({ statusCode: 404 });
+  });
+
+  it('does not accept urlencoded bodies on the JSON API, so cross-site forms cannot write', async () => {
+    const before = await revision();
+    const res = await api().post('/api/prompts').type('form').send({ key: uniqueKey('XSITE'), text: 'x' });
+    expect(res.status).toBe(400);
+    expect(await revision()).toBe(before);
+  });
+
+  it('lists connected agents from the stream registry, but not the admin pages\' own streams', async () => {
+    const agent = await openStream(`${t.url}/api/prompts/stream?agent=friday-7`);
+    const adminPage = await openStream(`${t.url}/api/prompts/stream?agent=promptcast-admin-ui`);
+    try {
+      // Each stream opens with a snapshot, written once it is registered.
+      await Promise.all([agent.changesUntil(1), adminPage.changesUntil(1)]);
+      const list = await browser.get('/');
+      expect(list.text).toContain('friday-7');
+      expect(list.text).not.toContain('promptcast-admin-ui');
+      expect(list.text).toContain('<strong data-agent-count>1</strong> agent<');
+      expect(list.text).toContain('up to date');
+    } finally {
+      await Promise.all([agent.close(), adminPage.close()]);
+    }
+  });
+
+  it('serves the static assets locally', async () => {
+    await api().get('/assets/app.css').expect(200).expect('content-type', /css/);
+    await api().get('/assets/js/main.js').expect(200).expect('content-type', /javascript/);
+  });
+});
