@@ -47,8 +47,11 @@ describe('applyEvent', () => {
     expect(applyEvent(snap, updated(3, 'B', 'b'), scope)).toEqual({ ...snap, revision: 3 });
   });
 
-  it('ignores heartbeats', () => {
-    expect(applyEvent(server(1, {}), { type: 'heartbeat', revision: 9 }, all)).toBeUndefined();
+  it('moves only the revision on a newer heartbeat, and only on top of a server state', () => {
+    const held = server(1, { A: 'a' });
+    expect(applyEvent(held, { type: 'heartbeat', revision: 9 }, all)).toEqual({ ...held, revision: 9 });
+    expect(applyEvent(held, { type: 'heartbeat', revision: 1 }, all)).toBeUndefined();
+    expect(applyEvent(defaultsState(), { type: 'heartbeat', revision: 9 }, all)).toBeUndefined();
   });
 });
 
