@@ -9,6 +9,7 @@ export class AppConfig {
     readonly store: StoreConfig,
     readonly limits: LimitsConfig,
     readonly seed: boolean,
+    readonly stream: StreamConfig,
   ) {}
 }
 
@@ -17,4 +18,16 @@ export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres';
 export interface LimitsConfig {
   /** Largest prompt text accepted, in UTF-8 bytes. */
   promptMaxBytes: number;
+}
+
+export interface StreamConfig {
+  /** Interval of the shared heartbeat event, in ms. */
+  heartbeatMs: number;
+  /** How many of the newest change-log entries are kept for replay; older resumes get a snapshot. */
+  retention: number;
+  /** Bytes a subscriber may leave unread before it is disconnected. */
+  maxBufferBytes: number;
+  /** The `retry:` hint each connection gets is drawn uniformly from this range, in ms. */
+  retryMinMs: number;
+  retryMaxMs: number;
 }

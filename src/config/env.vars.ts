@@ -38,4 +38,20 @@ export class EnvVars {
 
   @IsOptional() @Transform(toBoolean) @IsBoolean()
   SEED = true;
+
+  // The contract promises clients a heartbeat at least every 15 s, so it cannot be set longer.
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(15_000)
+  STREAM_HEARTBEAT_MS = 15_000;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(10_000_000)
+  STREAM_RETENTION = 10_000;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1024) @Max(256 * 1024 * 1024)
+  STREAM_MAX_BUFFER_BYTES = 1024 * 1024;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(600_000)
+  STREAM_RETRY_MIN_MS = 1000;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(600_000)
+  STREAM_RETRY_MAX_MS = 5000;
 }

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { AppConfig } from './app-config.js';
+import { AppConfig, type StreamConfig } from './app-config.js';
 import { ConfigError } from './config-error.js';
 import { EnvVars } from './env.vars.js';
 
@@ -16,7 +16,22 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     ? ({ kind: 'postgres', url: vars.DATABASE_URL } as const)
     : ({ kind: 'sqlite', path: vars.SQLITE_PATH } as const);
   const seed = vars.SEED && !argv.includes('--no-seed');
-  return new AppConfig(vars.PORT, vars.HOST, store, { promptMaxBytes: vars.PROMPT_MAX_BYTES }, seed);
+  return new AppConfig(vars.PORT, vars.HOST, store, { promptMaxBytes: vars.PROMPT_MAX_BYTES }, seed, streamConfig(vars));
+}
+
+function streamConfig(vars: EnvVars): StreamConfig {
+  if (vars.STREAM_RETRY_MIN_MS > vars.STREAM_RETRY_MAX_MS) {
+    throw new ConfigError(
+      `Invalid configuration:\n  STREAM_RETRY_MIN_MS=${vars.STREAM_RETRY_MIN_MS} is above STREAM_RETRY_MAX_MS=${vars.STREAM_RETRY_MAX_MS}`,
+    );
+  }
+  return {
+    heartbeatMs: vars.STREAM_HEARTBEAT_MS,
+    retention: vars.STREAM_RETENTION,
+    maxBufferBytes: vars.STREAM_MAX_BUFFER_BYTES,
+    retryMinMs: vars.STREAM_RETRY_MIN_MS,
+    retryMaxMs: vars.STREAM_RETRY_MAX_MS,
+  };
 }
 
 function parseEnv(env: Env): EnvVars {

@@ -4,13 +4,14 @@ import { PromptsController } from './prompts.controller.js';
 import { PromptsService } from './prompts.service.js';
 import { SeedService } from './seed.service.js';
 import { StoreModule } from './store/store.module.js';
-import { ChangeBus } from './stream/change-bus.js';
-import { InProcessChangeBus } from './stream/in-process-change.bus.js';
+import { StreamController } from './stream/stream.controller.js';
+import { StreamModule } from './stream/stream.module.js';
 
 @Module({
-  imports: [StoreModule],
-  controllers: [PromptsController],
-  providers: [PromptsService, PromptListResponder, SeedService, { provide: ChangeBus, useClass: InProcessChangeBus }],
+  imports: [StoreModule, StreamModule],
+  // ordering: StreamController first, or `GET :key` would capture /api/prompts/stream.
+  controllers: [StreamController, PromptsController],
+  providers: [PromptsService, PromptListResponder, SeedService],
   exports: [PromptsService],
 })
 export class PromptsModule {}

@@ -1,0 +1,42 @@
+import type { PromptStore } from '../store/prompt-store.js';
+import { select } from './frame-batch.js';
+import { changeFrame, snapshotFrame } from './sse-frames.js';
+import type { StreamSession } from './stream-session.js';
+
+/** Changes read from the log per query while replaying; bounds memory for a long replay. */
+const REPLAY_PAGE = 500;
+
+type Log = Pick<PromptStore, 'revision' | 'changesAfter' | 'snapshot'>;
+
+/**
+ * Brings a new connection up to date: the changes after its Last-Event-ID
+ * when the log still holds all of them, otherwise one snapshot.
+ */
+export async function catchUp(store: Log, session: StreamSession): Promise<void> {
+  const from = session.subscriber.lastEventId;
+  if (from !== undefined && (await replay(store, session, from))) return;
+  if (session.isClosed) return;
+  const snapshot = await store.snapshot();
+  session.writeCatchUp(snapshotFrame(snapshot, session.keys), snapshot.revision);
+}
+
+/**
+ * Writes the log after `from`, page by page, waiting for the client to read
+ * between pages. False when the log cannot prove it is complete: `from` is
+ * ahead of the store, or older than what the log retains. The caller then
+ * sends a snapshot, which also covers a replay cut short by pruning.
+ */
+async function replay(store: Log, session: StreamSession, from: number): Promise<boolean> {
+  const current = await store.revision();
+  if (from > current) return false;
+  let after = from;
+  while (after < current && !session.isClosed) {
+    const page = await store.changesAfter(after, REPLAY_PAGE);
+    if (page[0]?.revision !== after + 1) return false;
+    const bytes = select(page.map(changeFrame), { lastRevision: after, keys: session.keys });
+    after = page.at(-1)?.revision ?? after;
+    session.writeCatchUp(bytes, after);
+    await session.drained();
+  }
+  return true;
+}

@@ -1,0 +1,36 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { ConnectionInfo, StreamSession } from './stream-session.js';
+
+/**
+ * Every open stream. The hub adds and removes; anyone may read (the admin UI
+ * and /health show who is subscribed).
+ */
+@Injectable()
+export class ConnectionRegistry {
+  private readonly logger = new Logger('Stream');
+  private readonly sessions = new Set<StreamSession>();
+
+  get count(): number {
+    return this.sessions.size;
+  }
+
+  list(): ConnectionInfo[] {
+    return [...this.sessions].map((s) => s.info());
+  }
+
+  all(): Iterable<StreamSession> {
+    return this.sessions;
+  }
+
+  add(session: StreamSession): void {
+    this.sessions.add(session);
+    const { id, agent, remoteAddress } = session.subscriber;
+    this.logger.log(`subscriber ${id} connected (agent ${agent || '-'} from ${remoteAddress}); ${this.count} connected`);
+  }
+
+  remove(session: StreamSession): void {
+    if (!this.sessions.delete(session)) return;
+    const { id } = session.subscriber;
+    this.logger.log(`subscriber ${id} disconnected (${session.closeReason}) at revision ${session.lastRevision}; ${this.count} connected`);
+  }
+}

@@ -1,0 +1,28 @@
+import { ConnectionRegistry } from './connection-registry.js';
+import { FrameBatch } from './frame-batch.js';
+import type { Frame } from './sse-frames.js';
+
+/**
+ * Coalesces the changes of one burst into one write per subscriber: frames
+ * pushed during an event-loop turn go out together on the next `setImmediate`.
+ */
+export class FanOut {
+  private pending: Frame[] = [];
+  private scheduled = false;
+
+  constructor(private readonly registry: ConnectionRegistry) {}
+
+  push(frame: Frame): void {
+    this.pending.push(frame);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = new FrameBatch(this.pending);
+    this.pending = [];
+    for (const session of this.registry.all()) session.deliver(batch);
+  }
+}

@@ -1,0 +1,131 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, ServiceUnavailableException } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { AppConfig } from '../../config/app-config.js';
+import { PromptStore } from '../store/prompt-store.js';
+import { catchUp } from './catch-up.js';
+import { ChangeBus } from './change-bus.js';
+import { ChangeSequencer } from './change-sequencer.js';
+import { ConnectionRegistry } from './connection-registry.js';
+import { FanOut } from './fan-out.js';
+import { Heartbeat } from './heartbeat.js';
+import { changeFrame, heartbeatFrame, retryDelay, retryFrame } from './sse-frames.js';
+import { StreamSession, type Subscriber } from './stream-session.js';
+
+const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  // nginx would otherwise buffer the stream and deliver events late, in clumps.
+  'X-Accel-Buffering': 'no',
+};
+
+/** Counters that show the hub holds nothing it should have let go of. */
+export interface StreamStats {
+  subscribers: number;
+  /** The last revision sent to live subscribers. */
+  revision: number;
+  heartbeatActive: boolean;
+  /** Subscribers disconnected for not reading, since start. */
+  slowDropped: number;
+}
+
+/**
+ * The SSE fan-out: one bus subscription for the whole server, ordered and
+ * gap-filled by the sequencer, serialised once per change and written to every
+ * open stream; plus catch-up for new connections, heartbeats and shutdown.
+ */
+@Injectable()
+export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Stream');
+  private readonly fanOut: FanOut;
+  private readonly sequencer: ChangeSequencer;
+  private readonly heartbeat: Heartbeat;
+  private unsubscribe: (() => void) | undefined;
+  private closing = false;
+  private slowDropped = 0;
+
+  constructor(
+    private readonly store: PromptStore,
+    private readonly bus: ChangeBus,
+    private readonly registry: ConnectionRegistry,
+    private readonly config: AppConfig,
+  ) {
+    this.fanOut = new FanOut(registry);
+    this.sequencer = new ChangeSequencer(store, (c) => this.fanOut.push(changeFrame(c)), (err) => this.lostOrder(err));
+    this.heartbeat = new Heartbeat(config.stream.heartbeatMs, () => this.beat());
+  }
+
+  onApplicationBootstrap(): void {
+    // ordering: subscribe before reading the revision, so a change committed in between is queued, not lost.
+    this.unsubscribe = this.bus.subscribe((change) => this.sequencer.accept(change));
+    this.sequencer.start(this.store.revision());
+  }
+
+  /** Serves one stream until the client goes; resolves once it is live. */
+  async open(res: ServerResponse, subscriber: Subscriber): Promise<void> {
+    if (this.closing) throw new ServiceUnavailableException('the server is shutting down; reconnect');
+    const session = new StreamSession(subscriber, res, this.config.stream.maxBufferBytes);
+    res.writeHead(200, SSE_HEADERS);
+    res.write(retryFrame(retryDelay(this.config.stream.retryMinMs, this.config.stream.retryMaxMs)));
+    res.on('close', () => this.release(session));
+    // ordering: join the fan-out before reading the log, so a change committed during the read is held, not missed.
+    this.registry.add(session);
+    this.heartbeat.start();
+    try {
+      await catchUp(this.store, session);
+      session.goLive();
+    } catch (err) {
+      this.logError(`catching up subscriber ${subscriber.id}`, err);
+      session.drop('error');
+    }
+  }
+
+  stats(): StreamStats {
+    return {
+      subscribers: this.registry.count,
+      revision: this.sequencer.revision,
+      heartbeatActive: this.heartbeat.active,
+      slowDropped: this.slowDropped,
+    };
+  }
+
+  /** Ends every stream so clients reconnect (to another replica if there is one) and refuses new ones. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    this.unsubscribe?.();
+    this.heartbeat.stop();
+    for (const session of this.registry.all()) session.end();
+    // ordering: work already queued touches the store, which closes after this hook.
+    await this.sequencer.idle();
+  }
+
+  private release(session: StreamSession): void {
+    session.markClosed();
+    if (session.closeReason === 'slow') this.slowDropped += 1;
+    this.registry.remove(session);
+    if (this.registry.count === 0) this.heartbeat.stop();
+  }
+
+  private beat(): void {
+    // Almost every subscriber is at the same revision, so this serialises about once per beat.
+    const frames = new Map<number, Buffer>();
+    const frameFor = (revision: number): Buffer => {
+      let frame = frames.get(revision);
+      if (!frame) frames.set(revision, (frame = heartbeatFrame(revision)));
+      return frame;
+    };
+    for (const session of this.registry.all()) session.heartbeat(frameFor);
+  }
+
+  /**
+   * A gap could not be filled from the log, so live subscribers may be missing
+   * a change: cut them all, and they resume from the log by Last-Event-ID.
+   */
+  private lostOrder(err: unknown): void {
+    this.logError('filling a gap from the change log', err);
+    for (const session of this.registry.all()) session.drop('error');
+  }
+
+  private logError(doing: string, err: unknown): void {
+    this.logger.error(`${doing} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

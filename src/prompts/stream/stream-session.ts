@@ -1,0 +1,130 @@
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { select, type BatchReader, type FrameBatch } from './frame-batch.js';
+import type { Frame } from './sse-frames.js';
+
+/** Who is subscribed: what the registry shows the admin UI and /health. */
+export interface ConnectionInfo {
+  id: string;
+  remoteAddress: string;
+  /** From `?agent=` or the `X-Agent-Id` header; empty when the client gave none. */
+  agent: string;
+  connectedSince: string;
+  /** The revision this connection has been brought up to. */
+  lastRevision: number;
+}
+
+export interface Subscriber {
+  id: string;
+  remoteAddress: string;
+  agent: string;
+  keys: ReadonlySet<string> | undefined;
+  lastEventId: number | undefined;
+}
+
+export type CloseReason = 'client' | 'slow' | 'shutdown' | 'error';
+
+/**
+ * One open stream. It starts catching up (live changes are held back while the
+ * snapshot or replay is written) and then goes live. Live writes are bounded:
+ * a subscriber that leaves more than `maxBufferBytes` unread is disconnected
+ * and will resume by Last-Event-ID, instead of the server buffering for it.
+ */
+export class StreamSession implements BatchReader {
+  lastRevision = 0;
+  closeReason: CloseReason = 'client';
+  readonly keysSignature: string;
+  readonly connectedSince = new Date();
+  private state: 'catching-up' | 'live' | 'closed' = 'catching-up';
+  private held: Frame[] = [];
+
+  constructor(
+    readonly subscriber: Subscriber,
+    private readonly res: ServerResponse,
+    private readonly maxBufferBytes: number,
+  ) {
+    this.keysSignature = subscriber.keys ? [...subscriber.keys].sort().join(',') : '*';
+  }
+
+  get keys(): ReadonlySet<string> | undefined {
+    return this.subscriber.keys;
+  }
+
+  get isLive(): boolean {
+    return this.state === 'live';
+  }
+
+  get isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  info(): ConnectionInfo {
+    const { id, remoteAddress, agent } = this.subscriber;
+    return { id, remoteAddress, agent, connectedSince: this.connectedSince.toISOString(), lastRevision: this.lastRevision };
+  }
+
+  /** Catch-up writes are not bounded here; the catch-up waits on `drained()` instead. */
+  writeCatchUp(bytes: Buffer | undefined, revision: number): void {
+    if (this.state === 'closed') return;
+    if (bytes) this.res.write(bytes);
+    this.lastRevision = Math.max(this.lastRevision, revision);
+  }
+
+  /** Resolves once unread bytes are back under the bound, or the connection is gone. */
+  async drained(): Promise<void> {
+    if (this.state === 'closed' || this.res.writableLength <= this.maxBufferBytes) return;
+    await Promise.race([once(this.res, 'drain'), once(this.res, 'close')]);
+  }
+
+  deliver(batch: FrameBatch): void {
+    if (this.state === 'catching-up') {
+      this.held.push(...batch.frames);
+      return;
+    }
+    if (this.state === 'closed') return;
+    const bytes = batch.bytesFor(this);
+    this.lastRevision = Math.max(this.lastRevision, batch.lastRevision);
+    if (bytes) this.send(bytes);
+  }
+
+  /** Writes what arrived during catch-up and was not already covered by it. */
+  goLive(): void {
+    if (this.state !== 'catching-up') return;
+    const bytes = select(this.held, this);
+    this.lastRevision = Math.max(this.lastRevision, this.held.at(-1)?.revision ?? 0);
+    this.held = [];
+    this.state = 'live';
+    if (bytes) this.send(bytes);
+  }
+
+  heartbeat(frameFor: (revision: number) => Buffer): void {
+    if (this.state === 'live') this.send(frameFor(this.lastRevision));
+  }
+
+  markClosed(): void {
+    this.state = 'closed';
+    this.held = [];
+  }
+
+  /** Ends the stream cleanly (shutdown): the client reconnects, elsewhere if need be. */
+  end(): void {
+    if (this.state === 'closed') return;
+    this.closeReason = 'shutdown';
+    this.res.end();
+  }
+
+  /** Cuts the connection at once, without flushing what the client did not read. */
+  drop(reason: CloseReason): void {
+    if (this.state === 'closed') return;
+    this.closeReason = reason;
+    this.res.destroy();
+  }
+
+  private send(bytes: Buffer): void {
+    if (this.res.writableLength > this.maxBufferBytes) {
+      this.drop('slow');
+      return;
+    }
+    this.res.write(bytes);
+  }
+}
