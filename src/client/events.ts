@@ -1,0 +1,131 @@
+import { PromptClientError } from './errors.js';
+
+/** One prompt as the server last described it. */
+export interface PromptEntry {
+  text: string;
+  version: number;
+  updatedAt: string;
+}
+
+/** A whole state: the stream's `snapshot` event, or a poll of `GET /api/prompts`. */
+export interface SnapshotEvent {
+  type: 'snapshot';
+  revision: number;
+  prompts: Record<string, PromptEntry>;
+}
+
+export interface UpdatedEvent {
+  type: 'prompt.updated';
+  revision: number;
+  key: string;
+  version: number;
+  text: string;
+  updatedAt: string;
+  author: string;
+}
+
+export interface DeletedEvent {
+  type: 'prompt.deleted';
+  revision: number;
+  key: string;
+}
+
+export interface HeartbeatEvent {
+  type: 'heartbeat';
+  revision: number;
+  /** The server's heartbeat interval, when it says. */
+  intervalMs?: number;
+}
+
+export type StreamEvent = SnapshotEvent | UpdatedEvent | DeletedEvent | HeartbeatEvent;
+
+/** The SSE event names the client listens for. */
+export const STREAM_EVENT_TYPES = ['snapshot', 'prompt.updated', 'prompt.deleted', 'heartbeat'] as const;
+
+type Json = Record<string, unknown>;
+
+/**
+ * Parses one SSE event's `data` into a typed event. Pure; throws a
+ * `BAD_EVENT` error naming the problem on anything malformed.
+ */
+export function parseStreamEvent(type: string, data: string): StreamEvent {
+  const body = parseObject(data, type);
+  const revision = int(body, 'revision', type);
+  switch (type) {
+    case 'snapshot':
+      return { type, revision, prompts: entries(body.prompts, type) };
+    case 'prompt.updated':
+      return {
+        type, revision, key: str(body, 'key', type), version: int(body, 'version', type), text: str(body, 'text', type),
+        updatedAt: str(body, 'updatedAt', type), author: typeof body.author === 'string' ? body.author : '',
+      };
+    case 'prompt.deleted':
+      return { type, revision, key: str(body, 'key', type) };
+    case 'heartbeat': {
+      const intervalMs = body.intervalMs;
+      return typeof intervalMs === 'number' && intervalMs > 0 ? { type, revision, intervalMs } : { type, revision };
+    }
+    default:
+      throw bad(type, 'is not an event this client knows');
+  }
+}
+
+/**
+ * Turns a `GET /api/prompts` body (`{revision, prompts: [{key, text, version,
+ * updatedAt, ...}]}`) into the same shape as a stream snapshot.
+ */
+export function parsePromptList(body: unknown): SnapshotEvent {
+  const what = 'GET /api/prompts';
+  if (!isObject(body) || !Array.isArray(body.prompts)) throw bad(what, 'is not {revision, prompts: [...]}');
+  const prompts: Record<string, PromptEntry> = {};
+  for (const item of body.prompts) {
+    if (!isObject(item)) throw bad(what, 'has a prompt that is not an object');
+    prompts[str(item, 'key', what)] = entry(item, what);
+  }
+  return { type: 'snapshot', revision: int(body, 'revision', what), prompts };
+}
+
+function entries(value: unknown, what: string): Record<string, PromptEntry> {
+  if (!isObject(value)) throw bad(what, 'has no prompts object');
+  const out: Record<string, PromptEntry> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (!isObject(item)) throw bad(what, `has a prompt "${key}" that is not an object`);
+    out[key] = entry(item, what);
+  }
+  return out;
+}
+
+function entry(item: Json, what: string): PromptEntry {
+  return { text: str(item, 'text', what), version: int(item, 'version', what), updatedAt: str(item, 'updatedAt', what) };
+}
+
+function parseObject(data: string, what: string): Json {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    throw bad(what, 'is not JSON');
+  }
+  if (!isObject(value)) throw bad(what, 'is not a JSON object');
+  return value;
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function int(body: Json, field: string, what: string): number {
+  const value = body[field];
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw bad(what, `has no integer "${field}"`);
+  return value;
+}
+
+function str(body: Json, field: string, what: string): string {
+  const value = body[field];
+  if (typeof value !== 'string') throw bad(what, `has no string "${field}"`);
+  return value;
+}
+
+function bad(what: string, problem: string): PromptClientError {
+  return new PromptClientError('BAD_EVENT', `${what} ${problem}; the event was ignored`);
+}

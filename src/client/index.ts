@@ -1,0 +1,9 @@
+export { PromptClient } from './prompt-client.js';
+export { PromptClientAuthError, PromptClientError, type PromptClientErrorCode } from './errors.js';
+export { promptClientOptionsFromEnv } from './options.js';
+export type { BackoffOptions } from './backoff.js';
+export type { Clock, TimerHandle } from './clock.js';
+export type {
+  ClientMode, ClientStatus, FetchFn, LogLevel, ModeChange, PromptChange, PromptClientEvents, PromptClientOptions,
+  ReadyState, StateSource,
+} from './types.js';

@@ -1,0 +1,113 @@
+import type { BackoffOptions } from './backoff.js';
+import type { Clock } from './clock.js';
+
+/**
+ * How the client is hearing from the server right now:
+ * `streaming` (the SSE stream is open), `polling` (the stream is down but
+ * `GET /api/prompts` answers) or `offline` (neither works, the client was
+ * stopped by a 401/403, or it was closed).
+ */
+export type ClientMode = 'streaming' | 'polling' | 'offline';
+
+/** Where the prompts the client holds came from. */
+export type StateSource = 'server' | 'cache' | 'defaults';
+
+/** A line for the `debug` hook. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** The part of `fetch` the client uses; inject one to add proxies, tracing or fakes. */
+export type FetchFn = (input: string | URL, init?: RequestInit) => Promise<Response>;
+
+export interface PromptClientOptions {
+  /** Base URL of the Promptcast server, e.g. `http://127.0.0.1:3000`. Required. */
+  url: string;
+  /** Sent as `Authorization: Bearer <token>`. Defaults to no token. */
+  token?: string;
+  /**
+   * The prompt keys this client follows (`?keys=` on the stream). Defaults to
+   * every key on the server.
+   */
+  keys?: readonly string[];
+  /** Identifies this agent to the server (`?agent=` and `X-Agent-Id`). Defaults to none. */
+  agentId?: string;
+  /**
+   * Last-known-good file: written atomically after every state from the
+   * server, read on a cold start when the server cannot be reached. Defaults
+   * to no cache.
+   */
+  cacheFile?: string;
+  /**
+   * Built-in texts: used on a cold start with neither server nor cache, and
+   * for a key the server deleted. Defaults to `{}`.
+   */
+  defaults?: Readonly<Record<string, string>>;
+  /** `ready()` settles on cache or defaults after this long without a server. Defaults to `5000` ms. */
+  readyTimeoutMs?: number;
+  /**
+   * The server's heartbeat interval; the stream counts as stalled after 2.5x
+   * this without any event. A heartbeat that carries `intervalMs` overrides
+   * it. Defaults to `15000` ms.
+   */
+  heartbeatMs?: number;
+  /** Poll `GET /api/prompts` this often while the stream is down. Defaults to `5000` ms. */
+  pollIntervalMs?: number;
+  /** Stream reconnection schedule. Defaults to 500 ms doubling to 30 s, reset after 60 s healthy. */
+  backoff?: BackoffOptions;
+  /** Receives every log line. Defaults to none: the client prints nothing. */
+  debug?: (message: string, level: LogLevel) => void;
+  /** Used for the stream and for polling. Defaults to `globalThis.fetch`. */
+  fetch?: FetchFn;
+  /** Time source for every timer. Defaults to the system clock. */
+  clock?: Clock;
+  /** Source of jitter in [0, 1). Defaults to `Math.random`. */
+  random?: () => number;
+}
+
+/** One key whose text changed. */
+export interface PromptChange {
+  key: string;
+  /**
+   * The text `get(key)` now returns: the server's text, or the default when
+   * the key was deleted (`undefined` when there is no default either).
+   */
+  text: string | undefined;
+  /** The revision of the state that holds this change; `null` for defaults. */
+  revision: number | null;
+  /** The prompt's version on the server; `undefined` when the key has none (deleted). */
+  version: number | undefined;
+  /** True when the key no longer exists on the server. */
+  deleted: boolean;
+  source: StateSource;
+}
+
+export interface ModeChange {
+  mode: ClientMode;
+  previous: ClientMode;
+}
+
+export interface ClientStatus {
+  mode: ClientMode;
+  /** The revision of the held state; `null` when running on defaults. */
+  revision: number | null;
+  source: StateSource;
+  /** Epoch ms of the last stream event or successful poll; `null` before the first. */
+  lastEventAt: number | null;
+  /** Milliseconds since `lastEventAt`; `null` before the first. */
+  staleForMs: number | null;
+  /** Set when the client stopped for good (401/403). */
+  stoppedBy: Error | null;
+}
+
+/** What `ready()` resolves with: the first state the client holds. */
+export interface ReadyState {
+  source: StateSource;
+  revision: number | null;
+  /** The text of every known key, defaults included. */
+  prompts: Record<string, string>;
+}
+
+export interface PromptClientEvents {
+  change: [PromptChange];
+  mode: [ModeChange];
+  error: [Error];
+}

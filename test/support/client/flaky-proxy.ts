@@ -1,0 +1,59 @@
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A reverse proxy in front of a server, as a load balancer would be. While
+ * `failing` is set it answers every request with `502 Bad Gateway`, the way a
+ * proxy does when its backend is down; otherwise it forwards, streaming
+ * included.
+ */
+export class FlakyProxy {
+  failing = false;
+  /** Requests answered 502, by path. */
+  readonly refused: string[] = [];
+  private readonly open = new Set<ServerResponse>();
+  private server!: Server;
+  url = '';
+
+  private constructor(private readonly target: string) {}
+
+  static async start(target: string): Promise<FlakyProxy> {
+    const proxy = new FlakyProxy(target);
+    proxy.server = createServer((req, res) => proxy.handle(req, res));
+    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+    proxy.url = `http://127.0.0.1:${(proxy.server.address() as AddressInfo).port}`;
+    return proxy;
+  }
+
+  /** Starts answering 502 and cuts the streams it was carrying. */
+  fail(): void {
+    this.failing = true;
+    for (const res of this.open) res.destroy();
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.open) res.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    if (this.failing) {
+      this.refused.push(req.url ?? '/');
+      res.writeHead(502, { 'Content-Type': 'text/html' }).end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+      return;
+    }
+    const upstream = request(new URL(req.url ?? '/', this.target), { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      res.flushHeaders();
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    this.open.add(res);
+    res.on('close', () => {
+      this.open.delete(res);
+      upstream.destroy();
+    });
+    req.pipe(upstream);
+  }
+}
