@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AgentsModule } from './agents/agents.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { PromptsModule } from './prompts/prompts.module.js';
@@ -6,6 +7,6 @@ import { PromptsModule } from './prompts/prompts.module.js';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [ConfigModule.forRoot(config), PromptsModule] };
+    return { module: AppModule, imports: [ConfigModule.forRoot(config), PromptsModule, AgentsModule] };
   }
 }

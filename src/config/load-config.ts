@@ -16,7 +16,8 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     ? ({ kind: 'postgres', url: vars.DATABASE_URL } as const)
     : ({ kind: 'sqlite', path: vars.SQLITE_PATH } as const);
   const seed = vars.SEED && !argv.includes('--no-seed');
-  return new AppConfig(vars.PORT, vars.HOST, store, { promptMaxBytes: vars.PROMPT_MAX_BYTES }, seed, streamConfig(vars));
+  return new AppConfig(vars.PORT, vars.HOST, store, { promptMaxBytes: vars.PROMPT_MAX_BYTES }, seed, streamConfig(vars),
+    { reportTtlMs: vars.AGENT_REPORT_TTL_MS });
 }
 
 function streamConfig(vars: EnvVars): StreamConfig {
