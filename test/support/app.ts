@@ -23,6 +23,8 @@ export interface StartOptions {
   /** Reuse an existing store (e.g. to restart on the same data); otherwise a fresh one. */
   store?: StoreTargetInstance;
   target?: StoreTarget;
+  /** Listen on this port (e.g. to bring up a server a client already points at); defaults to a random one. */
+  port?: number;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function startApp(options: StartOptions = {}): Promise<TestApp> {
   const store = options.store ?? (await (options.target ?? storeTargets[0]).create());
   const config = loadConfig({ SEED: 'false', ...options.env, ...store.env }, []);
   const app = await createApp(config, { logger: false });
-  await app.listen(0, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const stop = () => app.close();
   return {
