@@ -16,7 +16,7 @@ export async function pollOnce(
   try {
     response = await fetchFn(url, { headers: { Accept: 'application/json', ...headers, ...conditional }, signal });
   } catch (err) {
-    throw new PromptClientError('POLL_FAILED', `cannot reach ${url.origin}: ${describe(err)}`, undefined, { cause: err });
+    throw new PromptClientError('POLL_FAILED', `cannot reach ${url.origin}: ${describeFetchError(err)}`, undefined, { cause: err });
   }
   if (response.status === 304) {
     await response.body?.cancel();
@@ -34,7 +34,7 @@ export async function pollOnce(
 }
 
 /** The most useful line from a fetch failure (undici hides the reason in `cause`). */
-export function describe(err: unknown): string {
+export function describeFetchError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = err.cause instanceof Error ? `: ${(err.cause as NodeJS.ErrnoException).code ?? err.cause.message}` : '';
   return `${err.message}${cause}`;

@@ -128,7 +128,7 @@ export class PromptClient extends EventEmitter<PromptClientEvents> {
     this.held = next;
     if (!this.settled) this.settle();
     else for (const change of diffStates(before, next, this.scope)) this.emit('change', change);
-    this.saveCache(next);
+    if (next.prompts !== before?.prompts) this.saveCache(next);
   }
 
   private fallBack(reason: string): void {

@@ -18,14 +18,15 @@ export interface StateScope {
 /**
  * Applies one server event to the held state. Pure. Returns `undefined` when
  * the event must be ignored: its revision is not newer than the one held
- * (invariant 2), it is a heartbeat, or it is an increment on top of a state
- * that did not come from the server (only a whole state can replace cache or
- * defaults, whatever its revision).
+ * (invariant 2), or it is an increment on top of a state that did not come
+ * from the server (only a whole state can replace cache or defaults, whatever
+ * its revision). A heartbeat only moves the revision: the server promises
+ * nothing for this client's keys lies between the last event and it.
  */
 export function applyEvent(held: HeldState | undefined, event: StreamEvent, scope: StateScope): HeldState | undefined {
-  if (event.type === 'heartbeat') return undefined;
   const fromServer = held?.source === 'server';
   if (fromServer && event.revision <= (held.revision ?? -1)) return undefined;
+  if (event.type === 'heartbeat') return fromServer ? { ...held, revision: event.revision } : undefined;
   if (event.type === 'snapshot') {
     return { source: 'server', revision: event.revision, prompts: pick(event.prompts, scope.keys) };
   }

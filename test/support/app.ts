@@ -23,7 +23,7 @@ export interface StartOptions {
   /** Reuse an existing store (e.g. to restart on the same data); otherwise a fresh one. */
   store?: StoreTargetInstance;
   target?: StoreTarget;
-  /** Listen on this port (e.g. to bring up a server a client already points at); defaults to a random one. */
+  /** Listen on this port (e.g. to restart where clients expect the server); otherwise a random one. */
   port?: number;
 }
 

@@ -71,7 +71,9 @@ export class FakePromptServer {
     return this.requests.filter((r) => r.path.startsWith('/api/prompts/stream'));
   }
 
+  /** Stops the server; safe to call again. */
   async close(): Promise<void> {
+    if (!this.server.listening) return;
     this.dropStreams();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

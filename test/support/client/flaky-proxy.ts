@@ -1,14 +1,18 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** Which requests the proxy answers with 502. */
+export type ProxyFailure = 'none' | 'stream' | 'all';
+
 /**
  * A reverse proxy in front of a server, as a load balancer would be. While
- * `failing` is set it answers every request with `502 Bad Gateway`, the way a
- * proxy does when its backend is down; otherwise it forwards, streaming
- * included.
+ * failing it answers with `502 Bad Gateway`, the way a proxy does when its
+ * backend is down: every request (`all`), or only the SSE route (`stream`,
+ * e.g. an upstream pool for long-lived connections that is down). Otherwise
+ * it forwards, streaming included.
  */
 export class FlakyProxy {
-  failing = false;
+  private failing: ProxyFailure = 'none';
   /** Requests answered 502, by path. */
   readonly refused: string[] = [];
   private readonly open = new Set<ServerResponse>();
@@ -25,10 +29,10 @@ export class FlakyProxy {
     return proxy;
   }
 
-  /** Starts answering 502 and cuts the streams it was carrying. */
-  fail(): void {
-    this.failing = true;
-    for (const res of this.open) res.destroy();
+  /** Starts answering 502 (and cuts the streams it was carrying), or stops with `none`. */
+  fail(what: ProxyFailure): void {
+    this.failing = what;
+    if (what !== 'none') for (const res of this.open) res.destroy();
   }
 
   async close(): Promise<void> {
@@ -38,12 +42,13 @@ export class FlakyProxy {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    if (this.failing) {
-      this.refused.push(req.url ?? '/');
+    const path = req.url ?? '/';
+    if (this.failing === 'all' || (this.failing === 'stream' && path.startsWith('/api/prompts/stream'))) {
+      this.refused.push(path);
       res.writeHead(502, { 'Content-Type': 'text/html' }).end('<html><body><h1>502 Bad Gateway</h1></body></html>');
       return;
     }
-    const upstream = request(new URL(req.url ?? '/', this.target), { method: req.method, headers: req.headers }, (answer) => {
+    const upstream = request(new URL(path, this.target), { method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       res.flushHeaders();
       answer.pipe(res);

@@ -1,0 +1,110 @@
+// Load generator: opens N subscribers to one server (most as raw sockets that
+// only spot the event, a sample parsing every event), then publishes M updates
+// one at a time through PUT and times each from the PUT until the last
+// subscriber has it. Prints one JSON line with the figures.
+import { createParser } from 'eventsource-parser';
+import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+
+const [url, n, m, serverPid, parsers] = [process.argv[2], ...process.argv.slice(3).map(Number)];
+const { hostname, port } = new URL(url);
+const MARK = Buffer.from('event: prompt.updated');
+const CONNECTS_IN_FLIGHT = 200;
+const PER_SOURCE_ADDRESS = 25_000; // under the 28k ephemeral ports of one source address
+
+let round = 0;
+let pending = 0;
+let firstAt = 0;
+let onRoundDone = () => {};
+const subscribers = [];
+
+function rssBytes(pid) {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line.split(/\s+/)[1]) * 1024;
+}
+
+/** One subscriber; resolves once its snapshot arrived. Counts `prompt.updated` events it sees. */
+function subscribe(i, parse) {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port), localAddress: `127.0.0.${1 + Math.floor(i / PER_SOURCE_ADDRESS)}` });
+    const sub = { seen: 0, ids: [], tail: Buffer.alloc(0), ready: false };
+    const parser = parse && createParser({ onEvent: (e) => { if (e.event === 'prompt.updated') sub.ids.push(Number(e.id)); } });
+    socket.on('connect', () => socket.write(`GET /api/prompts/stream?agent=bench-${i} HTTP/1.1\r\nHost: ${hostname}\r\nAccept: text/event-stream\r\n\r\n`));
+    socket.on('data', (chunk) => {
+      if (parser) parser.feed(chunk.toString('utf8'));
+      if (!sub.ready) {
+        if (chunk.includes('event: snapshot')) { sub.ready = true; resolve(sub); }
+        return;
+      }
+      // Checking the seam with the previous read catches a marker split across two reads.
+      const seam = sub.tail.length ? Buffer.concat([sub.tail, chunk.subarray(0, MARK.length)]) : undefined;
+      sub.tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - MARK.length)));
+      if (chunk.includes(MARK) || seam?.includes(MARK)) arrived(sub);
+    });
+    socket.on('error', reject);
+    subscribers.push(socket);
+  });
+}
+
+function arrived(sub) {
+  if (sub.seen === round) return;
+  sub.seen = round;
+  if (firstAt === 0) firstAt = performance.now();
+  if (--pending === 0) onRoundDone();
+}
+
+async function openAll() {
+  const subs = [];
+  for (let i = 0; i < n; i += CONNECTS_IN_FLIGHT) {
+    const wave = [];
+    for (let j = i; j < Math.min(n, i + CONNECTS_IN_FLIGHT); j++) wave.push(subscribe(j, j < parsers));
+    subs.push(...(await Promise.all(wave)));
+  }
+  return subs;
+}
+
+async function publishOnce(text) {
+  round += 1;
+  pending = n;
+  firstAt = 0;
+  const done = new Promise((resolve) => { onRoundDone = resolve; });
+  const t0 = performance.now();
+  const res = await fetch(`${url}/api/prompts/BENCH`, {
+    method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }),
+  });
+  if (!res.ok) throw new Error(`PUT answered ${res.status}`);
+  await res.arrayBuffer();
+  await done;
+  const lastAt = performance.now();
+  return { e2e: lastAt - t0, spread: lastAt - firstAt };
+}
+
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+
+async function main() {
+  const rssBefore = rssBytes(serverPid);
+  const t = performance.now();
+  const subs = await openAll();
+  const connectSeconds = (performance.now() - t) / 1000;
+  // Let the connect burst's garbage settle before reading the idle footprint.
+  await new Promise((r) => setTimeout(r, 1000));
+  const rssIdle = rssBytes(serverPid);
+  const text = 'You are Friday, a helpful voice assistant. '.repeat(24); // ~1 KB, a typical prompt
+  for (let w = 0; w < 3; w++) await publishOnce(`warm-up ${w} ${text}`);
+  const rounds = [];
+  for (let i = 0; i < m; i++) rounds.push(await publishOnce(`update ${i} ${text}`));
+  const sample = subs.filter((_, i) => i < parsers);
+  const ordered = sample.every((s) => s.ids.length === m + 3 && s.ids.every((id, k) => k === 0 || id === s.ids[k - 1] + 1));
+  const e2e = rounds.map((r) => r.e2e);
+  const spread = rounds.map((r) => r.spread);
+  console.log(JSON.stringify({
+    n, m, connectSeconds,
+    e2e: { p50: pct(e2e, 50), p99: pct(e2e, 99), max: Math.max(...e2e) },
+    spread: { p50: pct(spread, 50), p99: pct(spread, 99), max: Math.max(...spread) },
+    rssPerSubscriber: (rssIdle - rssBefore) / n, rssBefore, rssIdle,
+    sampleInOrder: ordered, sampleSize: sample.length,
+  }));
+  for (const s of subscribers) s.destroy();
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });
