@@ -10,6 +10,7 @@ export class AppConfig {
     readonly limits: LimitsConfig,
     readonly seed: boolean,
     readonly stream: StreamConfig,
+    readonly agents: AgentsConfig,
   ) {}
 }
 
@@ -39,4 +40,9 @@ export interface StreamConfig {
   /** The `retry:` hint each connection gets is drawn uniformly from this range, in ms. */
   retryMinMs: number;
   retryMaxMs: number;
+}
+
+export interface AgentsConfig {
+  /** An agent that has not reported for this long leaves `GET /api/agents`, in ms. */
+  reportTtlMs: number;
 }

@@ -66,4 +66,8 @@ export class EnvVars {
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(600_000)
   STREAM_RETRY_MAX_MS = 5000;
+
+  // Agents report every 15 s by default; four missed reports mean the agent is gone.
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1000) @Max(24 * 60 * 60 * 1000)
+  AGENT_REPORT_TTL_MS = 60_000;
 }

@@ -13,7 +13,8 @@ type Env = Record<string, string | undefined>;
 export function loadConfig(env: Env = process.env, argv: readonly string[] = process.argv): AppConfig {
   const vars = parseEnv(env);
   const seed = vars.SEED && !argv.includes('--no-seed');
-  return new AppConfig(vars.PORT, vars.HOST, storeConfig(vars), { promptMaxBytes: vars.PROMPT_MAX_BYTES }, seed, streamConfig(vars));
+  return new AppConfig(vars.PORT, vars.HOST, storeConfig(vars), { promptMaxBytes: vars.PROMPT_MAX_BYTES }, seed, streamConfig(vars),
+    { reportTtlMs: vars.AGENT_REPORT_TTL_MS });
 }
 
 function storeConfig(vars: EnvVars): StoreConfig {

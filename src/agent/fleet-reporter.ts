@@ -1,0 +1,87 @@
+import type { ClientMode } from '../client/index.js';
+import type { AgentLogger } from './agent-logger.js';
+
+/** What a worker process tells the server about itself (`POST /api/agents/report`). */
+export interface FleetReport {
+  agentId: string;
+  /** The oldest revision a live session runs, else the revision the process holds; `null` on defaults. */
+  revision: number | null;
+  sessions: number;
+  mode: ClientMode;
+}
+
+export interface FleetReporterOptions {
+  /** Base URL of the Promptcast server. */
+  url: string;
+  token?: string;
+  /** Time between reports when nothing changes. */
+  intervalMs: number;
+  /** Reads the current state at send time, so a report is never stale when it leaves. */
+  snapshot: () => FleetReport;
+  log: AgentLogger;
+}
+
+/** A report that cannot reach the server within this is abandoned; the next one will try again. */
+const REQUEST_TIMEOUT_MS = 5_000;
+
+/**
+ * Posts the fleet report on a timer and on demand (after each apply). The
+ * report is best-effort telemetry: failures are logged at debug and never
+ * reach the agent. Reports asked for while one is in flight coalesce into one.
+ */
+export class FleetReporter {
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(private readonly options: FleetReporterOptions) {}
+
+  start(): void {
+    if (this.stopped || this.timer) return;
+    this.timer = setInterval(() => void this.report(), this.options.intervalMs);
+    // Telemetry must not keep a job process alive.
+    this.timer.unref();
+    void this.report();
+  }
+
+  /** Sends a report now (or right after the one in flight); resolves when it is done, whatever the outcome. */
+  report(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.inFlight) {
+      this.again = true;
+      return this.inFlight;
+    }
+    this.inFlight = this.drain().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.inFlight;
+  }
+
+  private async drain(): Promise<void> {
+    do {
+      this.again = false;
+      await this.send(this.options.snapshot());
+    } while (this.again && !this.stopped);
+  }
+
+  private async send(report: FleetReport): Promise<void> {
+    const { url, token, log } = this.options;
+    try {
+      const res = await fetch(new URL('/api/agents/report', url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(report),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      await res.body?.cancel();
+      if (!res.ok) log.debug({ status: res.status }, 'fleet report rejected');
+    } catch (error) {
+      log.debug({ error: (error as Error).message }, 'fleet report not delivered');
+    }
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { PromptsModule } from '../prompts/prompts.module.js';
+import { AgentsController } from './agents.controller.js';
+import { AgentsService } from './agents.service.js';
+
+/** Fleet reports from running agents and the listing of them. */
+@Module({
+  imports: [PromptsModule],
+  controllers: [AgentsController],
+  providers: [AgentsService],
+})
+export class AgentsModule {}

@@ -1,0 +1,22 @@
+import { IsIn, IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+
+export const AGENT_MODES = ['streaming', 'polling', 'offline'] as const;
+export type AgentMode = (typeof AGENT_MODES)[number];
+
+/** `POST /api/agents/report`: what one agent process holds right now. */
+export class AgentReportDto {
+  @IsString() @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/, {
+    message: 'agentId must be 1-128 characters: letters, digits and . _ : @ / - (starting with a letter or digit)',
+  })
+  agentId!: string;
+
+  // null: the agent runs on built-in defaults and has no revision yet.
+  @ValidateIf((o: AgentReportDto) => o.revision !== null) @IsInt() @Min(0)
+  revision!: number | null;
+
+  @IsInt() @Min(0) @Max(1_000_000)
+  sessions!: number;
+
+  @IsIn(AGENT_MODES)
+  mode!: AgentMode;
+}
