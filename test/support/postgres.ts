@@ -6,6 +6,11 @@ import { loadConfig } from '../../src/config/load-config.js';
 /** The server the PostgreSQL suites use; unset means they are skipped, and say so. */
 export const DATABASE_URL = process.env.DATABASE_URL || undefined;
 
+// A user's machine may lack PostgreSQL; CI may not: there a skip would hide a broken store.
+if (!DATABASE_URL && process.env.CI === 'true') {
+  throw new Error('CI=true but DATABASE_URL is not set: the PostgreSQL suites must run in CI (.ci/run sets it)');
+}
+
 const SKIP_NOTE = 'skipped: DATABASE_URL is not set (e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres)';
 
 /** `describe` when PostgreSQL is available; otherwise a skipped block whose name says why. */
