@@ -1,5 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { urlencoded } from 'express';
+import { AgentsModule } from '../agents/agents.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { PromptsModule } from '../prompts/prompts.module.js';
 import { StreamModule } from '../prompts/stream/stream.module.js';
@@ -13,7 +14,7 @@ import { CsrfGuard } from './csrf/csrf.guard.js';
 import { CsrfTokens } from './csrf/csrf-tokens.js';
 
 @Module({
-  imports: [PromptsModule, StreamModule],
+  imports: [PromptsModule, StreamModule, AgentsModule],
   controllers: [AdminController],
   providers: [
     AdminPagesService, AdminActionsService, CsrfTokens, CsrfGuard,
