@@ -35,6 +35,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 }
 
 function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  // req.ip, req.secure (Secure cookies) and per-address limits believe only this many proxies.
+  app.set('trust proxy', config.auth.trustProxyHops);
   app.use(securityHeaders());
   // JSON escaping can grow a prompt up to 6x (\uXXXX); the prompt limit itself is
   // enforced by the service with a 413 that names PROMPT_MAX_BYTES.
