@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import request from 'supertest';
+import { FleetReporter } from '../src/agent/fleet-reporter.js';
+import { silentLogger } from '../src/agent/agent-logger.js';
 import { createApp } from '../src/app.factory.js';
 import { ConfigError } from '../src/config/config-error.js';
 import { loadConfig } from '../src/config/load-config.js';
@@ -98,6 +100,17 @@ describe('Auth: scoped tokens', () => {
     } finally {
       await stream.close();
     }
+  });
+
+  it("the agent's fleet reporter sends PROMPTCAST_TOKEN, so its reports land", async () => {
+    const reporter = new FleetReporter({
+      url: t.url, token: AGENT.secret, intervalMs: 60_000, log: silentLogger,
+      snapshot: () => ({ agentId: 'fleet-token-test', revision: 1, sessions: 2, mode: 'streaming' }),
+    });
+    await reporter.report();
+    await reporter.stop();
+    const agents = await request(t.url).get('/api/agents').set(bearer(AGENT.secret)).expect(200);
+    expect(JSON.stringify(agents.body)).toContain('fleet-token-test');
   });
 
   it('rejects malformed Authorization headers and does not take a token from the query string', async () => {
