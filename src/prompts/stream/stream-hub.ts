@@ -84,16 +84,6 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     }
   }
 
-  /** One client address (a runaway reconnect loop, a leaking process) cannot hold every socket. */
-  private checkAddressLimit(res: ServerResponse, address: string): void {
-    const max = this.config.stream.maxPerAddress;
-    if (this.registry.countFrom(address) < max) return;
-    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(this.config.stream.retryMaxMs / 1000))));
-    throw new HttpException(
-      `too many open streams from ${address}: at most ${max} (STREAM_MAX_PER_ADDRESS); close one and retry`, HttpStatus.TOO_MANY_REQUESTS,
-    );
-  }
-
   stats(): StreamStats {
     return {
       subscribers: this.registry.count,
@@ -111,6 +101,16 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     for (const session of this.registry.all()) session.end();
     // ordering: work already queued touches the store, which closes after this hook.
     await this.sequencer.idle();
+  }
+
+  /** One client address (a runaway reconnect loop, a leaking process) cannot hold every socket. */
+  private checkAddressLimit(res: ServerResponse, address: string): void {
+    const max = this.config.stream.maxPerAddress;
+    if (this.registry.countFrom(address) < max) return;
+    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(this.config.stream.retryMaxMs / 1000))));
+    throw new HttpException(
+      `too many open streams from ${address}: at most ${max} (STREAM_MAX_PER_ADDRESS); close one and retry`, HttpStatus.TOO_MANY_REQUESTS,
+    );
   }
 
   private release(session: StreamSession): void {
