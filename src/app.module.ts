@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module.js';
 import { AgentsModule } from './agents/agents.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { PromptsModule } from './prompts/prompts.module.js';
@@ -8,6 +9,6 @@ import { PromptsModule } from './prompts/prompts.module.js';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [ConfigModule.forRoot(config), PromptsModule, AgentsModule, AdminModule] };
+    return { module: AppModule, imports: [ConfigModule.forRoot(config), AuthModule, PromptsModule, AgentsModule, AdminModule] };
   }
 }

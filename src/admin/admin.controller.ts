@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { Actor, type RequestActor } from '../auth/actor.decorator.js';
+import { WriteRateLimit } from '../auth/rate-limit.guard.js';
 import { PromptKeyPipe } from '../prompts/prompt-key.pipe.js';
 import { AdminActionsService } from './admin-actions.service.js';
 import { AdminPagesService } from './admin-pages.service.js';
@@ -11,7 +12,7 @@ import {
 import { HtmlErrorFilter } from './html-error.filter.js';
 import { send } from './page.js';
 
-/** The server-rendered admin UI. Every write is a plain HTML form post. */
+/** The server-rendered admin UI (admin scope: an admin session or token). Every write is a plain HTML form post. */
 @Controller()
 @UseGuards(CsrfGuard)
 @UseFilters(HtmlErrorFilter)
@@ -32,6 +33,7 @@ export class AdminController {
     send(res, await this.pages.createForm());
   }
 
+  @WriteRateLimit()
   @Post('prompts')
   async create(@Body() form: CreatePromptForm, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
     send(res, await this.actions.create(form, actor));
@@ -42,6 +44,7 @@ export class AdminController {
     send(res, await this.pages.editor(key, notice));
   }
 
+  @WriteRateLimit()
   @Post('prompts/:key')
   async save(@Param('key', PromptKeyPipe) key: string, @Body() form: SavePromptForm, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
     send(res, await this.actions.save(key, form, actor));
@@ -62,6 +65,7 @@ export class AdminController {
     send(res, await this.pages.rollbackConfirm(key, query.version));
   }
 
+  @WriteRateLimit()
   @Post('prompts/:key/rollback')
   async rollback(@Param('key', PromptKeyPipe) key: string, @Body() form: RollbackForm, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
     send(res, await this.actions.rollback(key, form, actor));
@@ -72,6 +76,7 @@ export class AdminController {
     send(res, await this.pages.deleteConfirm(key));
   }
 
+  @WriteRateLimit()
   @Post('prompts/:key/delete')
   async remove(@Param('key', PromptKeyPipe) key: string, @Body() form: DeleteForm, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
     send(res, await this.actions.remove(key, form, actor));
