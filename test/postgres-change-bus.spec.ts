@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { PostgresPromptStore } from '../src/prompts/store/postgres-prompt.store.js';
 import type { ChangeRecord } from '../src/prompts/store/prompt-store.js';
-import { PostgresChangeBus } from '../src/prompts/stream/postgres-change.bus.js';
+import { listenApplicationName, PostgresChangeBus } from '../src/prompts/stream/postgres-change.bus.js';
 import { aPrompt } from './support/factories.js';
 import { FreezableTcpProxy } from './support/freezable-tcp-proxy.js';
 import { admin, createTestDatabase, describePostgres, postgresConfig, type TestDatabase } from './support/postgres.js';
@@ -157,7 +157,7 @@ describePostgres('PostgresChangeBus watchdog', () => {
 
 async function listenPids(db: TestDatabase): Promise<number[]> {
   const { rows } = await admin((c: pg.Client) => c.query<{ pid: number }>(
-    `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'promptcast-listen'`, [db.name]));
+    `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = $2`, [db.name, listenApplicationName()]));
   return rows.map((r) => r.pid);
 }
 

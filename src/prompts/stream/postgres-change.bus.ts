@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { hostname } from 'node:os';
 import pg from 'pg';
 import type { PostgresConfig } from '../../config/app-config.js';
 import { CHANGES_CHANNEL, connectionOptions, unavailable } from '../store/postgres.connection.js';
@@ -57,7 +58,7 @@ export class PostgresChangeBus extends ChangeBus {
   ) {
     super();
     // query_timeout bounds the watchdog's ping: no answer within PG_CONNECT_TIMEOUT_MS means a dead connection.
-    this.options = { ...connectionOptions(config, 'promptcast-listen'), keepAlive: true, query_timeout: config.connectTimeoutMs };
+    this.options = { ...connectionOptions(config, listenApplicationName()), keepAlive: true, query_timeout: config.connectTimeoutMs };
     this.watchdog = new ListenWatchdog(config.listenPingMs, (client, err) => this.pingFailed(client, err));
   }
 
@@ -219,6 +220,15 @@ export class PostgresChangeBus extends ChangeBus {
       }
     }
   }
+}
+
+/**
+ * `promptcast-listen <pid>@<host>`: names which replica holds each LISTEN
+ * connection in pg_stat_activity (PostgreSQL keeps the first 63 bytes, so the
+ * pid comes before the host name, which may be long).
+ */
+export function listenApplicationName(pid = process.pid, host = hostname()): string {
+  return `promptcast-listen ${pid}@${host}`;
 }
 
 /**
