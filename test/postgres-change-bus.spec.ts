@@ -29,9 +29,9 @@ describePostgres('PostgresChangeBus', () => {
     bus.subscribe((change) => seen.push(change));
   });
   afterEach(async () => {
-    // ordering: the bus reads through its store, so it closes first.
+    // The bus owns the store it reads through and closes it.
     await bus.close();
-    await Promise.all([writerA.close(), writerB.close(), busStore.close()]);
+    await Promise.all([writerA.close(), writerB.close()]);
     await admin((c) => c.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`));
     await db.drop();
   });
@@ -104,6 +104,7 @@ describePostgres('PostgresChangeBus', () => {
     await bus.close();
     expect(bus.status).toBe('closed');
     await waitFor(async () => (await listenPids(db)).length === 0, 'the LISTEN backend to go', 10_000);
+    await expect(busStore.revision()).rejects.toThrow(/after calling end on the pool/);
   });
 });
 
@@ -129,7 +130,7 @@ describePostgres('PostgresChangeBus watchdog', () => {
   });
   afterEach(async () => {
     await bus.close();
-    await Promise.all([writer.close(), busStore.close()]);
+    await writer.close();
     await proxy.close();
     await db.drop();
   });

@@ -30,6 +30,9 @@ const BATCH = 500;
  * replica, including the one that wrote, sees the same ordered stream, and a
  * change is never emitted twice on the writing replica.
  *
+ * It reads the log through `store` and closes it on close(): give it a store
+ * of its own (one connection is enough), so its reads never queue behind writes.
+ *
  * When the LISTEN connection drops it reconnects with backoff, LISTENs again
  * and then reads the log from the last revision it emitted, so changes
  * committed while it was away still reach subscribers, in order. A watchdog
@@ -92,6 +95,7 @@ export class PostgresChangeBus extends ChangeBus {
     const client = this.client;
     this.client = undefined;
     if (client) await endWithin(client, this.config.connectTimeoutMs);
+    await this.store.close();
   }
 
   /** Does nothing: subscribers hear every change from the database, this replica's own included. */
