@@ -10,14 +10,14 @@ import { restClient } from './support/client/rest.js';
 import { nextEvent, waitFor } from './support/client/waits.js';
 
 // PromptClient against the real server (the Nest app with its SSE stream),
-// started in-process on a temp SQLite store.
-describe('PromptClient against the real server', () => {
+// started in-process on a fresh store of each target.
+describe.each(storeTargets)('PromptClient against the real server on $name', (target) => {
   let app: TestApp;
   const rest = restClient(() => app.url);
   const cleanups: (() => Promise<void> | void)[] = [];
 
   beforeEach(async () => {
-    app = await startApp();
+    app = await startApp({ target });
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -86,10 +86,13 @@ describe('PromptClient against the real server', () => {
     await writeFile(cacheFile, JSON.stringify({ format: 1, revision: 0, prompts: [{ key: 'A', text: 'from cache', version: 1, updatedAt: 'x' }] }));
     const c = client({ cacheFile, defaults: { A: 'default' } });
     expect(await c.ready()).toMatchObject({ source: 'cache', prompts: { A: 'from cache' } });
-    app = await startApp({ store, port });
+    const restarted = await startApp({ store, port });
+    // The restarted app now owns the store: closing it (in afterEach) throws the data away.
+    app = { ...restarted, close: async () => { await restarted.close(); await store.cleanup(); } };
     await waitFor(() => c.status().source === 'server', 'the server state', 15_000);
     expect(c.get('A')).toBe('from server');
-    expect(c.status().mode).toBe('streaming');
+    // A poll may bring the server state before the stream reconnects (it does on PostgreSQL's slower start).
+    await waitFor(() => c.status().mode === 'streaming', 'the stream to reconnect', 15_000);
   });
 });
 

@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { PostgresPromptStore } from '../src/prompts/store/postgres-prompt.store.js';
 import type { ChangeRecord } from '../src/prompts/store/prompt-store.js';
-import { PostgresChangeBus } from '../src/prompts/stream/postgres-change.bus.js';
+import { listenApplicationName, PostgresChangeBus } from '../src/prompts/stream/postgres-change.bus.js';
 import { aPrompt } from './support/factories.js';
+import { FreezableTcpProxy } from './support/freezable-tcp-proxy.js';
 import { admin, createTestDatabase, describePostgres, postgresConfig, type TestDatabase } from './support/postgres.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -28,9 +29,9 @@ describePostgres('PostgresChangeBus', () => {
     bus.subscribe((change) => seen.push(change));
   });
   afterEach(async () => {
-    // ordering: the bus reads through its store, so it closes first.
+    // The bus owns the store it reads through and closes it.
     await bus.close();
-    await Promise.all([writerA.close(), writerB.close(), busStore.close()]);
+    await Promise.all([writerA.close(), writerB.close()]);
     await admin((c) => c.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`));
     await db.drop();
   });
@@ -103,12 +104,61 @@ describePostgres('PostgresChangeBus', () => {
     await bus.close();
     expect(bus.status).toBe('closed');
     await waitFor(async () => (await listenPids(db)).length === 0, 'the LISTEN backend to go', 10_000);
+    await expect(busStore.revision()).rejects.toThrow(/after calling end on the pool/);
+  });
+});
+
+describePostgres('PostgresChangeBus watchdog', () => {
+  let db: TestDatabase;
+  let proxy: FreezableTcpProxy;
+  let writer: PostgresPromptStore;
+  let busStore: PostgresPromptStore;
+  let bus: PostgresChangeBus;
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    const direct = new URL(db.url);
+    proxy = await FreezableTcpProxy.start(direct.hostname, Number(direct.port || 5432));
+    const proxied = new URL(db.url);
+    [proxied.hostname, proxied.port] = ['127.0.0.1', String(proxy.port)];
+    // Only the LISTEN connection goes through the proxy; the store reads the log directly.
+    [writer, busStore] = [new PostgresPromptStore(postgresConfig(db.url)), new PostgresPromptStore(postgresConfig(db.url))];
+    await Promise.all([writer.init(), busStore.init()]);
+    const pinged = postgresConfig(proxied.toString(), { PG_LISTEN_PING_MS: '100', PG_CONNECT_TIMEOUT_MS: '300' });
+    bus = new PostgresChangeBus(pinged, busStore, QUICK_RECONNECT);
+    await bus.start();
+  });
+  afterEach(async () => {
+    await bus.close();
+    await writer.close();
+    await proxy.close();
+    await db.drop();
+  });
+
+  it('replaces a LISTEN connection that went silent (no FIN, no RST) and delivers what it missed', async () => {
+    const seen: ChangeRecord[] = [];
+    bus.subscribe((change) => seen.push(change));
+    await writer.create(aPrompt({ key: 'A' }));
+    await waitFor(() => seen.length === 1, 'the first change', 10_000);
+    proxy.freeze();
+    for (let i = 0; i < 3; i++) await writer.update(aPrompt({ key: 'A', text: `while silent ${i}` }));
+    // Without the ping nothing would notice for minutes (TCP keepalive); the wait is 10 s.
+    await waitFor(() => seen.length === 4, 'the changes made while the connection was silent', 10_000);
+    expect(proxy.accepted).toBe(2);
+    expect(bus.status).toBe('listening');
+    expect(seen).toEqual(await busStore.changesAfter(0, 100));
+  });
+
+  it('closes even when its LISTEN connection went silent and will never answer the goodbye', async () => {
+    proxy.freeze();
+    await bus.close();
+    expect(bus.status).toBe('closed');
   });
 });
 
 async function listenPids(db: TestDatabase): Promise<number[]> {
   const { rows } = await admin((c: pg.Client) => c.query<{ pid: number }>(
-    `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'promptcast-listen'`, [db.name]));
+    `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = $2`, [db.name, listenApplicationName()]));
   return rows.map((r) => r.pid);
 }
 

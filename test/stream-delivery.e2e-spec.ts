@@ -1,13 +1,16 @@
 import { ChangeBus } from '../src/prompts/stream/change-bus.js';
 import { ConnectionRegistry } from '../src/prompts/stream/connection-registry.js';
-import { InProcessChangeBus } from '../src/prompts/stream/in-process-change.bus.js';
 import { StreamHub } from '../src/prompts/stream/stream-hub.js';
 import { PromptStore } from '../src/prompts/store/prompt-store.js';
 import { startApp, type TestApp } from './support/app.js';
+import { storeTargets } from './support/store-targets.js';
 import { PromptsApi } from './support/prompts-api.js';
 import { openStream, type SseEvent } from './support/sse.js';
 import { stalledSubscriber } from './support/stalled-subscriber.js';
 import { waitFor } from './support/wait-for.js';
+
+/** Both buses count their listeners, so the tests can prove none is left behind. */
+type CountingBus = ChangeBus & { readonly listenerCount: number };
 
 /** What one connection of the race test started from and received. */
 interface Seen {
@@ -17,12 +20,12 @@ interface Seen {
   events: SseEvent[];
 }
 
-describe('GET /api/prompts/stream: delivery under load', () => {
+describe.each(storeTargets)('GET /api/prompts/stream on $name: delivery under load', (target) => {
   let t: TestApp | undefined;
   afterEach(async () => t?.close());
 
   it('gives every client a gap-free, duplicate-free sequence while writes race its connect', async () => {
-    t = await startApp();
+    t = await startApp({ target });
     const api = new PromptsApi(t.url);
     const keys = ['K0', 'K1', 'K2', 'K3'];
     for (const key of keys) await api.create(key);
@@ -42,7 +45,7 @@ describe('GET /api/prompts/stream: delivery under load', () => {
   });
 
   it('drops a subscriber that stops reading once it is over the byte bound, while the others keep receiving', async () => {
-    t = await startApp({ env: { STREAM_MAX_BUFFER_BYTES: '65536', PROMPT_MAX_BYTES: '262144' } });
+    t = await startApp({ target, env: { STREAM_MAX_BUFFER_BYTES: '65536', PROMPT_MAX_BYTES: '262144' } });
     const api = new PromptsApi(t.url);
     const hub = t.app.get(StreamHub);
     const registry = t.app.get(ConnectionRegistry);
@@ -67,11 +70,11 @@ describe('GET /api/prompts/stream: delivery under load', () => {
   });
 
   it('lists each subscriber, and once they disconnect holds no session, bus listener or timer for them', async () => {
-    t = await startApp();
+    t = await startApp({ target });
     const api = new PromptsApi(t.url);
     const registry = t.app.get(ConnectionRegistry);
     const hub = t.app.get(StreamHub);
-    const bus = t.app.get(ChangeBus) as InProcessChangeBus;
+    const bus = t.app.get(ChangeBus) as CountingBus;
     const listenersBefore = bus.listenerCount;
     const a = await api.create('A');
     expect(hub.stats()).toMatchObject({ subscribers: 0, heartbeatActive: false });
@@ -96,9 +99,9 @@ describe('GET /api/prompts/stream: delivery under load', () => {
   });
 
   it('ends open streams on close, releases the bus, and does not hang', async () => {
-    const app = await startApp();
+    const app = await startApp({ target });
     t = app;
-    const bus = app.app.get(ChangeBus) as InProcessChangeBus;
+    const bus = app.app.get(ChangeBus) as CountingBus;
     const hub = app.app.get(StreamHub);
     const streams = await Promise.all([1, 2, 3].map(() => openStream(`${app.url}/api/prompts/stream`)));
     await Promise.all(streams.map((s) => s.changesUntil(1)));

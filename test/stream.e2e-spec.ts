@@ -1,5 +1,6 @@
 import { PromptStore } from '../src/prompts/store/prompt-store.js';
 import { startApp, type TestApp } from './support/app.js';
+import { storeTargets } from './support/store-targets.js';
 import { PromptsApi } from './support/prompts-api.js';
 import { openStream, readEvents, type SseEvent } from './support/sse.js';
 import { waitFor } from './support/wait-for.js';
@@ -7,13 +8,13 @@ import { waitFor } from './support/wait-for.js';
 const ids = (events: SseEvent[]): number[] => events.map((e) => Number(e.id));
 const kinds = (events: SseEvent[]): string[] => events.map((e) => e.event);
 
-describe('GET /api/prompts/stream: protocol', () => {
+describe.each(storeTargets)('GET /api/prompts/stream on $name: protocol', (target) => {
   let t: TestApp;
   let api: PromptsApi;
   let streamUrl: string;
 
   beforeEach(async () => {
-    t = await startApp();
+    t = await startApp({ target });
     api = new PromptsApi(t.url);
     streamUrl = `${t.url}/api/prompts/stream`;
   });
@@ -133,12 +134,12 @@ describe('GET /api/prompts/stream: protocol', () => {
   });
 });
 
-describe('GET /api/prompts/stream: replay limits and heartbeat', () => {
+describe.each(storeTargets)('GET /api/prompts/stream on $name: replay limits and heartbeat', (target) => {
   let t: TestApp | undefined;
   afterEach(async () => t?.close());
 
   it('sends a snapshot when Last-Event-ID is older than the retained change log', async () => {
-    t = await startApp({ env: { STREAM_RETENTION: '2' } });
+    t = await startApp({ target, env: { STREAM_RETENTION: '2' } });
     const api = new PromptsApi(t.url);
     const first = await api.create('A', 'v1');
     for (let i = 2; i <= 5; i++) await api.update('A', `v${i}`);
@@ -151,7 +152,7 @@ describe('GET /api/prompts/stream: replay limits and heartbeat', () => {
   });
 
   it('sends a named heartbeat whose id and revision are what the stream has delivered', async () => {
-    t = await startApp({ env: { STREAM_HEARTBEAT_MS: '10' } });
+    t = await startApp({ target, env: { STREAM_HEARTBEAT_MS: '10' } });
     const api = new PromptsApi(t.url);
     const a = await api.create('A');
     const stream = await openStream(`${t.url}/api/prompts/stream`);
@@ -167,11 +168,20 @@ describe('GET /api/prompts/stream: replay limits and heartbeat', () => {
     expect(beats.at(-1)).toEqual({ event: 'heartbeat', id: String(a.revision + 1), data: { revision: a.revision + 1 } });
     await stream.close();
   });
+
+  it('counts a resume point with nothing to replay as delivered: heartbeats carry it', async () => {
+    t = await startApp({ target, env: { STREAM_HEARTBEAT_MS: '10' } });
+    const a = await new PromptsApi(t.url).create('A');
+    const stream = await openStream(`${t.url}/api/prompts/stream`, { headers: { 'Last-Event-ID': String(a.revision) } });
+    const [beat] = await stream.until((es) => es.length > 0, 'a heartbeat');
+    expect(beat).toEqual({ event: 'heartbeat', id: String(a.revision), data: { revision: a.revision } });
+    await stream.close();
+  });
 });
 
-describe('GET /api/prompts/stream: durable replay', () => {
-  it('resumes from Last-Event-ID after the server restarts on the same SQLite file', async () => {
-    const first = await startApp();
+describe.each(storeTargets)('GET /api/prompts/stream on $name: durable replay', (target) => {
+  it('resumes from Last-Event-ID after the server restarts on the same store', async () => {
+    const first = await startApp({ target });
     const api = new PromptsApi(first.url);
     await api.create('A', 'before');
     const [snapshot] = await readEvents(`${first.url}/api/prompts/stream`, 1);

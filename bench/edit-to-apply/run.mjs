@@ -10,7 +10,6 @@ import { initializeLogger, voice } from '@livekit/agents';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { FRIDAY_DEFAULTS, FRIDAY_KEYS } from '../../dist/agent/friday-prompts.js';
 import { FridayRuntime } from '../../dist/agent/friday-runtime.js';
 import { PromptClient } from '../../dist/client/index.js';
+import { freePort } from '../free-port.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -25,14 +25,6 @@ const arg = (name, fallback) => Number(process.argv.find((a) => a.startsWith(`--
 const edits = arg('edits', 200);
 const sessionCount = arg('sessions', 10);
 const warmup = arg('warmup', 10);
-
-async function freePort() {
-  const srv = createServer().listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address();
-  srv.close();
-  return port;
-}
 
 async function startServer(port, dataDir) {
   const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', SQLITE_PATH: join(dataDir, 'bench.db'), SEED: 'false',

@@ -8,10 +8,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../free-port.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -22,14 +22,6 @@ const updates = Number(arg('updates', '30'));
 const parsers = Number(arg('parsers', '20'));
 const repeats = Number(arg('repeats', '3'));
 const FDS = 200_000;
-
-async function freePort() {
-  const srv = createServer().listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address();
-  srv.close();
-  return port;
-}
 
 /** Runs `node args` on `core` with a raised fd limit. */
 function pinned(core, args, env, stdout) {

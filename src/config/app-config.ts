@@ -25,6 +25,8 @@ export interface PostgresConfig {
   poolMax: number;
   connectTimeoutMs: number;
   statementTimeoutMs: number;
+  /** How often the LISTEN connection is pinged, so a silently dead one is replaced, in ms. */
+  listenPingMs: number;
 }
 
 export interface LimitsConfig {

@@ -42,6 +42,10 @@ export class EnvVars {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(3_600_000)
   PG_STATEMENT_TIMEOUT_MS = 10_000;
 
+  /** How often the LISTEN connection runs `SELECT 1`; a ping that fails or outlasts PG_CONNECT_TIMEOUT_MS replaces it. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(3_600_000)
+  PG_LISTEN_PING_MS = 30_000;
+
   @IsOptional() @IsString() @MinLength(1)
   SQLITE_PATH = './data/promptcast.db';
 

@@ -27,6 +27,7 @@ function storeConfig(vars: EnvVars): StoreConfig {
     poolMax: vars.PG_POOL_MAX,
     connectTimeoutMs: vars.PG_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: vars.PG_STATEMENT_TIMEOUT_MS,
+    listenPingMs: vars.PG_LISTEN_PING_MS,
   };
 }
 

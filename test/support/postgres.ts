@@ -53,7 +53,12 @@ export function postgresConfig(url: string, env: Record<string, string> = {}): P
 
 /** Runs `fn` on a short-lived connection to DATABASE_URL itself (not a test database). */
 export async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: requireUrl() });
+  return onDatabase(requireUrl(), fn);
+}
+
+/** Runs `fn` on a short-lived connection to `url` (e.g. a test database's). */
+export async function onDatabase<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return await fn(client);

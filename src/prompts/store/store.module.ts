@@ -15,11 +15,15 @@ function storeFor(config: AppConfig): PromptStore {
   }
 }
 
-/** Chosen with the store: several replicas share one PostgreSQL, so its changes must reach them all. */
-function busFor(config: AppConfig, store: PromptStore): ChangeBus {
+/**
+ * Chosen with the store: several replicas share one PostgreSQL, so its changes must reach them all.
+ * The PostgreSQL bus reads the change log through its own one-connection store: in the shared pool its
+ * reads would queue behind a burst of writes, and delivery would wait for the burst to end.
+ */
+function busFor(config: AppConfig): ChangeBus {
   switch (config.store.kind) {
     case 'sqlite': return new InProcessChangeBus();
-    case 'postgres': return new PostgresChangeBus(config.store, store);
+    case 'postgres': return new PostgresChangeBus(config.store, new PostgresPromptStore({ ...config.store, poolMax: 1 }));
   }
 }
 
@@ -27,7 +31,7 @@ function busFor(config: AppConfig, store: PromptStore): ChangeBus {
 @Module({
   providers: [
     { provide: PromptStore, useFactory: storeFor, inject: [AppConfig] },
-    { provide: ChangeBus, useFactory: busFor, inject: [AppConfig, PromptStore] },
+    { provide: ChangeBus, useFactory: busFor, inject: [AppConfig] },
   ],
   exports: [PromptStore, ChangeBus],
 })
@@ -38,13 +42,13 @@ export class StoreModule implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   // ordering: migrations finish before any other module's bootstrap hook (the seed) reads the store,
-  // and the bus starts after them because it reads the store's revision.
+  // and the bus starts after them because it reads the revision from the migrated tables.
   async onModuleInit(): Promise<void> {
     await this.store.init();
     await this.bus.start();
   }
 
-  // ordering: the bus reads through the store, so it stops first.
+  // ordering: the bus stops first, so no change reaches subscribers after the store is gone.
   async onApplicationShutdown(): Promise<void> {
     await this.bus.close();
     await this.store.close();

@@ -29,6 +29,9 @@ export async function catchUp(store: Log, session: StreamSession): Promise<void>
 async function replay(store: Log, session: StreamSession, from: number): Promise<boolean> {
   const current = await store.revision();
   if (from > current) return false;
+  // The client holds `from`: a bus delivery at or below it that arrives late (PostgreSQL
+  // notifies after the commit, so it can trail this read) must not reach it a second time.
+  session.writeCatchUp(undefined, from);
   let after = from;
   while (after < current && !session.isClosed) {
     const page = await store.changesAfter(after, REPLAY_PAGE);

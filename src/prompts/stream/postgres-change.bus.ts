@@ -1,9 +1,11 @@
 import { Logger } from '@nestjs/common';
+import { hostname } from 'node:os';
 import pg from 'pg';
 import type { PostgresConfig } from '../../config/app-config.js';
 import { CHANGES_CHANNEL, connectionOptions, unavailable } from '../store/postgres.connection.js';
 import type { ChangeRecord, PromptStore } from '../store/prompt-store.js';
 import { ChangeBus, type ChangeListener } from './change-bus.js';
+import { ListenWatchdog } from './listen-watchdog.js';
 
 export type PostgresBusState = 'idle' | 'starting' | 'listening' | 'reconnecting' | 'closed';
 
@@ -28,14 +30,20 @@ const BATCH = 500;
  * replica, including the one that wrote, sees the same ordered stream, and a
  * change is never emitted twice on the writing replica.
  *
+ * It reads the log through `store` and closes it on close(): give it a store
+ * of its own (one connection is enough), so its reads never queue behind writes.
+ *
  * When the LISTEN connection drops it reconnects with backoff, LISTENs again
  * and then reads the log from the last revision it emitted, so changes
- * committed while it was away still reach subscribers, in order.
+ * committed while it was away still reach subscribers, in order. A watchdog
+ * pings the connection every PG_LISTEN_PING_MS, so one that died silently
+ * takes the same path instead of waiting for TCP keepalive.
  */
 export class PostgresChangeBus extends ChangeBus {
   private readonly logger = new Logger('PostgresChangeBus');
   private readonly listeners = new Set<ChangeListener>();
   private readonly options: pg.ClientConfig;
+  private readonly watchdog: ListenWatchdog<pg.Client>;
   private client: pg.Client | undefined;
   private state: PostgresBusState = 'idle';
   private lastSeen = 0;
@@ -52,7 +60,9 @@ export class PostgresChangeBus extends ChangeBus {
     private readonly reconnect: ReconnectPolicy = DEFAULT_RECONNECT,
   ) {
     super();
-    this.options = { ...connectionOptions(config, 'promptcast-listen'), keepAlive: true };
+    // query_timeout bounds the watchdog's ping: no answer within PG_CONNECT_TIMEOUT_MS means a dead connection.
+    this.options = { ...connectionOptions(config, listenApplicationName()), keepAlive: true, query_timeout: config.connectTimeoutMs };
+    this.watchdog = new ListenWatchdog(config.listenPingMs, (client, err) => this.pingFailed(client, err));
   }
 
   async start(): Promise<void> {
@@ -74,6 +84,7 @@ export class PostgresChangeBus extends ChangeBus {
 
   async close(): Promise<void> {
     this.state = 'closed';
+    this.watchdog.stop();
     clearTimeout(this.timer);
     clearTimeout(this.retryTimer);
     this.wake?.();
@@ -83,7 +94,8 @@ export class PostgresChangeBus extends ChangeBus {
     await this.draining;
     const client = this.client;
     this.client = undefined;
-    await client?.end().catch(() => undefined);
+    if (client) await endWithin(client, this.config.connectTimeoutMs);
+    await this.store.close();
   }
 
   /** Does nothing: subscribers hear every change from the database, this replica's own included. */
@@ -122,13 +134,26 @@ export class PostgresChangeBus extends ChangeBus {
       throw err;
     }
     this.client = client;
+    this.watchdog.watch(client);
   }
 
   private onEnd(client: pg.Client): void {
+    this.lost(client, 'LISTEN connection lost; reconnecting');
+  }
+
+  private pingFailed(client: pg.Client, err: unknown): void {
+    this.lost(client, `LISTEN connection did not answer a ping (${err instanceof Error ? err.message : String(err)}); reconnecting`);
+    // A silently dead connection may never emit 'end'; ending it with the ping still pending destroys its socket.
+    void client.end().catch(() => undefined);
+  }
+
+  /** Lets go of `client` (if it is still the current one) and starts the reconnect loop. */
+  private lost(client: pg.Client, why: string): void {
     if (client !== this.client || this.state === 'closed') return;
     this.client = undefined;
+    this.watchdog.stop();
     this.state = 'reconnecting';
-    this.logger.warn('LISTEN connection lost; reconnecting');
+    this.logger.warn(why);
     this.reconnecting = this.reconnectLoop().finally(() => {
       this.reconnecting = undefined;
     });
@@ -199,4 +224,30 @@ export class PostgresChangeBus extends ChangeBus {
       }
     }
   }
+}
+
+/**
+ * `promptcast-listen <pid>@<host>`: names which replica holds each LISTEN
+ * connection in pg_stat_activity (PostgreSQL keeps the first 63 bytes, so the
+ * pid comes before the host name, which may be long).
+ */
+export function listenApplicationName(pid = process.pid, host = hostname()): string {
+  return `promptcast-listen ${pid}@${host}`;
+}
+
+/**
+ * Ends a client politely, but a silently dead connection never answers the
+ * goodbye: after `ms` its socket is destroyed so shutdown cannot hang on it.
+ */
+async function endWithin(client: pg.Client, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const ended = client.end().catch(() => undefined);
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      client.connection.stream.destroy();
+      resolve();
+    }, ms);
+  });
+  await Promise.race([ended, late]);
+  clearTimeout(timer);
 }
