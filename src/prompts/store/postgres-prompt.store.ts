@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { PostgresConfig } from '../../config/app-config.js';
 import { CHANGES_CHANNEL, createPool, unavailable } from './postgres.connection.js';
 import { POSTGRES_MIGRATIONS } from './postgres.migrations.js';
+import { refuseChange } from './write-precondition.js';
 import {
   AuditEntry, AuditQuery, ChangeKind, ChangeOrigin, ChangeRecord, CreateInput, DeletedPrompt, PromptRecord, PromptStore, RemoveInput, RollbackInput,
   Snapshot, UpdateInput, VersionList, VersionPage, VersionRecord, WriteOutcome,
@@ -122,10 +123,8 @@ export class PostgresPromptStore extends PromptStore {
   async update(input: UpdateInput): Promise<WriteOutcome> {
     return this.write(async (tx, stamp) => {
       const row = await this.keyRow(tx, input.key);
-      if (!row || row.deleted) return { ok: false, reason: 'not_found' };
-      if (input.ifVersion !== undefined && input.ifVersion !== row.version) {
-        return { ok: false, reason: 'stale', currentVersion: row.version };
-      }
+      const refused = refuseChange(row && { version: row.version, live: !row.deleted }, input.ifVersion);
+      if (refused || !row) return refused ?? { ok: false, reason: 'not_found' };
       return this.addVersion(tx, stamp, input, row.version + 1, 'update');
     });
   }
@@ -133,10 +132,8 @@ export class PostgresPromptStore extends PromptStore {
   async remove(input: RemoveInput): Promise<WriteOutcome> {
     return this.write(async (tx, stamp) => {
       const row = await this.keyRow(tx, input.key);
-      if (!row || row.deleted) return { ok: false, reason: 'not_found' };
-      if (input.ifVersion !== undefined && input.ifVersion !== row.version) {
-        return { ok: false, reason: 'stale', currentVersion: row.version };
-      }
+      const refused = refuseChange(row && { version: row.version, live: !row.deleted }, input.ifVersion);
+      if (refused || !row) return refused ?? { ok: false, reason: 'not_found' };
       const change = await this.logChange(tx, stamp, input, 'delete', row.version);
       await tx.query('UPDATE prompts SET deleted = true WHERE key = $1', [input.key]);
       return { ok: true, change: { ...change, text: null }, prompt: null };

@@ -6,6 +6,7 @@ import {
   Snapshot, UpdateInput, VersionList, VersionPage, VersionRecord, WriteOutcome,
 } from './prompt-store.js';
 import { SQLITE_MIGRATIONS } from './sqlite.migrations.js';
+import { refuseChange } from './write-precondition.js';
 
 const PROMPT_COLUMNS = `v.key, v.text, v.version, v.author, v.message, v.created_at AS updatedAt, v.revision`;
 const CURRENT_PROMPTS = `
@@ -101,10 +102,8 @@ export class SqlitePromptStore extends PromptStore {
   async update(input: UpdateInput): Promise<WriteOutcome> {
     return this.write(() => {
       const row = this.keyRow(input.key);
-      if (!row || row.deleted === 1) return { ok: false, reason: 'not_found' };
-      if (input.ifVersion !== undefined && input.ifVersion !== row.version) {
-        return { ok: false, reason: 'stale', currentVersion: row.version };
-      }
+      const refused = refuseChange(row && { version: row.version, live: row.deleted === 0 }, input.ifVersion);
+      if (refused || !row) return refused ?? { ok: false, reason: 'not_found' };
       return this.addVersion(input, row.version + 1, 'update');
     });
   }
@@ -112,10 +111,8 @@ export class SqlitePromptStore extends PromptStore {
   async remove(input: RemoveInput): Promise<WriteOutcome> {
     return this.write(() => {
       const row = this.keyRow(input.key);
-      if (!row || row.deleted === 1) return { ok: false, reason: 'not_found' };
-      if (input.ifVersion !== undefined && input.ifVersion !== row.version) {
-        return { ok: false, reason: 'stale', currentVersion: row.version };
-      }
+      const refused = refuseChange(row && { version: row.version, live: row.deleted === 0 }, input.ifVersion);
+      if (refused || !row) return refused ?? { ok: false, reason: 'not_found' };
       const change = this.logChange(input, 'delete', row.version);
       this.db.prepare('UPDATE prompts SET deleted = 1 WHERE key = ?').run(input.key);
       return { ok: true, change: { ...change, text: null }, prompt: null };
