@@ -6,6 +6,8 @@ import { AppModule } from './app.module.js';
 import { securityHeaders } from './common/security-headers.js';
 import { AppConfig } from './config/app-config.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
+import { httpMetrics } from './metrics/http-metrics.middleware.js';
+import { Metrics } from './metrics/metrics.js';
 
 export interface CreateAppOptions {
   /** Nest's own logger; tests pass false to keep output quiet. */
@@ -35,6 +37,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 }
 
 function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  app.use(httpMetrics(app.get(Metrics)));
   app.use(securityHeaders());
   // JSON escaping can grow a prompt up to 6x (\uXXXX); the prompt limit itself is
   // enforced by the service with a 413 that names PROMPT_MAX_BYTES.

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 /** Turns "true"/"1"/"yes" and "false"/"0"/"no" into booleans; anything else stays and fails validation. */
 function toBoolean({ value }: { value: unknown }): unknown {
@@ -70,4 +70,36 @@ export class EnvVars {
   // Agents report every 15 s by default; four missed reports mean the agent is gone.
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1000) @Max(24 * 60 * 60 * 1000)
   AGENT_REPORT_TTL_MS = 60_000;
+
+  /** Unset: `json` when NODE_ENV=production, `pretty` otherwise. */
+  @IsOptional() @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+
+  @IsOptional() @IsString()
+  NODE_ENV?: string;
+
+  /** Comma-separated http(s) receivers; checked one by one in ops-config.ts. */
+  @IsOptional() @IsString()
+  WEBHOOK_URLS?: string;
+
+  @IsOptional() @IsString() @MinLength(16, { message: 'WEBHOOK_SECRET must be at least 16 characters' })
+  WEBHOOK_SECRET?: string;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1000)
+  WEBHOOK_MAX_ATTEMPTS = 10;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(600_000)
+  WEBHOOK_BACKOFF_MS = 500;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(3_600_000)
+  WEBHOOK_BACKOFF_MAX_MS = 60_000;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1_000_000)
+  WEBHOOK_QUEUE_MAX = 1000;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(600_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
 }

@@ -3,6 +3,7 @@ import { validateSync } from 'class-validator';
 import { AppConfig, type StoreConfig, type StreamConfig } from './app-config.js';
 import { ConfigError } from './config-error.js';
 import { EnvVars } from './env.vars.js';
+import { opsConfig } from './ops-config.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -14,7 +15,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
   const vars = parseEnv(env);
   const seed = vars.SEED && !argv.includes('--no-seed');
   return new AppConfig(vars.PORT, vars.HOST, storeConfig(vars), { promptMaxBytes: vars.PROMPT_MAX_BYTES }, seed, streamConfig(vars),
-    { reportTtlMs: vars.AGENT_REPORT_TTL_MS });
+    { reportTtlMs: vars.AGENT_REPORT_TTL_MS }, opsConfig(vars));
 }
 
 function storeConfig(vars: EnvVars): StoreConfig {

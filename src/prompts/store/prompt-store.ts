@@ -9,6 +9,8 @@ export abstract class PromptStore {
   /** Applies migrations; called once before the server takes requests. */
   abstract init(): Promise<void>;
   abstract close(): Promise<void>;
+  /** One cheap query that proves the store answers; throws when it cannot be reached. */
+  abstract ping(): Promise<StorePing>;
   /** The latest global revision; 0 when nothing was ever written. */
   abstract revision(): Promise<number>;
   /** All live prompts and the revision they reflect, read consistently. */
@@ -30,6 +32,13 @@ export abstract class PromptStore {
   abstract oldestRevision(): Promise<number | undefined>;
   /** Drops change-log entries beyond the newest `keep`; versions are never dropped. */
   abstract pruneChanges(keep: number): Promise<number>;
+}
+
+export interface StorePing {
+  /** The schema version the database is at. */
+  schemaVersion: number;
+  /** The schema version this build's migrations reach; equal when migrations are applied. */
+  latestSchemaVersion: number;
 }
 
 export interface PromptRecord {

@@ -3,9 +3,7 @@ import pg from 'pg';
 import type { PostgresConfig } from '../../config/app-config.js';
 import { CHANGES_CHANNEL, connectionOptions, unavailable } from '../store/postgres.connection.js';
 import type { ChangeRecord, PromptStore } from '../store/prompt-store.js';
-import { ChangeBus, type ChangeListener } from './change-bus.js';
-
-export type PostgresBusState = 'idle' | 'starting' | 'listening' | 'reconnecting' | 'closed';
+import { ChangeBus, type BusStatus, type ChangeListener } from './change-bus.js';
 
 export interface ReconnectPolicy {
   /** First wait after the LISTEN connection drops. Defaults to `100` ms. */
@@ -37,7 +35,7 @@ export class PostgresChangeBus extends ChangeBus {
   private readonly listeners = new Set<ChangeListener>();
   private readonly options: pg.ClientConfig;
   private client: pg.Client | undefined;
-  private state: PostgresBusState = 'idle';
+  private state: BusStatus = 'idle';
   private lastSeen = 0;
   private dirty = false;
   private draining: Promise<void> | undefined;
@@ -99,7 +97,7 @@ export class PostgresChangeBus extends ChangeBus {
   }
 
   /** Where the LISTEN connection stands, for health and tests. */
-  get status(): PostgresBusState {
+  get status(): BusStatus {
     return this.state;
   }
 
