@@ -3,12 +3,13 @@ import { AdminModule } from './admin/admin.module.js';
 import { AgentsModule } from './agents/agents.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PromptsModule } from './prompts/prompts.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [ConfigModule.forRoot(config), MetricsModule, PromptsModule, AgentsModule, AdminModule] };
+    return { module: AppModule, imports: [ConfigModule.forRoot(config), MetricsModule, PromptsModule, HealthModule, AgentsModule, AdminModule] };
   }
 }
