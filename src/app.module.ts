@@ -6,10 +6,11 @@ import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PromptsModule } from './prompts/prompts.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [ConfigModule.forRoot(config), MetricsModule, PromptsModule, HealthModule, AgentsModule, AdminModule] };
+    return { module: AppModule, imports: [ConfigModule.forRoot(config), MetricsModule, PromptsModule, HealthModule, WebhooksModule, AgentsModule, AdminModule] };
   }
 }
