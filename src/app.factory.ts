@@ -11,6 +11,7 @@ import { AppLogger } from './logging/app-logger.js';
 import { requestLogging } from './logging/request-logging.middleware.js';
 import { createRootLogger } from './logging/root-logger.js';
 import { httpMetrics } from './metrics/http-metrics.middleware.js';
+import { configureOpenApi } from './openapi/openapi.setup.js';
 import { Metrics } from './metrics/metrics.js';
 
 export interface CreateAppOptions {
@@ -57,6 +58,7 @@ function configureApp(app: NestExpressApplication, config: AppConfig, logger: Ap
   }));
   app.useGlobalFilters(new HttpErrorFilter());
   configureViews(app);
+  configureOpenApi(app);
   app.enableShutdownHooks();
   app.disable('x-powered-by');
 }

@@ -1,18 +1,25 @@
 import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors.decorator.js';
+import { AgentListSchema } from '../openapi/schemas.js';
 import { AgentsService, type AgentList } from './agents.service.js';
 import { AgentReportDto } from './dto/agent-report.dto.js';
 
+@ApiTags('agents')
 @Controller('api/agents')
 export class AgentsController {
   constructor(private readonly agents: AgentsService) {}
 
   @Get()
+  @ApiOkResponse({ type: AgentListSchema, description: 'Agents that reported within AGENT_REPORT_TTL_MS.' })
   list(): Promise<AgentList> {
     return this.agents.list();
   }
 
   @Post('report')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Recorded.' })
+  @ApiErrors(400)
   report(@Body() dto: AgentReportDto, @Ip() address: string): void {
     this.agents.report(dto, address);
   }
