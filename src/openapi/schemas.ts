@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
 
 // The wire shapes the API answers with, as OpenAPI schemas. The server's own
 // types stay interfaces (PromptRecord, AgentList …); these classes only describe them.
@@ -34,13 +34,7 @@ export class VersionSchema {
   @ApiProperty() revision!: number;
 }
 
-export class VersionSummarySchema {
-  @ApiProperty() key!: string;
-  @ApiProperty() version!: number;
-  @ApiProperty() author!: string;
-  @ApiProperty({ type: String, nullable: true }) message!: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty() revision!: number;
+export class VersionSummarySchema extends OmitType(VersionSchema, ['text'] as const) {
   @ApiProperty({ description: 'Text size in UTF-8 bytes.' }) size!: number;
 }
 
