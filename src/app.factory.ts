@@ -4,6 +4,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DestinationStream } from 'pino';
 import { configureViews } from './admin/views.setup.js';
 import { AppModule } from './app.module.js';
+import { answerClientErrorsAsJson } from './common/client-errors.js';
+import { limitJsonDepth } from './common/json-depth.js';
 import { securityHeaders } from './common/security-headers.js';
 import { AppConfig } from './config/app-config.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
@@ -46,12 +48,16 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 }
 
 function configureApp(app: NestExpressApplication, config: AppConfig, logger: AppLogger): void {
+  // req.ip, req.secure (Secure cookies) and per-address limits believe only this many proxies.
+  app.set('trust proxy', config.auth.trustProxyHops);
   app.use(requestLogging(logger));
   app.use(httpMetrics(app.get(Metrics)));
   app.use(securityHeaders());
   // JSON escaping can grow a prompt up to 6x (\uXXXX); the prompt limit itself is
   // enforced by the service with a 413 that names PROMPT_MAX_BYTES.
   app.useBodyParser('json', { limit: config.limits.promptMaxBytes * 6 + 64 * 1024 });
+  app.use(limitJsonDepth());
+  answerClientErrorsAsJson(app.getHttpServer());
   app.useGlobalPipes(new ValidationPipe({
     whitelist: true, forbidNonWhitelisted: true, transform: true,
     exceptionFactory: (errors) => new BadRequestException(flatten(errors).join('; ')),

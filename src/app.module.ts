@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module.js';
 import { AgentsModule } from './agents/agents.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -11,6 +12,9 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [ConfigModule.forRoot(config), MetricsModule, PromptsModule, HealthModule, WebhooksModule, AgentsModule, AdminModule] };
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), MetricsModule, AuthModule, PromptsModule, HealthModule, WebhooksModule, AgentsModule, AdminModule],
+    };
   }
 }

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Dialog, Page } from 'playwright-core';
 import request from 'supertest';
 import { startApp, type TestApp } from './support/app.js';
+import { ADMIN, authEnv } from './support/auth.js';
 import { launchChromium, screenshot } from './support/chromium.js';
 
 /**
@@ -184,4 +185,38 @@ describe('Admin UI in a real browser', () => {
   async function currentRevision(): Promise<number> {
     return (await api().get('/api/prompts').expect(200)).body.revision;
   }
+});
+
+describe('Admin UI login in a real browser (tokens configured)', () => {
+  let t: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([startApp({ env: authEnv() }), launchChromium()]);
+  }, SLOW);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('logs in with an admin token, runs the live stream on the session cookie, and logs out', async () => {
+    const context = await browser.newContext();
+    const errors: string[] = [];
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${t.url}/prompts/new`);
+    await page.waitForURL(/\/login\?next=%2Fprompts%2Fnew$/);
+    await page.getByLabel('Admin token').fill(ADMIN.secret);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/prompts\/new$/);
+    await page.locator('[data-live][data-state="open"]').waitFor();
+    await page.locator('[data-signed-in-as]', { hasText: ADMIN.name }).waitFor();
+    await screenshot(page, 'signed-in');
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(/\/login$/);
+    await page.goto(`${t.url}/`);
+    await page.waitForURL(/\/login$/);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, SLOW);
 });

@@ -208,6 +208,17 @@ describe('Admin UI (server-rendered pages)', () => {
     }
   });
 
+  it('shows each agent process\'s fleet report: applied revision, live sessions, and whether it is behind', async () => {
+    await seed(uniqueKey('FLEET'), 'text');
+    const current = await revision();
+    await api().post('/api/agents/report').send({ agentId: 'friday-fleet-up', revision: current, sessions: 3, mode: 'streaming' }).expect(204);
+    await api().post('/api/agents/report').send({ agentId: 'friday-fleet-old', revision: current - 1, sessions: 1, mode: 'polling' }).expect(204);
+    const list = await browser.get('/');
+    const row = (id: string) => list.text.slice(list.text.indexOf(`<td>${id}</td>`), list.text.indexOf('</tr>', list.text.indexOf(`<td>${id}</td>`)));
+    expect(row('friday-fleet-up')).toMatch(new RegExp(`<td class="num">${current}</td>\\s*<td class="num">3</td>\\s*<td>streaming</td>[\\s\\S]*up to date`));
+    expect(row('friday-fleet-old')).toMatch(new RegExp(`<td class="num">${current - 1}</td>\\s*<td class="num">1</td>\\s*<td>polling</td>[\\s\\S]*behind`));
+  });
+
   it('serves the static assets locally', async () => {
     await api().get('/assets/app.css').expect(200).expect('content-type', /css/);
     await api().get('/assets/js/main.js').expect(200).expect('content-type', /javascript/);

@@ -59,10 +59,11 @@ describe.each(storeTargets)('health on $name', (target) => {
   it('/health/ready checks the store with a query and reports its schema, revision and bus', async () => {
     await request(app.url).post('/api/prompts').send({ key: 'A', text: 'one' }).expect(201);
     await request(app.url).put('/api/prompts/A').send({ text: 'two' }).expect(200);
+    const { latestSchemaVersion } = await app.app.get(PromptStore).ping();
     const res = await request(app.url).get('/health/ready').expect(200);
     expect(res.body).toEqual({
       status: 'ready', uptimeS: expect.any(Number),
-      store: { kind: target.name, reachable: true, schemaVersion: 1, latestSchemaVersion: 1, migrationsApplied: true },
+      store: { kind: target.name, reachable: true, schemaVersion: latestSchemaVersion, latestSchemaVersion, migrationsApplied: true },
       bus: 'listening', revision: 2, subscribers: 0, problems: [],
     });
   });
@@ -85,11 +86,12 @@ describe.each(storeTargets)('health on $name', (target) => {
   });
 
   it('is not ready when the database schema is behind this build', async () => {
+    const { latestSchemaVersion } = await app.app.get(PromptStore).ping();
     await execBehind(app.config.store, 'DELETE FROM schema_migrations');
     const res = await request(app.url).get('/health/ready').expect(503);
     expect(res.body).toMatchObject({
-      status: 'not_ready', store: { reachable: true, schemaVersion: 0, latestSchemaVersion: 1, migrationsApplied: false },
-      problems: ['store schema is at version 0; this build expects 1'],
+      status: 'not_ready', store: { reachable: true, schemaVersion: 0, latestSchemaVersion, migrationsApplied: false },
+      problems: [`store schema is at version 0; this build expects ${latestSchemaVersion}`],
     });
   });
 });

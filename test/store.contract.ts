@@ -163,6 +163,33 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       expect((await store.update(aPrompt({ key: 'A' }))).ok && (await store.revision())).toBe(6);
     });
 
+    it('records every change in the audit trail with author, address and message, newest first', async () => {
+      await store.create(aPrompt({ key: 'A', text: 'a1', author: 'ops', address: '10.0.0.1', message: 'first' }));
+      await store.update(aPrompt({ key: 'A', text: 'a2', author: 'eve', address: '::1', message: null }));
+      await store.remove({ key: 'A', author: 'ops', address: '10.0.0.2' });
+      await store.rollback({ key: 'A', toVersion: 1, author: 'seed', message: 'undo' });
+      expect(await store.listAudit({ limit: 10 })).toEqual([
+        { revision: 4, key: 'A', kind: 'rollback', version: 3, author: 'seed', address: null, message: 'undo', at: expect.any(String) },
+        { revision: 3, key: 'A', kind: 'delete', version: 2, author: 'ops', address: '10.0.0.2', message: null, at: expect.any(String) },
+        { revision: 2, key: 'A', kind: 'update', version: 2, author: 'eve', address: '::1', message: null, at: expect.any(String) },
+        { revision: 1, key: 'A', kind: 'create', version: 1, author: 'ops', address: '10.0.0.1', message: 'first', at: expect.any(String) },
+      ]);
+    });
+
+    it('pages and filters the audit trail, and keeps it when the change log is pruned', async () => {
+      await store.create(aPrompt({ key: 'A', author: 'ops' }));
+      await store.create(aPrompt({ key: 'B', author: 'eve' }));
+      for (let i = 0; i < 3; i++) await store.update(aPrompt({ key: 'A', author: i % 2 ? 'eve' : 'ops' }));
+      await store.pruneChanges(1);
+      const revisions = async (q: Parameters<PromptStore['listAudit']>[0]) => (await store.listAudit(q)).map((e) => e.revision);
+      expect(await revisions({ limit: 2 })).toEqual([5, 4]);
+      expect(await revisions({ limit: 2, before: 4 })).toEqual([3, 2]);
+      expect(await revisions({ limit: 10, key: 'A' })).toEqual([5, 4, 3, 1]);
+      expect(await revisions({ limit: 10, author: 'eve' })).toEqual([4, 2]);
+      expect(await revisions({ limit: 10, key: 'B', author: 'ops' })).toEqual([]);
+      expect(await revisions({ limit: 10, key: "A' OR '1'='1" })).toEqual([]);
+    });
+
     it('keeps everything after close and reopen', async () => {
       await store.create(aPrompt({ key: 'A', text: 'durable' }));
       await store.update(aPrompt({ key: 'A', text: 'still here' }));

@@ -35,7 +35,9 @@ async function freePort() {
 }
 
 async function startServer(port, dataDir) {
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', SQLITE_PATH: join(dataDir, 'bench.db'), SEED: 'false' };
+  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', SQLITE_PATH: join(dataDir, 'bench.db'), SEED: 'false',
+    // All load comes from 127.0.0.1: lift the per-address limits.
+    STREAM_MAX_PER_ADDRESS: '1000000', RATE_LIMIT_WRITES_PER_MIN: '1000000' };
   const child = spawn(process.execPath, ['dist/main.js'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
   // The server logs "Listening on ..." once it accepts connections; its output is drained after that too.
   await new Promise((resolve, reject) => {

@@ -50,7 +50,9 @@ async function ready(url) {
 async function startServer(kind, port, dataDir) {
   const url = `http://127.0.0.1:${port}`;
   const child = kind === 'promptcast'
-    ? pinned(0, ['dist/main.js'], { PORT: String(port), HOST: '127.0.0.1', SQLITE_PATH: join(dataDir, `${port}.db`), SEED: 'false' }, 'ignore')
+    ? pinned(0, ['dist/main.js'], { PORT: String(port), HOST: '127.0.0.1', SQLITE_PATH: join(dataDir, `${port}.db`), SEED: 'false',
+      // Every simulated agent connects from 127.0.0.1: lift the per-address stream and write limits.
+      STREAM_MAX_PER_ADDRESS: '1000000', RATE_LIMIT_WRITES_PER_MIN: '1000000' }, 'ignore')
     : pinned(0, [join(here, 'raw-server.mjs')], { PORT: String(port) }, 'ignore');
   await ready(url);
   if (kind === 'promptcast') {

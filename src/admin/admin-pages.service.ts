@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AgentsService } from '../agents/agents.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { PromptsService } from '../prompts/prompts.service.js';
 import type { VersionRecord } from '../prompts/store/prompt-store.js';
@@ -16,6 +17,7 @@ export class AdminPagesService {
     private readonly prompts: PromptsService,
     private readonly agents: AgentDirectory,
     private readonly config: AppConfig,
+    private readonly fleet: AgentsService,
   ) {}
 
   /** What every page's header shows: the server revision and how many agents listen. */
@@ -32,6 +34,8 @@ export class AdminPagesService {
         ...(await this.frame(snapshot.revision)), page: 'list', title: 'Prompts', notice,
         prompts: snapshot.prompts.map((p) => ({ ...p, size: byteLength(p.text) })),
         deleted: await this.prompts.deleted(), agents,
+        // What each agent process reports it applied: the stream only knows what it sent.
+        fleet: (await this.fleet.list()).agents,
       },
     };
   }

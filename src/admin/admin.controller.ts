@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards }
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, type RequestActor } from '../auth/actor.decorator.js';
+import { WriteRateLimit } from '../auth/rate-limit.guard.js';
 import { PromptKeyPipe } from '../prompts/prompt-key.pipe.js';
 import { AdminActionsService } from './admin-actions.service.js';
 import { AdminPagesService } from './admin-pages.service.js';
@@ -12,7 +13,7 @@ import {
 import { HtmlErrorFilter } from './html-error.filter.js';
 import { send } from './page.js';
 
-/** The server-rendered admin UI. Every write is a plain HTML form post. */
+/** The server-rendered admin UI (admin scope: an admin session or token). Every write is a plain HTML form post. */
 // HTML pages for browsers, not API: left out of the OpenAPI document.
 @ApiExcludeController()
 @Controller()
@@ -35,6 +36,7 @@ export class AdminController {
     send(res, await this.pages.createForm());
   }
 
+  @WriteRateLimit()
   @Post('prompts')
   async create(@Body() form: CreatePromptForm, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
     send(res, await this.actions.create(form, actor));
@@ -45,6 +47,7 @@ export class AdminController {
     send(res, await this.pages.editor(key, notice));
   }
 
+  @WriteRateLimit()
   @Post('prompts/:key')
   async save(@Param('key', PromptKeyPipe) key: string, @Body() form: SavePromptForm, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
     send(res, await this.actions.save(key, form, actor));
@@ -65,6 +68,7 @@ export class AdminController {
     send(res, await this.pages.rollbackConfirm(key, query.version));
   }
 
+  @WriteRateLimit()
   @Post('prompts/:key/rollback')
   async rollback(@Param('key', PromptKeyPipe) key: string, @Body() form: RollbackForm, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
     send(res, await this.actions.rollback(key, form, actor));
@@ -75,6 +79,7 @@ export class AdminController {
     send(res, await this.pages.deleteConfirm(key));
   }
 
+  @WriteRateLimit()
   @Post('prompts/:key/delete')
   async remove(@Param('key', PromptKeyPipe) key: string, @Body() form: DeleteForm, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
     send(res, await this.actions.remove(key, form, actor));

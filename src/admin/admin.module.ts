@@ -1,5 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { urlencoded } from 'express';
+import { AgentsModule } from '../agents/agents.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { PromptsModule } from '../prompts/prompts.module.js';
 import { StreamModule } from '../prompts/stream/stream.module.js';
@@ -11,12 +12,14 @@ import { RegistryAgentDirectory } from './agents/registry-agent-directory.js';
 import { CsrfCookieMiddleware } from './csrf/csrf-cookie.middleware.js';
 import { CsrfGuard } from './csrf/csrf.guard.js';
 import { CsrfTokens } from './csrf/csrf-tokens.js';
+import { LoginController } from './login.controller.js';
+import { LoginService } from './login.service.js';
 
 @Module({
-  imports: [PromptsModule, StreamModule],
-  controllers: [AdminController],
+  imports: [PromptsModule, StreamModule, AgentsModule],
+  controllers: [AdminController, LoginController],
   providers: [
-    AdminPagesService, AdminActionsService, CsrfTokens, CsrfGuard,
+    AdminPagesService, AdminActionsService, LoginService, CsrfTokens, CsrfGuard,
     { provide: AgentDirectory, useClass: RegistryAgentDirectory },
   ],
 })
@@ -28,6 +31,6 @@ export class AdminModule implements NestModule {
     // accept urlencoded posts, which any cross-site page can send without a preflight.
     // Percent-encoding and CRLF line breaks can grow a prompt up to 6x.
     const forms = urlencoded({ extended: false, limit: this.config.limits.promptMaxBytes * 6 + 64 * 1024 });
-    consumer.apply(forms, CsrfCookieMiddleware).forRoutes(AdminController);
+    consumer.apply(forms, CsrfCookieMiddleware).forRoutes(AdminController, LoginController);
   }
 }

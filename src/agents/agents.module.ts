@@ -8,5 +8,6 @@ import { AgentsService } from './agents.service.js';
   imports: [PromptsModule],
   controllers: [AgentsController],
   providers: [AgentsService],
+  exports: [AgentsService],
 })
 export class AgentsModule {}

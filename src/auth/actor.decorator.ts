@@ -1,13 +1,21 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import type { Scope } from './scopes.js';
 
 export interface RequestActor {
-  /** Recorded as the author of every version this request writes. */
+  /** The token's name; recorded as the author of every version this request writes. "anonymous" when the server runs open. */
   author: string;
+  /** The client's address (after TRUST_PROXY_HOPS), recorded in the audit trail. */
+  address: string | null;
+  scopes: readonly Scope[];
+  /** How the caller proved who it is. */
+  via: 'token' | 'session' | 'open';
 }
 
-/** Who is making the request. Until tokens exist every caller is "anonymous". */
+export type RequestWithActor = Request & { actor?: RequestActor };
+
+/** Who is making the request, as the AuthGuard established it. */
 export const Actor = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestActor => {
-  const req = ctx.switchToHttp().getRequest<Request & { actor?: RequestActor }>();
-  return req.actor ?? { author: 'anonymous' };
+  const req = ctx.switchToHttp().getRequest<RequestWithActor>();
+  return req.actor ?? { author: 'anonymous', address: req.ip ?? null, scopes: [], via: 'open' };
 });

@@ -11,6 +11,8 @@ export class AppConfig {
     readonly seed: boolean,
     readonly stream: StreamConfig,
     readonly agents: AgentsConfig,
+    readonly auth: AuthConfig,
+    readonly rateLimit: RateLimitConfig,
     readonly ops: OpsConfig,
   ) {}
 }
@@ -71,9 +73,34 @@ export interface StreamConfig {
   /** The `retry:` hint each connection gets is drawn uniformly from this range, in ms. */
   retryMinMs: number;
   retryMaxMs: number;
+  /** Open streams one client address may hold at once; more answer 429. */
+  maxPerAddress: number;
 }
 
 export interface AgentsConfig {
   /** An agent that has not reported for this long leaves `GET /api/agents`, in ms. */
   reportTtlMs: number;
+}
+
+/** A named bearer token; the name is who the request is in versions, the audit trail and logs. */
+export interface NamedToken {
+  name: string;
+  /** Never logged or echoed; only compared (constant-time, over hashes). */
+  secret: string;
+}
+
+export interface AuthConfig {
+  admins: NamedToken[];
+  agents: NamedToken[];
+  /** True when no token is configured: every request is allowed (only ever on a loopback HOST). */
+  open: boolean;
+  /** How long an admin UI session cookie is valid, in ms. */
+  sessionTtlMs: number;
+  /** Reverse proxies whose forwarded address and protocol are believed (Express `trust proxy`). */
+  trustProxyHops: number;
+}
+
+export interface RateLimitConfig {
+  writesPerMin: number;
+  loginPerMin: number;
 }

@@ -71,6 +71,34 @@ export class EnvVars {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1000) @Max(24 * 60 * 60 * 1000)
   AGENT_REPORT_TTL_MS = 60_000;
 
+  /** `name:secret,...`: tokens that may read, write and use the admin UI. Parsed in auth-config.ts. */
+  @IsOptional() @IsString()
+  ADMIN_TOKENS?: string;
+
+  /** `name:secret,...`: tokens that may read, stream and report (LiveKit workers). */
+  @IsOptional() @IsString()
+  AGENT_TOKENS?: string;
+
+  /** How long an admin UI login lasts. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(60_000) @Max(30 * 24 * 60 * 60 * 1000)
+  SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+  /** Writes (API and admin UI) one client address may make per minute. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1_000_000)
+  RATE_LIMIT_WRITES_PER_MIN = 600;
+
+  /** Login attempts one client address may make per minute. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1_000_000)
+  RATE_LIMIT_LOGIN_PER_MIN = 10;
+
+  /** Open streams one client address may hold at once. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1_000_000)
+  STREAM_MAX_PER_ADDRESS = 50;
+
+  /** Reverse proxies in front of the server whose X-Forwarded-For/-Proto are believed; 0 trusts none. */
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(10)
+  TRUST_PROXY_HOPS = 0;
+
   /** Unset: `json` when NODE_ENV=production, `pretty` otherwise. */
   @IsOptional() @IsIn(['json', 'pretty'])
   LOG_FORMAT?: 'json' | 'pretty';

@@ -12,7 +12,9 @@ describe('loadConfig', () => {
   });
 
   it('reads every variable', () => {
-    const config = loadConfig({ PORT: '8080', HOST: '0.0.0.0', SQLITE_PATH: '/tmp/x.db', PROMPT_MAX_BYTES: '100', SEED: 'false' }, []);
+    const config = loadConfig({
+      PORT: '8080', HOST: '0.0.0.0', SQLITE_PATH: '/tmp/x.db', PROMPT_MAX_BYTES: '100', SEED: 'false', ADMIN_TOKENS: 'ops:0123456789abcdef',
+    }, []);
     expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', seed: false, store: { path: '/tmp/x.db' }, limits: { promptMaxBytes: 100 } });
   });
 

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AppConfig, type StoreConfig, type StreamConfig } from './app-config.js';
+import { authConfig } from './auth-config.js';
 import { ConfigError } from './config-error.js';
 import { EnvVars } from './env.vars.js';
 import { opsConfig } from './ops-config.js';
@@ -15,7 +16,8 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
   const vars = parseEnv(env);
   const seed = vars.SEED && !argv.includes('--no-seed');
   return new AppConfig(vars.PORT, vars.HOST, storeConfig(vars), { promptMaxBytes: vars.PROMPT_MAX_BYTES }, seed, streamConfig(vars),
-    { reportTtlMs: vars.AGENT_REPORT_TTL_MS }, opsConfig(vars));
+    { reportTtlMs: vars.AGENT_REPORT_TTL_MS }, authConfig(vars),
+    { writesPerMin: vars.RATE_LIMIT_WRITES_PER_MIN, loginPerMin: vars.RATE_LIMIT_LOGIN_PER_MIN }, opsConfig(vars));
 }
 
 function storeConfig(vars: EnvVars): StoreConfig {
@@ -41,6 +43,7 @@ function streamConfig(vars: EnvVars): StreamConfig {
     maxBufferBytes: vars.STREAM_MAX_BUFFER_BYTES,
     retryMinMs: vars.STREAM_RETRY_MIN_MS,
     retryMaxMs: vars.STREAM_RETRY_MAX_MS,
+    maxPerAddress: vars.STREAM_MAX_PER_ADDRESS,
   };
 }
 

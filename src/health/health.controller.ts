@@ -1,10 +1,13 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Public } from '../auth/require-scope.decorator.js';
 import { LivenessSchema, ReadinessSchema } from '../openapi/schemas.js';
 import { HealthService, type Liveness, type Readiness } from './health.service.js';
 
 /** Probes: `/health` for liveness (restart me?), `/health/ready` for readiness (send me traffic?). */
+// Probes carry no credentials: both answer anyone (they reveal no prompt).
+@Public()
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {

@@ -14,8 +14,12 @@ export const DOCS_PATH = 'api/docs';
 export function configureOpenApi(app: NestExpressApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Promptcast')
-    .setDescription('Live system prompts for LiveKit voice agents: prompts with full history, pushed over SSE. Every error is `{statusCode, error, message}`.')
+    .setDescription('Live system prompts for LiveKit voice agents: prompts with full history, pushed over SSE. '
+      + 'Every error is `{statusCode, error, message}`. With ADMIN_TOKENS/AGENT_TOKENS set, send `Authorization: Bearer <token>`; '
+      + '`/health` and `/health/ready` need none.')
     .setVersion('0.1.0')
+    .addBearerAuth()
+    .addSecurityRequirements('bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorBodySchema, ...STREAM_EVENT_SCHEMAS] });
   SwaggerModule.setup(DOCS_PATH, app, document, {

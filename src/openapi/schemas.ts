@@ -44,6 +44,22 @@ export class VersionListSchema {
   @ApiProperty({ description: 'True when the key is deleted now; its history stays readable.' }) deleted!: boolean;
 }
 
+export class AuditEntrySchema {
+  @ApiProperty() revision!: number;
+  @ApiProperty() key!: string;
+  @ApiProperty({ enum: ['create', 'update', 'delete', 'rollback'] }) kind!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ description: 'The token name ("anonymous" while the server ran open).' }) author!: string;
+  @ApiProperty({ type: String, nullable: true }) address!: string | null;
+  @ApiProperty({ type: String, nullable: true }) message!: string | null;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+}
+
+export class AuditPageSchema {
+  @ApiProperty({ type: [AuditEntrySchema], description: 'Newest first.' }) entries!: AuditEntrySchema[];
+  @ApiProperty({ type: Number, nullable: true, description: 'Pass as `before` for the next page; null on the last.' }) next!: number | null;
+}
+
 export class AgentSchema {
   @ApiProperty() agentId!: string;
   @ApiProperty({ type: Number, nullable: true }) revision!: number | null;

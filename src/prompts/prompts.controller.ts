@@ -2,6 +2,8 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Que
 import { ApiHeader, ApiNoContentResponse, ApiNotModifiedResponse, ApiOkResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, type RequestActor } from '../auth/actor.decorator.js';
+import { WriteRateLimit } from '../auth/rate-limit.guard.js';
+import { RequireScope } from '../auth/require-scope.decorator.js';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import { PromptSchema, SnapshotSchema, VersionListSchema, VersionSchema } from '../openapi/schemas.js';
 import { CreatePromptDto } from './dto/create-prompt.dto.js';
@@ -18,6 +20,7 @@ import type { PromptRecord, VersionList, VersionRecord } from './store/prompt-st
 const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'The version you last saw ("3"); a stale one answers 412.' });
 
 @ApiTags('prompts')
+@ApiErrors(401, 403)
 @Controller('api/prompts')
 export class PromptsController {
   constructor(
@@ -25,6 +28,7 @@ export class PromptsController {
     private readonly list: PromptListResponder,
   ) {}
 
+  @RequireScope('read')
   @Get()
   @ApiOkResponse({ type: SnapshotSchema, description: 'All live prompts and the revision (ETag). `?format=flat`: `{KEY: text}`.' })
   @ApiNotModifiedResponse({ description: 'If-None-Match names the current revision; no body.' })
@@ -34,6 +38,7 @@ export class PromptsController {
     await this.list.respond(query.format ?? 'full', ifNoneMatch, res);
   }
 
+  @RequireScope('read')
   @Get(':key')
   @ApiOkResponse({ type: PromptSchema, description: 'ETag: the version.' })
   @ApiErrors(400, 404)
@@ -41,18 +46,20 @@ export class PromptsController {
     return withEtag(res, await this.prompts.get(key));
   }
 
+  @RequireScope('write') @WriteRateLimit()
   @Post()
   @ApiCreatedResponse({ type: PromptSchema })
-  @ApiErrors(400, 409, 413)
+  @ApiErrors(400, 409, 413, 429)
   async create(@Body() dto: CreatePromptDto, @Actor() actor: RequestActor, @Res({ passthrough: true }) res: Response): Promise<PromptRecord> {
     res.location(`/api/prompts/${dto.key}`);
     return withEtag(res, await this.prompts.create(dto.key, dto, actor));
   }
 
+  @RequireScope('write') @WriteRateLimit()
   @Put(':key')
   @ApiOkResponse({ type: PromptSchema, description: 'The new version.' })
   @IF_MATCH
-  @ApiErrors(400, 404, 412, 413)
+  @ApiErrors(400, 404, 412, 413, 429)
   async update(
     @Param('key', PromptKeyPipe) key: string, @Body() dto: UpdatePromptDto, @Headers('if-match') ifMatch: string | undefined,
     @Actor() actor: RequestActor, @Res({ passthrough: true }) res: Response,
@@ -60,15 +67,17 @@ export class PromptsController {
     return withEtag(res, await this.prompts.update(key, dto, actor, parseIfMatch(ifMatch)));
   }
 
+  @RequireScope('write') @WriteRateLimit()
   @Delete(':key')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted; its history stays readable and a rollback restores it.' })
   @IF_MATCH
-  @ApiErrors(400, 404, 412)
+  @ApiErrors(400, 404, 412, 429)
   async remove(@Param('key', PromptKeyPipe) key: string, @Headers('if-match') ifMatch: string | undefined, @Actor() actor: RequestActor): Promise<void> {
     await this.prompts.remove(key, actor, parseIfMatch(ifMatch));
   }
 
+  @RequireScope('read')
   @Get(':key/versions')
   @ApiOkResponse({ type: VersionListSchema })
   @ApiErrors(400, 404)
@@ -76,6 +85,7 @@ export class PromptsController {
     return this.prompts.versions(key, query.limit ?? 20, query.before);
   }
 
+  @RequireScope('read')
   @Get(':key/versions/:n')
   @ApiOkResponse({ type: VersionSchema })
   @ApiErrors(400, 404)
@@ -83,10 +93,11 @@ export class PromptsController {
     return this.prompts.version(key, n);
   }
 
+  @RequireScope('write') @WriteRateLimit()
   @Post(':key/rollback')
   @HttpCode(200)
   @ApiOkResponse({ type: PromptSchema, description: 'The new version, holding the old text.' })
-  @ApiErrors(400, 404)
+  @ApiErrors(400, 404, 429)
   async rollback(@Param('key', PromptKeyPipe) key: string, @Body() dto: RollbackDto, @Actor() actor: RequestActor, @Res({ passthrough: true }) res: Response): Promise<PromptRecord> {
     return withEtag(res, await this.prompts.rollback(key, dto.version, actor, dto.message));
   }

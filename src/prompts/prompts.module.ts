@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditController } from './audit.controller.js';
 import { PromptListResponder } from './prompt-list.responder.js';
 import { PromptsController } from './prompts.controller.js';
 import { PromptsService } from './prompts.service.js';
@@ -10,7 +11,7 @@ import { StreamModule } from './stream/stream.module.js';
 @Module({
   imports: [StoreModule, StreamModule],
   // ordering: StreamController first, or `GET :key` would capture /api/prompts/stream.
-  controllers: [StreamController, PromptsController],
+  controllers: [StreamController, PromptsController, AuditController],
   providers: [PromptsService, PromptListResponder, SeedService],
   exports: [PromptsService],
 })

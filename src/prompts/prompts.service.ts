@@ -1,15 +1,23 @@
 import {
-  BadRequestException, ConflictException, Injectable, NotFoundException, PayloadTooLargeException,
+  BadRequestException, ConflictException, Injectable, Logger, NotFoundException, PayloadTooLargeException,
   PreconditionFailedException,
 } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { ChangeBus } from './stream/change-bus.js';
 import {
-  DeletedPrompt, PromptRecord, PromptStore, Snapshot, VersionList, VersionRecord, WriteOutcome,
+  AuditEntry, AuditQuery, DeletedPrompt, PromptRecord, PromptStore, Snapshot, VersionList, VersionRecord, WriteOutcome,
 } from './store/prompt-store.js';
 
 export interface Actor {
   author: string;
+  /** The client's address, for the audit trail; null or absent when not over HTTP. */
+  address?: string | null;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  next: number | null;
 }
 
 export interface TextInput {
@@ -20,6 +28,8 @@ export interface TextInput {
 /** The prompt rules: existence, conflicts, size. The store only stores. */
 @Injectable()
 export class PromptsService {
+  private readonly logger = new Logger('Prompts');
+
   constructor(
     private readonly store: PromptStore,
     private readonly config: AppConfig,
@@ -46,7 +56,7 @@ export class PromptsService {
   async create(key: string, input: TextInput, actor: Actor): Promise<PromptRecord> {
     this.checkText(input.text);
     checkMessage(input.message);
-    const outcome = await this.store.create({ key, text: input.text, author: actor.author, message: input.message ?? null });
+    const outcome = await this.store.create({ key, text: input.text, ...origin(actor), message: input.message ?? null });
     return this.settle(key, outcome);
   }
 
@@ -54,25 +64,31 @@ export class PromptsService {
     this.checkText(input.text);
     checkMessage(input.message);
     const outcome = await this.store.update({
-      key, text: input.text, author: actor.author, message: input.message ?? null, ifVersion,
+      key, text: input.text, ...origin(actor), message: input.message ?? null, ifVersion,
     });
     return this.settle(key, outcome);
   }
 
   async remove(key: string, actor: Actor, ifVersion?: number): Promise<void> {
-    await this.settle(key, await this.store.remove({ key, author: actor.author, ifVersion }));
+    await this.settle(key, await this.store.remove({ key, ...origin(actor), ifVersion }));
   }
 
   async rollback(key: string, toVersion: number, actor: Actor, message?: string): Promise<PromptRecord> {
     checkMessage(message);
     const outcome = await this.store.rollback({
-      key, toVersion, author: actor.author, message: message ?? `Rollback to version ${toVersion}`,
+      key, toVersion, ...origin(actor), message: message ?? `Rollback to version ${toVersion}`,
     });
     return this.settle(key, outcome, toVersion);
   }
 
   async versions(key: string, limit: number, before?: number): Promise<VersionList> {
     return (await this.store.listVersions(key, { limit, before })) ?? notFound(key);
+  }
+
+  /** Every change across prompts, newest first (the audit trail), one page. */
+  async audit(query: AuditQuery): Promise<AuditPage> {
+    const entries = await this.store.listAudit(query);
+    return { entries, next: entries.length === query.limit ? entries[entries.length - 1].revision : null };
   }
 
   async version(key: string, n: number): Promise<VersionRecord> {
@@ -92,6 +108,8 @@ export class PromptsService {
     }
     // ordering: the store has committed before anyone hears of the change.
     this.bus.publish(outcome.change);
+    const { kind, version, revision, author } = outcome.change;
+    this.logger.log(`${kind} ${key} v${version} (revision ${revision}) by ${author}`);
     return outcome.prompt as PromptRecord;
   }
 
@@ -112,6 +130,10 @@ const LONE_SURROGATE = /\p{Cs}/u;
 
 function checkMessage(message: string | undefined): void {
   if (message?.includes('\u0000')) throw new BadRequestException('message must not contain the NUL character (U+0000)');
+}
+
+function origin(actor: Actor): { author: string; address: string | null } {
+  return { author: actor.author, address: actor.address ?? null };
 }
 
 function notFound(key: string): never {

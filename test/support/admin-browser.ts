@@ -11,7 +11,8 @@ export interface PageResponse {
  * JavaScript uses it: GET a page, POST its form with the CSRF token it carried.
  */
 export class AdminBrowser {
-  private cookie = '';
+  /** Promptcast's cookies (CSRF id, session) by name, as a browser would keep them. */
+  private readonly jar = new Map<string, string>();
   private token = '';
 
   constructor(private readonly baseUrl: string) {}
@@ -29,6 +30,7 @@ export class AdminBrowser {
     const body = new URLSearchParams();
     for (const [name, value] of Object.entries(form)) if (value !== undefined) body.append(name, String(value));
     const res = await this.withCookie(request(this.baseUrl).post(path).set('Accept', 'text/html').type('form').send(body.toString()));
+    this.remember(res.headers['set-cookie']);
     return { status: res.status, text: res.text, headers: res.headers as Record<string, string> };
   }
 
@@ -36,12 +38,23 @@ export class AdminBrowser {
     return this.token;
   }
 
+  /** The cookie a browser would send now, by name. */
+  cookie(name: string): string | undefined {
+    return this.jar.get(name);
+  }
+
   private withCookie(req: request.Test): request.Test {
-    return this.cookie ? req.set('Cookie', this.cookie) : req;
+    const cookie = [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
+    return cookie ? req.set('Cookie', cookie) : req;
   }
 
   private remember(setCookie: string[] | string | undefined): void {
-    const first = [setCookie ?? []].flat().find((c) => c.startsWith('promptcast_csrf='));
-    if (first) this.cookie = first.split(';')[0];
+    for (const line of [setCookie ?? []].flat().filter((c) => c.startsWith('promptcast_'))) {
+      const [pair] = line.split(';');
+      const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
+      // A cleared cookie comes back empty and already expired.
+      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.jar.delete(name);
+      else this.jar.set(name, value);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import { parse } from 'cookie';
 import type { NextFunction, Request, Response } from 'express';
+import { sessionCookieOf } from '../../auth/session-cookies.js';
 import { CSRF_COOKIE, CsrfTokens } from './csrf-tokens.js';
 
 /**
@@ -17,7 +18,7 @@ export class CsrfCookieMiddleware implements NestMiddleware {
       id = this.tokens.newId();
       res.cookie(CSRF_COOKIE, id, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
     }
-    res.locals.csrfToken = this.tokens.tokenFor(id);
+    res.locals.csrfToken = this.tokens.tokenFor(id, sessionCookieOf(req));
     next();
   }
 }

@@ -12,6 +12,9 @@ export const CSRF_FIELD = '_csrf';
  * A cross-site page can make the browser send the cookie but cannot read it
  * or compute the HMAC, and a cookie planted by a sibling site fails the HMAC.
  * The secret is per process: a restart only means reloading open forms.
+ *
+ * When the browser is signed in, the token also binds to its session cookie,
+ * so a token issued before a login (or to another session) is refused after it.
  */
 @Injectable()
 export class CsrfTokens {
@@ -26,13 +29,13 @@ export class CsrfTokens {
     return typeof id === 'string' && /^[A-Za-z0-9_-]{24}$/.test(id);
   }
 
-  tokenFor(id: string): string {
-    return createHmac('sha256', this.secret).update(id).digest('base64url');
+  tokenFor(id: string, session: string | undefined): string {
+    return createHmac('sha256', this.secret).update(`${id}\n${session ?? ''}`).digest('base64url');
   }
 
-  verify(id: string | undefined, token: unknown): boolean {
+  verify(id: string | undefined, session: string | undefined, token: unknown): boolean {
     if (!this.isWellFormed(id) || typeof token !== 'string') return false;
-    const expected = Buffer.from(this.tokenFor(id));
+    const expected = Buffer.from(this.tokenFor(id, session));
     const given = Buffer.from(token);
     return given.length === expected.length && timingSafeEqual(given, expected);
   }

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
+import { sessionCookieOf } from '../../auth/session-cookies.js';
 import { csrfIdOf } from './csrf-cookie.middleware.js';
 import { CSRF_FIELD, CsrfTokens } from './csrf-tokens.js';
 
@@ -15,7 +16,7 @@ export class CsrfGuard implements CanActivate {
     if (SAFE_METHODS.has(req.method)) return true;
     const body: unknown = req.body;
     const token = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[CSRF_FIELD] : undefined;
-    if (this.tokens.verify(csrfIdOf(req), token)) return true;
+    if (this.tokens.verify(csrfIdOf(req), sessionCookieOf(req), token)) return true;
     throw new ForbiddenException('This form has expired or did not come from this site (CSRF check failed). Reload the page and try again.');
   }
 }

@@ -6,7 +6,7 @@ import { MESSAGE_MAX_LENGTH, PROMPT_KEY_PATTERN, PROMPT_KEY_RULE } from '../../p
  * HTML form bodies (urlencoded, so every value arrives as a string). Each
  * carries the CSRF token, which CsrfGuard checks before validation matters.
  */
-class CsrfForm {
+export class CsrfForm {
   @IsOptional() @IsString()
   _csrf?: string;
 }

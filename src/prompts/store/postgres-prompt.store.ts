@@ -4,7 +4,7 @@ import type { PostgresConfig } from '../../config/app-config.js';
 import { CHANGES_CHANNEL, createPool, unavailable } from './postgres.connection.js';
 import { POSTGRES_MIGRATIONS } from './postgres.migrations.js';
 import {
-  ChangeKind, ChangeRecord, CreateInput, DeletedPrompt, PromptRecord, PromptStore, RemoveInput, RollbackInput,
+  AuditEntry, AuditQuery, ChangeKind, ChangeOrigin, ChangeRecord, CreateInput, DeletedPrompt, PromptRecord, PromptStore, RemoveInput, RollbackInput,
   Snapshot, StorePing, UpdateInput, VersionList, VersionPage, VersionRecord, WriteOutcome,
 } from './prompt-store.js';
 
@@ -142,7 +142,7 @@ export class PostgresPromptStore extends PromptStore {
       if (input.ifVersion !== undefined && input.ifVersion !== row.version) {
         return { ok: false, reason: 'stale', currentVersion: row.version };
       }
-      const change = await this.logChange(tx, stamp, input.key, 'delete', row.version, input.author);
+      const change = await this.logChange(tx, stamp, input, 'delete', row.version);
       await tx.query('UPDATE prompts SET deleted = true WHERE key = $1', [input.key]);
       return { ok: true, change: { ...change, text: null }, prompt: null };
     });
@@ -175,6 +175,14 @@ export class PostgresPromptStore extends PromptStore {
   async pruneChanges(keep: number): Promise<number> {
     const result = await this.pool.query('DELETE FROM changes WHERE revision <= (SELECT max(revision) FROM changes) - $1', [keep]);
     return result.rowCount ?? 0;
+  }
+
+  async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
+    return (await this.pool.query<AuditEntry>(`
+      SELECT revision, key, kind, version, author, address, message, ${iso('at')} AS at FROM audit
+      WHERE revision < $1::bigint AND ($2::text IS NULL OR key = $2) AND ($3::text IS NULL OR author = $3)
+      ORDER BY revision DESC LIMIT $4`,
+    [clamp(query.before ?? Number.MAX_SAFE_INTEGER), query.key ?? null, query.author ?? null, query.limit])).rows;
   }
 
   private async migrate(): Promise<void> {
@@ -232,7 +240,7 @@ export class PostgresPromptStore extends PromptStore {
   }
 
   private async addVersion(tx: Db, stamp: Stamp, input: CreateInput, version: number, kind: ChangeKind): Promise<WriteOutcome> {
-    const change = await this.logChange(tx, stamp, input.key, kind, version, input.author);
+    const change = await this.logChange(tx, stamp, input, kind, version);
     await tx.query(`
       INSERT INTO prompts (key, version, deleted) VALUES ($1, $2, false)
       ON CONFLICT (key) DO UPDATE SET version = excluded.version, deleted = false`, [input.key, version]);
@@ -248,10 +256,13 @@ export class PostgresPromptStore extends PromptStore {
   }
 
   private async logChange(
-    tx: Db, stamp: Stamp, key: string, kind: ChangeKind, version: number, author: string,
+    tx: Db, stamp: Stamp, origin: ChangeOrigin, kind: ChangeKind, version: number,
   ): Promise<Omit<ChangeRecord, 'text'>> {
+    const { key, author } = origin;
     await tx.query('INSERT INTO changes (revision, key, kind, version, author, at) VALUES ($1, $2, $3, $4, $5, $6)',
       [stamp.revision, key, kind, version, author, stamp.at]);
+    await tx.query('INSERT INTO audit (revision, key, kind, version, author, address, message, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+      [stamp.revision, key, kind, version, author, origin.address ?? null, origin.message ?? null, stamp.at]);
     return { revision: stamp.revision, key, kind, version, author, at: stamp.at };
   }
 

@@ -41,4 +41,28 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     at       timestamptz NOT NULL
   );
   `,
+  `
+  -- The audit trail: one row per change, written in the change's transaction and
+  -- never pruned (the change log above is only for stream replay).
+  CREATE TABLE audit (
+    revision bigint PRIMARY KEY,
+    key      text COLLATE "C" NOT NULL,
+    kind     text NOT NULL CHECK (kind IN ('create', 'update', 'delete', 'rollback')),
+    version  integer NOT NULL,
+    author   text NOT NULL,
+    address  text,
+    message  text,
+    at       timestamptz NOT NULL
+  );
+  CREATE INDEX audit_by_key ON audit (key, revision);
+  CREATE INDEX audit_by_author ON audit (author, revision);
+  -- Backfill what history still tells: every version, and the deletes the change log kept.
+  -- A version whose change entry was pruned reads as a create (version 1) or an update.
+  INSERT INTO audit (revision, key, kind, version, author, address, message, at)
+    SELECT v.revision, v.key, coalesce(c.kind, CASE WHEN v.version = 1 THEN 'create' ELSE 'update' END),
+           v.version, v.author, NULL, v.message, v.created_at
+    FROM prompt_versions v LEFT JOIN changes c ON c.revision = v.revision;
+  INSERT INTO audit (revision, key, kind, version, author, address, message, at)
+    SELECT revision, key, kind, version, author, NULL, NULL, at FROM changes WHERE kind = 'delete';
+  `,
 ];

@@ -30,8 +30,10 @@ export abstract class PromptStore {
   abstract changesAfter(after: number, limit: number): Promise<ChangeRecord[]>;
   /** The oldest revision still in the change log, or undefined when it is empty. */
   abstract oldestRevision(): Promise<number | undefined>;
-  /** Drops change-log entries beyond the newest `keep`; versions are never dropped. */
+  /** Drops change-log entries beyond the newest `keep`; versions and the audit trail are never dropped. */
   abstract pruneChanges(keep: number): Promise<number>;
+  /** The audit trail: every change ever made, newest first, filtered and paged by revision. */
+  abstract listAudit(query: AuditQuery): Promise<AuditEntry[]>;
 }
 
 export interface StorePing {
@@ -105,10 +107,17 @@ export interface ChangeRecord {
   text: string | null;
 }
 
-export interface CreateInput {
+/** Who made a write, for the audit trail. */
+interface WriteOrigin {
+  /** The token name (or "anonymous" on an open server). */
+  author: string;
+  /** The client's address; defaults to null (a write not made over HTTP, such as the seed). */
+  address?: string | null;
+}
+
+export interface CreateInput extends WriteOrigin {
   key: string;
   text: string;
-  author: string;
   message: string | null;
 }
 
@@ -117,17 +126,42 @@ export interface UpdateInput extends CreateInput {
   ifVersion?: number;
 }
 
-export interface RemoveInput {
+export interface RemoveInput extends WriteOrigin {
   key: string;
-  author: string;
   ifVersion?: number;
 }
 
-export interface RollbackInput {
+export interface RollbackInput extends WriteOrigin {
   key: string;
   toVersion: number;
-  author: string;
   message: string | null;
+}
+
+/** What a store needs to log one change: whose, from where, and why. */
+export interface ChangeOrigin extends WriteOrigin {
+  key: string;
+  message?: string | null;
+}
+
+/** One change in the audit trail; unlike the change log it is never pruned. */
+export interface AuditEntry {
+  revision: number;
+  key: string;
+  kind: ChangeKind;
+  version: number;
+  author: string;
+  /** The client's address; null for writes not made over HTTP and for changes older than the audit trail. */
+  address: string | null;
+  message: string | null;
+  at: string;
+}
+
+export interface AuditQuery {
+  limit: number;
+  /** Only changes with a revision strictly below this (a cursor for the next page). */
+  before?: number;
+  key?: string;
+  author?: string;
 }
 
 export type WriteFailure = 'exists' | 'not_found' | 'stale' | 'version_not_found';

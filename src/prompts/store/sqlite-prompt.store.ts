@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
-  ChangeKind, ChangeRecord, CreateInput, DeletedPrompt, PromptRecord, PromptStore, RemoveInput, RollbackInput,
+  AuditEntry, AuditQuery, ChangeKind, ChangeOrigin, ChangeRecord, CreateInput, DeletedPrompt, PromptRecord, PromptStore, RemoveInput, RollbackInput,
   Snapshot, StorePing, UpdateInput, VersionList, VersionPage, VersionRecord, WriteOutcome,
 } from './prompt-store.js';
 import { SQLITE_MIGRATIONS } from './sqlite.migrations.js';
@@ -121,7 +121,7 @@ export class SqlitePromptStore extends PromptStore {
       if (input.ifVersion !== undefined && input.ifVersion !== row.version) {
         return { ok: false, reason: 'stale', currentVersion: row.version };
       }
-      const change = this.logChange(input.key, 'delete', row.version, input.author);
+      const change = this.logChange(input, 'delete', row.version);
       this.db.prepare('UPDATE prompts SET deleted = 1 WHERE key = ?').run(input.key);
       return { ok: true, change: { ...change, text: null }, prompt: null };
     });
@@ -158,6 +158,14 @@ export class SqlitePromptStore extends PromptStore {
       .run(keep).changes;
   }
 
+  async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
+    return this.db.prepare(`
+      SELECT revision, key, kind, version, author, address, message, at FROM audit
+      WHERE revision < ? AND (? IS NULL OR key = ?) AND (? IS NULL OR author = ?)
+      ORDER BY revision DESC LIMIT ?`,
+    ).all(query.before ?? Number.MAX_SAFE_INTEGER, query.key ?? null, query.key ?? null, query.author ?? null, query.author ?? null, query.limit) as AuditEntry[];
+  }
+
   private migrate(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
     const applied = (this.db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
@@ -176,7 +184,7 @@ export class SqlitePromptStore extends PromptStore {
   }
 
   private addVersion(input: CreateInput, version: number, kind: ChangeKind): WriteOutcome {
-    const change = this.logChange(input.key, kind, version, input.author);
+    const change = this.logChange(input, kind, version);
     this.db.prepare(`
       INSERT INTO prompts (key, version, deleted) VALUES (?, ?, 0)
       ON CONFLICT (key) DO UPDATE SET version = excluded.version, deleted = 0`,
@@ -192,11 +200,15 @@ export class SqlitePromptStore extends PromptStore {
     return { ok: true, change: { ...change, text: input.text }, prompt };
   }
 
-  private logChange(key: string, kind: ChangeKind, version: number, author: string): Omit<ChangeRecord, 'text'> {
+  private logChange(origin: ChangeOrigin, kind: ChangeKind, version: number): Omit<ChangeRecord, 'text'> {
+    const { key, author } = origin;
     const at = now();
     const { lastInsertRowid } = this.db.prepare('INSERT INTO changes (key, kind, version, author, at) VALUES (?, ?, ?, ?, ?)')
       .run(key, kind, version, author, at);
-    return { revision: Number(lastInsertRowid), key, kind, version, author, at };
+    const revision = Number(lastInsertRowid);
+    this.db.prepare('INSERT INTO audit (revision, key, kind, version, author, address, message, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(revision, key, kind, version, author, origin.address ?? null, origin.message ?? null, at);
+    return { revision, key, kind, version, author, at };
   }
 
   private keyRow(key: string): KeyRow | undefined {

@@ -1,4 +1,6 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, ServiceUnavailableException } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown, HttpException, HttpStatus, Injectable, Logger, OnApplicationBootstrap, ServiceUnavailableException,
+} from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { AppConfig } from '../../config/app-config.js';
@@ -73,6 +75,7 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     if (this.closing) throw new ServiceUnavailableException('the server is shutting down; reconnect');
     // A client that left while the request was being routed would never fire 'close' for us.
     if (!res.socket || res.socket.destroyed) return;
+    this.checkAddressLimit(res, subscriber.remoteAddress);
     const session = new StreamSession(subscriber, res, this.config.stream.maxBufferBytes);
     res.writeHead(200, SSE_HEADERS);
     res.write(retryFrame(retryDelay(this.config.stream.retryMinMs, this.config.stream.retryMaxMs)));
@@ -106,6 +109,16 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     for (const session of this.registry.all()) session.end();
     // ordering: work already queued touches the store, which closes after this hook.
     await this.sequencer.idle();
+  }
+
+  /** One client address (a runaway reconnect loop, a leaking process) cannot hold every socket. */
+  private checkAddressLimit(res: ServerResponse, address: string): void {
+    const max = this.config.stream.maxPerAddress;
+    if (this.registry.countFrom(address) < max) return;
+    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(this.config.stream.retryMaxMs / 1000))));
+    throw new HttpException(
+      `too many open streams from ${address}: at most ${max} (STREAM_MAX_PER_ADDRESS); close one and retry`, HttpStatus.TOO_MANY_REQUESTS,
+    );
   }
 
   private release(session: StreamSession): void {

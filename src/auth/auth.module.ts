@@ -1,0 +1,26 @@
+import { Global, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AppConfig } from '../config/app-config.js';
+import { AuthGuard } from './auth.guard.js';
+import { RateLimitGuard, RateLimits } from './rate-limit.guard.js';
+import { SessionCookies } from './session-cookies.js';
+import { TokenRegistry } from './token-registry.js';
+
+/** Tokens, sessions, the global AuthGuard and the rate limits every module may use. */
+@Global()
+@Module({
+  providers: [TokenRegistry, SessionCookies, RateLimits, RateLimitGuard, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [TokenRegistry, SessionCookies, RateLimits, RateLimitGuard],
+})
+export class AuthModule implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Auth');
+
+  constructor(private readonly config: AppConfig) {}
+
+  onApplicationBootstrap(): void {
+    const { admins, agents, open } = this.config.auth;
+    // loadConfig only allows this on a loopback HOST; still worth a line in every log.
+    if (open) this.logger.warn('No ADMIN_TOKENS or AGENT_TOKENS set: the server is open to anyone who can reach it (loopback only)');
+    else this.logger.log(`${admins.length} admin and ${agents.length} agent token(s) configured`);
+  }
+}
