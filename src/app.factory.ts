@@ -1,6 +1,7 @@
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { DestinationStream } from 'pino';
 import { configureViews } from './admin/views.setup.js';
 import { AppModule } from './app.module.js';
 import { answerClientErrorsAsJson } from './common/client-errors.js';
@@ -8,10 +9,18 @@ import { limitJsonDepth } from './common/json-depth.js';
 import { securityHeaders } from './common/security-headers.js';
 import { AppConfig } from './config/app-config.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
+import { AppLogger } from './logging/app-logger.js';
+import { requestLogging } from './logging/request-logging.middleware.js';
+import { createRootLogger } from './logging/root-logger.js';
+import { httpMetrics } from './metrics/http-metrics.middleware.js';
+import { configureOpenApi } from './openapi/openapi.setup.js';
+import { Metrics } from './metrics/metrics.js';
 
 export interface CreateAppOptions {
-  /** Nest's own logger; tests pass false to keep output quiet. */
+  /** False silences every log line (tests); request ids are still given. */
   logger?: false | undefined;
+  /** Where log lines go instead of stdout (tests read them). */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -19,13 +28,15 @@ export interface CreateAppOptions {
  * e2e test go through here so tests boot what users boot.
  */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const silent = options.logger === false;
+  const logger = new AppLogger(createRootLogger(config.ops.logging, { silent, destination: options.logDestination }));
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     // Open SSE sockets would otherwise hold close() forever.
     forceCloseConnections: true,
-    ...(options.logger === false ? { logger: false } : {}),
+    logger: silent ? false : logger,
   });
-  configureApp(app, config);
+  configureApp(app, config, logger);
   try {
     await app.init();
   } catch (err) {
@@ -36,9 +47,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   return app;
 }
 
-function configureApp(app: NestExpressApplication, config: AppConfig): void {
+function configureApp(app: NestExpressApplication, config: AppConfig, logger: AppLogger): void {
   // req.ip, req.secure (Secure cookies) and per-address limits believe only this many proxies.
   app.set('trust proxy', config.auth.trustProxyHops);
+  app.use(requestLogging(logger));
+  app.use(httpMetrics(app.get(Metrics)));
   app.use(securityHeaders());
   // JSON escaping can grow a prompt up to 6x (\uXXXX); the prompt limit itself is
   // enforced by the service with a 413 that names PROMPT_MAX_BYTES.
@@ -51,6 +64,7 @@ function configureApp(app: NestExpressApplication, config: AppConfig): void {
   }));
   app.useGlobalFilters(new HttpErrorFilter());
   configureViews(app);
+  configureOpenApi(app);
   app.enableShutdownHooks();
   app.disable('x-powered-by');
 }

@@ -4,11 +4,17 @@ import { AgentsModule } from './agents/agents.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { PromptsModule } from './prompts/prompts.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [ConfigModule.forRoot(config), AuthModule, PromptsModule, AgentsModule, AdminModule] };
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), MetricsModule, AuthModule, PromptsModule, HealthModule, WebhooksModule, AgentsModule, AdminModule],
+    };
   }
 }

@@ -25,6 +25,7 @@ interface Endpoint {
 const READ = { none: 401, agent: 200, admin: 200, wrong: 401 };
 const WRITE = (ok: number) => ({ none: 401, agent: 403, admin: ok, wrong: 401 });
 const ADMIN_ONLY = WRITE(200);
+const PUBLIC = { none: 200, agent: 200, admin: 200, wrong: 200 };
 
 const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/api/prompts', expected: READ },
@@ -42,6 +43,10 @@ const ENDPOINTS: Endpoint[] = [
     expected: { none: 401, agent: 204, admin: 403, wrong: 401 },
   },
   { method: 'get', path: '/api/audit', expected: ADMIN_ONLY },
+  // Probes carry no credentials; a scraper needs only a read token.
+  { method: 'get', path: '/health', expected: PUBLIC },
+  { method: 'get', path: '/health/ready', expected: PUBLIC },
+  { method: 'get', path: '/metrics', expected: READ },
 ];
 
 describe('Auth: scoped tokens', () => {

@@ -33,6 +33,14 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       expect(await store.oldestRevision()).toBeUndefined();
     });
 
+    it('answers a ping with its schema at the latest migration, and fails it once closed', async () => {
+      const ping = await store.ping();
+      expect(ping.schemaVersion).toBeGreaterThan(0);
+      expect(ping.schemaVersion).toBe(ping.latestSchemaVersion);
+      await store.close();
+      await expect(store.ping()).rejects.toThrow();
+    });
+
     it('creates version 1 and assigns the next global revision', async () => {
       const out = await store.create(aPrompt({ key: 'A', text: 'hello' }));
       expect(out).toMatchObject({ ok: true, change: { revision: 1, key: 'A', kind: 'create', version: 1, text: 'hello' } });

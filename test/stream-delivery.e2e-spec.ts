@@ -6,6 +6,7 @@ import { startApp, type TestApp } from './support/app.js';
 import { storeTargets } from './support/store-targets.js';
 import { PromptsApi } from './support/prompts-api.js';
 import { openStream, type SseEvent } from './support/sse.js';
+import { sample, scrape } from './support/prometheus.js';
 import { stalledSubscriber } from './support/stalled-subscriber.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -63,6 +64,7 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: delivery under lo
       updates += 1;
     }
     await stalled.readToEnd();
+    expect(sample(await scrape(t.url), 'promptcast_stream_slow_subscriber_drops_total')).toBe(1);
     const events = await reader.changesUntil(1 + updates);
     expect(events.slice(1).map((e) => Number(e.id))).toEqual(Array.from({ length: updates }, (_, i) => start.revision + 1 + i));
     expect(registry.list().map((c) => c.agent)).toEqual(['']);

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, type RequestActor } from '../auth/actor.decorator.js';
 import { WriteRateLimit } from '../auth/rate-limit.guard.js';
@@ -13,6 +14,8 @@ import { HtmlErrorFilter } from './html-error.filter.js';
 import { send } from './page.js';
 
 /** The server-rendered admin UI (admin scope: an admin session or token). Every write is a plain HTML form post. */
+// HTML pages for browsers, not API: left out of the OpenAPI document.
+@ApiExcludeController()
 @Controller()
 @UseGuards(CsrfGuard)
 @UseFilters(HtmlErrorFilter)

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { LoginRateLimit } from '../auth/rate-limit.guard.js';
 import { Public } from '../auth/require-scope.decorator.js';
@@ -10,6 +11,8 @@ import { LoginService } from './login.service.js';
 import { send } from './page.js';
 
 /** `/login` and `/logout` for the admin UI; both forms carry the CSRF token like every other. */
+// HTML pages for browsers, not API: left out of the OpenAPI document.
+@ApiExcludeController()
 @Controller()
 @Public()
 @UseGuards(CsrfGuard)

@@ -8,13 +8,20 @@ import type { RequestHandler } from 'express';
  * `<script>` or `onerror=` cannot run even if escaping were ever missed.
  */
 export function securityHeaders(): RequestHandler {
+  const strict = headers(["'self'"]);
+  // Swagger UI (/api/docs) sets inline styles; its scripts are still same-origin files only.
+  const docs = headers(["'self'", "'unsafe-inline'"]);
+  return (req, res, next) => (req.path === '/api/docs' || req.path.startsWith('/api/docs/') ? docs : strict)(req, res, next);
+}
+
+function headers(styleSrc: string[]): RequestHandler {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
+        styleSrc,
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         fontSrc: ["'self'"],

@@ -13,7 +13,38 @@ export class AppConfig {
     readonly agents: AgentsConfig,
     readonly auth: AuthConfig,
     readonly rateLimit: RateLimitConfig,
+    readonly ops: OpsConfig,
   ) {}
+}
+
+/** Logs and outbound webhooks: see `ops-config.ts` and docs/operations.md. */
+export interface OpsConfig {
+  logging: LoggingConfig;
+  webhooks: WebhooksConfig;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface LoggingConfig {
+  level: LogLevel;
+  /** `json` (one object per line) in production, `pretty` (human lines) in development. */
+  format: 'json' | 'pretty';
+}
+
+export interface WebhooksConfig {
+  /** Receivers; empty turns webhooks off. */
+  urls: string[];
+  /** HMAC-SHA256 key for `X-Promptcast-Signature`; never logged. */
+  secret: string;
+  /** Tries per delivery, the first included, before it is given up. */
+  maxAttempts: number;
+  /** Wait before the first retry, doubled each time up to `backoffMaxMs`. */
+  backoffMs: number;
+  backoffMaxMs: number;
+  /** Deliveries held per URL; beyond it the oldest is dropped. */
+  queueMax: number;
+  /** One POST may take this long before it counts as failed, in ms. */
+  timeoutMs: number;
 }
 
 export type StoreConfig = { kind: 'sqlite'; path: string } | PostgresConfig;

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 /** Turns "true"/"1"/"yes" and "false"/"0"/"no" into booleans; anything else stays and fails validation. */
 function toBoolean({ value }: { value: unknown }): unknown {
@@ -102,4 +102,36 @@ export class EnvVars {
   /** Reverse proxies in front of the server whose X-Forwarded-For/-Proto are believed; 0 trusts none. */
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(10)
   TRUST_PROXY_HOPS = 0;
+
+  /** Unset: `json` when NODE_ENV=production, `pretty` otherwise. */
+  @IsOptional() @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+
+  @IsOptional() @IsString()
+  NODE_ENV?: string;
+
+  /** Comma-separated http(s) receivers; checked one by one in ops-config.ts. */
+  @IsOptional() @IsString()
+  WEBHOOK_URLS?: string;
+
+  @IsOptional() @IsString() @MinLength(16, { message: 'WEBHOOK_SECRET must be at least 16 characters' })
+  WEBHOOK_SECRET?: string;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1000)
+  WEBHOOK_MAX_ATTEMPTS = 10;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(600_000)
+  WEBHOOK_BACKOFF_MS = 500;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(3_600_000)
+  WEBHOOK_BACKOFF_MAX_MS = 60_000;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1_000_000)
+  WEBHOOK_QUEUE_MAX = 1000;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(600_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
 }

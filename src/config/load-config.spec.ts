@@ -42,4 +42,29 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://root:secret@db' }, [])).toThrow(/DATABASE_URL=\(hidden\): DATABASE_URL must be a postgres/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://root:secret@db' }, [])).not.toThrow(/secret/);
   });
+
+  it('logs JSON in production and pretty lines elsewhere, unless LOG_FORMAT says', () => {
+    expect(loadConfig({}, []).ops.logging).toEqual({ level: 'info', format: 'pretty' });
+    expect(loadConfig({ NODE_ENV: 'production' }, []).ops.logging.format).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'pretty', LOG_LEVEL: 'debug' }, []).ops.logging).toEqual({ level: 'debug', format: 'pretty' });
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' }, [])).toThrow(/LOG_LEVEL="loud"/);
+  });
+
+  it('reads webhook receivers and their settings; none means off', () => {
+    expect(loadConfig({}, []).ops.webhooks.urls).toEqual([]);
+    const { webhooks } = loadConfig({ WEBHOOK_URLS: ' http://a.test/hook , https://b.test/x ', WEBHOOK_SECRET: 's'.repeat(16), WEBHOOK_MAX_ATTEMPTS: '3' }, []).ops;
+    expect(webhooks).toMatchObject({ urls: ['http://a.test/hook', 'https://b.test/x'], secret: 's'.repeat(16), maxAttempts: 3, backoffMs: 500 });
+  });
+
+  it('stops on a webhook receiver that is not http(s), naming its position but not its text', () => {
+    const env = { WEBHOOK_URLS: 'https://ok.test,ftp://user:token@files.test', WEBHOOK_SECRET: 's'.repeat(16) };
+    expect(() => loadConfig(env, [])).toThrow(/WEBHOOK_URLS entry 2 is not an http:\/\/ or https:\/\/ URL/);
+    expect(() => loadConfig(env, [])).not.toThrow(/token/);
+  });
+
+  it('requires a WEBHOOK_SECRET of 16+ characters when receivers are set, without echoing it', () => {
+    expect(() => loadConfig({ WEBHOOK_URLS: 'https://ok.test' }, [])).toThrow(/WEBHOOK_SECRET must be set when WEBHOOK_URLS is/);
+    expect(() => loadConfig({ WEBHOOK_URLS: 'https://ok.test', WEBHOOK_SECRET: 'short-secret' }, [])).toThrow(/WEBHOOK_SECRET=\(hidden\)/);
+    expect(() => loadConfig({ WEBHOOK_URLS: 'https://ok.test', WEBHOOK_SECRET: 'short-secret' }, [])).not.toThrow(/short-secret/);
+  });
 });

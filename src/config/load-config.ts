@@ -4,6 +4,7 @@ import { AppConfig, type StoreConfig, type StreamConfig } from './app-config.js'
 import { authConfig } from './auth-config.js';
 import { ConfigError } from './config-error.js';
 import { EnvVars } from './env.vars.js';
+import { opsConfig } from './ops-config.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -16,7 +17,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
   const seed = vars.SEED && !argv.includes('--no-seed');
   return new AppConfig(vars.PORT, vars.HOST, storeConfig(vars), { promptMaxBytes: vars.PROMPT_MAX_BYTES }, seed, streamConfig(vars),
     { reportTtlMs: vars.AGENT_REPORT_TTL_MS }, authConfig(vars),
-    { writesPerMin: vars.RATE_LIMIT_WRITES_PER_MIN, loginPerMin: vars.RATE_LIMIT_LOGIN_PER_MIN });
+    { writesPerMin: vars.RATE_LIMIT_WRITES_PER_MIN, loginPerMin: vars.RATE_LIMIT_LOGIN_PER_MIN }, opsConfig(vars));
 }
 
 function storeConfig(vars: EnvVars): StoreConfig {

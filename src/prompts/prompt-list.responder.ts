@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
+import { Metrics } from '../metrics/metrics.js';
 import { etagOf, noneMatchHits } from './etag.js';
 import { PromptsService } from './prompts.service.js';
 
@@ -10,7 +11,10 @@ import { PromptsService } from './prompts.service.js';
  */
 @Injectable()
 export class PromptListResponder {
-  constructor(private readonly prompts: PromptsService) {}
+  constructor(
+    private readonly prompts: PromptsService,
+    private readonly metrics: Metrics,
+  ) {}
 
   async respond(format: 'full' | 'flat', ifNoneMatch: string | undefined, res: Response): Promise<void> {
     res.setHeader('Cache-Control', 'no-cache');
@@ -18,9 +22,11 @@ export class PromptListResponder {
     if (noneMatchHits(ifNoneMatch, revision)) {
       res.setHeader('ETag', etagOf(revision));
       res.status(304).end();
+      this.metrics.pollResponses.inc({ status: '304' });
       return;
     }
     const snapshot = await this.prompts.snapshot();
+    this.metrics.pollResponses.inc({ status: '200' });
     res.setHeader('ETag', etagOf(snapshot.revision));
     if (format === 'flat') {
       res.json(Object.fromEntries(snapshot.prompts.map((p) => [p.key, p.text])));

@@ -1,8 +1,11 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiNoContentResponse, ApiNotModifiedResponse, ApiOkResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, type RequestActor } from '../auth/actor.decorator.js';
 import { WriteRateLimit } from '../auth/rate-limit.guard.js';
 import { RequireScope } from '../auth/require-scope.decorator.js';
+import { ApiErrors } from '../openapi/api-errors.decorator.js';
+import { PromptSchema, SnapshotSchema, VersionListSchema, VersionSchema } from '../openapi/schemas.js';
 import { CreatePromptDto } from './dto/create-prompt.dto.js';
 import { ListPromptsQuery } from './dto/list-query.dto.js';
 import { RollbackDto } from './dto/rollback.dto.js';
@@ -14,6 +17,10 @@ import { PromptListResponder } from './prompt-list.responder.js';
 import { PromptsService } from './prompts.service.js';
 import type { PromptRecord, VersionList, VersionRecord } from './store/prompt-store.js';
 
+const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'The version you last saw ("3"); a stale one answers 412.' });
+
+@ApiTags('prompts')
+@ApiErrors(401, 403)
 @Controller('api/prompts')
 export class PromptsController {
   constructor(
@@ -23,18 +30,26 @@ export class PromptsController {
 
   @RequireScope('read')
   @Get()
+  @ApiOkResponse({ type: SnapshotSchema, description: 'All live prompts and the revision (ETag). `?format=flat`: `{KEY: text}`.' })
+  @ApiNotModifiedResponse({ description: 'If-None-Match names the current revision; no body.' })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'A revision you hold ("12").' })
+  @ApiErrors(400)
   async findAll(@Query() query: ListPromptsQuery, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() res: Response): Promise<void> {
     await this.list.respond(query.format ?? 'full', ifNoneMatch, res);
   }
 
   @RequireScope('read')
   @Get(':key')
+  @ApiOkResponse({ type: PromptSchema, description: 'ETag: the version.' })
+  @ApiErrors(400, 404)
   async findOne(@Param('key', PromptKeyPipe) key: string, @Res({ passthrough: true }) res: Response): Promise<PromptRecord> {
     return withEtag(res, await this.prompts.get(key));
   }
 
   @RequireScope('write') @WriteRateLimit()
   @Post()
+  @ApiCreatedResponse({ type: PromptSchema })
+  @ApiErrors(400, 409, 413, 429)
   async create(@Body() dto: CreatePromptDto, @Actor() actor: RequestActor, @Res({ passthrough: true }) res: Response): Promise<PromptRecord> {
     res.location(`/api/prompts/${dto.key}`);
     return withEtag(res, await this.prompts.create(dto.key, dto, actor));
@@ -42,6 +57,9 @@ export class PromptsController {
 
   @RequireScope('write') @WriteRateLimit()
   @Put(':key')
+  @ApiOkResponse({ type: PromptSchema, description: 'The new version.' })
+  @IF_MATCH
+  @ApiErrors(400, 404, 412, 413, 429)
   async update(
     @Param('key', PromptKeyPipe) key: string, @Body() dto: UpdatePromptDto, @Headers('if-match') ifMatch: string | undefined,
     @Actor() actor: RequestActor, @Res({ passthrough: true }) res: Response,
@@ -52,18 +70,25 @@ export class PromptsController {
   @RequireScope('write') @WriteRateLimit()
   @Delete(':key')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted; its history stays readable and a rollback restores it.' })
+  @IF_MATCH
+  @ApiErrors(400, 404, 412, 429)
   async remove(@Param('key', PromptKeyPipe) key: string, @Headers('if-match') ifMatch: string | undefined, @Actor() actor: RequestActor): Promise<void> {
     await this.prompts.remove(key, actor, parseIfMatch(ifMatch));
   }
 
   @RequireScope('read')
   @Get(':key/versions')
+  @ApiOkResponse({ type: VersionListSchema })
+  @ApiErrors(400, 404)
   versions(@Param('key', PromptKeyPipe) key: string, @Query() query: VersionsQuery): Promise<VersionList> {
     return this.prompts.versions(key, query.limit ?? 20, query.before);
   }
 
   @RequireScope('read')
   @Get(':key/versions/:n')
+  @ApiOkResponse({ type: VersionSchema })
+  @ApiErrors(400, 404)
   version(@Param('key', PromptKeyPipe) key: string, @Param('n', VersionNumberPipe) n: number): Promise<VersionRecord> {
     return this.prompts.version(key, n);
   }
@@ -71,6 +96,8 @@ export class PromptsController {
   @RequireScope('write') @WriteRateLimit()
   @Post(':key/rollback')
   @HttpCode(200)
+  @ApiOkResponse({ type: PromptSchema, description: 'The new version, holding the old text.' })
+  @ApiErrors(400, 404, 429)
   async rollback(@Param('key', PromptKeyPipe) key: string, @Body() dto: RollbackDto, @Actor() actor: RequestActor, @Res({ passthrough: true }) res: Response): Promise<PromptRecord> {
     return withEtag(res, await this.prompts.rollback(key, dto.version, actor, dto.message));
   }

@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
 import { createApp } from '../../src/app.factory.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -25,6 +26,8 @@ export interface StartOptions {
   target?: StoreTarget;
   /** Listen on this port (e.g. to restart where clients expect the server); otherwise a random one. */
   port?: number;
+  /** Log to this stream; otherwise the app logs nothing. */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -34,7 +37,7 @@ export interface StartOptions {
 export async function startApp(options: StartOptions = {}): Promise<TestApp> {
   const store = options.store ?? (await (options.target ?? storeTargets[0]).create());
   const config = loadConfig({ SEED: 'false', ...options.env, ...store.env }, []);
-  const app = await createApp(config, { logger: false });
+  const app = await createApp(config, options.logDestination ? { logDestination: options.logDestination } : { logger: false });
   await app.listen(options.port ?? 0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const stop = () => app.close();

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PROMPT_KEY_PATTERN, PROMPT_KEY_RULE } from './prompt-key.js';
@@ -5,17 +6,21 @@ import { PROMPT_KEY_PATTERN, PROMPT_KEY_RULE } from './prompt-key.js';
 /** `GET /api/audit?limit=&before=&key=&author=`. */
 export class AuditListQuery {
   /** Entries per page. Defaults to 50. */
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, description: 'Defaults to 50.' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
   limit?: number;
 
   /** Cursor: only changes with a revision below this (the previous page's `next`). */
+  @ApiPropertyOptional({ minimum: 1, description: "Cursor: the previous page's `next`." })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER)
   before?: number;
 
+  @ApiPropertyOptional({ description: 'Only this prompt.' })
   @IsOptional() @IsString() @Matches(PROMPT_KEY_PATTERN, { message: `key must be ${PROMPT_KEY_RULE}` })
   key?: string;
 
   /** A token name ("anonymous" for changes made while the server ran open). */
+  @ApiPropertyOptional({ maxLength: 128, description: 'Only changes by this token name.' })
   @IsOptional() @IsString() @MaxLength(128)
   author?: string;
 }

@@ -1,10 +1,13 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { MESSAGE_MAX_LENGTH } from './prompt-key.js';
 
 export class RollbackDto {
+  @ApiProperty({ minimum: 1, description: 'The version whose text becomes the new version.' })
   @IsInt() @Min(1)
   version!: number;
 
+  @ApiPropertyOptional({ maxLength: MESSAGE_MAX_LENGTH, description: 'Defaults to "Rollback to version N".' })
   @IsOptional() @IsString() @MaxLength(MESSAGE_MAX_LENGTH)
   message?: string;
 }

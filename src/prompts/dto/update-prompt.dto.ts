@@ -1,10 +1,13 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { MESSAGE_MAX_LENGTH } from './prompt-key.js';
 
 export class UpdatePromptDto {
+  @ApiProperty({ description: 'Non-blank, well-formed Unicode, no NUL, at most PROMPT_MAX_BYTES UTF-8 bytes.' })
   @IsString() @IsNotEmpty()
   text!: string;
 
+  @ApiPropertyOptional({ maxLength: MESSAGE_MAX_LENGTH })
   @IsOptional() @IsString() @MaxLength(MESSAGE_MAX_LENGTH)
   message?: string;
 }

@@ -6,7 +6,7 @@ import { POSTGRES_MIGRATIONS } from './postgres.migrations.js';
 import { refuseChange } from './write-precondition.js';
 import {
   AuditEntry, AuditQuery, ChangeKind, ChangeOrigin, ChangeRecord, CreateInput, DeletedPrompt, PromptRecord, PromptStore, RemoveInput, RollbackInput,
-  Snapshot, UpdateInput, VersionList, VersionPage, VersionRecord, WriteOutcome,
+  Snapshot, StorePing, UpdateInput, VersionList, VersionPage, VersionRecord, WriteOutcome,
 } from './prompt-store.js';
 
 /** Timestamps leave the database as the same ISO strings SQLite stores (millisecond precision, `Z`). */
@@ -66,6 +66,11 @@ export class PostgresPromptStore extends PromptStore {
 
   async close(): Promise<void> {
     if (!this.pool.ending) await this.pool.end();
+  }
+
+  async ping(): Promise<StorePing> {
+    const { rows: [{ v }] } = await this.pool.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+    return { schemaVersion: v ?? 0, latestSchemaVersion: POSTGRES_MIGRATIONS.length };
   }
 
   async revision(): Promise<number> {

@@ -9,6 +9,8 @@ export abstract class PromptStore {
   /** Applies migrations; called once before the server takes requests. */
   abstract init(): Promise<void>;
   abstract close(): Promise<void>;
+  /** One cheap query that proves the store answers; throws when it cannot be reached. */
+  abstract ping(): Promise<StorePing>;
   /** The latest global revision; 0 when nothing was ever written. */
   abstract revision(): Promise<number>;
   /** All live prompts and the revision they reflect, read consistently. */
@@ -32,6 +34,13 @@ export abstract class PromptStore {
   abstract pruneChanges(keep: number): Promise<number>;
   /** The audit trail: every change ever made, newest first, filtered and paged by revision. */
   abstract listAudit(query: AuditQuery): Promise<AuditEntry[]>;
+}
+
+export interface StorePing {
+  /** The schema version the database is at. */
+  schemaVersion: number;
+  /** The schema version this build's migrations reach; equal when migrations are applied. */
+  latestSchemaVersion: number;
 }
 
 export interface PromptRecord {

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   AuditEntry, AuditQuery, ChangeKind, ChangeOrigin, ChangeRecord, CreateInput, DeletedPrompt, PromptRecord, PromptStore, RemoveInput, RollbackInput,
-  Snapshot, UpdateInput, VersionList, VersionPage, VersionRecord, WriteOutcome,
+  Snapshot, StorePing, UpdateInput, VersionList, VersionPage, VersionRecord, WriteOutcome,
 } from './prompt-store.js';
 import { SQLITE_MIGRATIONS } from './sqlite.migrations.js';
 import { refuseChange } from './write-precondition.js';
@@ -42,6 +42,11 @@ export class SqlitePromptStore extends PromptStore {
 
   async close(): Promise<void> {
     if (this.db?.open) this.db.close();
+  }
+
+  async ping(): Promise<StorePing> {
+    const { v } = this.db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
+    return { schemaVersion: v ?? 0, latestSchemaVersion: SQLITE_MIGRATIONS.length };
   }
 
   async revision(): Promise<number> {

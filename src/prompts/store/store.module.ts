@@ -1,8 +1,10 @@
 import { Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
+import { Metrics } from '../../metrics/metrics.js';
 import { ChangeBus } from '../stream/change-bus.js';
 import { InProcessChangeBus } from '../stream/in-process-change.bus.js';
 import { PostgresChangeBus } from '../stream/postgres-change.bus.js';
+import { countingErrors } from './error-counting-store.js';
 import { PostgresPromptStore } from './postgres-prompt.store.js';
 import { PromptStore } from './prompt-store.js';
 import { SqlitePromptStore } from './sqlite-prompt.store.js';
@@ -13,6 +15,11 @@ function storeFor(config: AppConfig): PromptStore {
     case 'sqlite': return new SqlitePromptStore(config.store.path);
     case 'postgres': return new PostgresPromptStore(config.store);
   }
+}
+
+/** Whatever a store call throws shows in `promptcast_store_errors_total`. */
+function countedStoreFor(config: AppConfig, metrics: Metrics): PromptStore {
+  return countingErrors(storeFor(config), (operation) => metrics.storeErrors.inc({ operation }));
 }
 
 /**
@@ -30,7 +37,7 @@ function busFor(config: AppConfig): ChangeBus {
 @Global()
 @Module({
   providers: [
-    { provide: PromptStore, useFactory: storeFor, inject: [AppConfig] },
+    { provide: PromptStore, useFactory: countedStoreFor, inject: [AppConfig, Metrics] },
     { provide: ChangeBus, useFactory: busFor, inject: [AppConfig] },
   ],
   exports: [PromptStore, ChangeBus],

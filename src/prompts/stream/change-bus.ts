@@ -2,6 +2,9 @@ import type { ChangeRecord } from '../store/prompt-store.js';
 
 export type ChangeListener = (change: ChangeRecord) => void;
 
+/** Where delivery stands; only `listening` delivers changes (health's readiness checks it). */
+export type BusStatus = 'idle' | 'starting' | 'listening' | 'reconnecting' | 'closed';
+
 /**
  * Carries committed changes from the write path to the stream. It is both the
  * type and the DI token; `store.module.ts` picks the implementation together
@@ -20,4 +23,5 @@ export abstract class ChangeBus {
   abstract publish(change: ChangeRecord): void;
   /** Returns the function that unsubscribes. */
   abstract subscribe(listener: ChangeListener): () => void;
+  abstract get status(): BusStatus;
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Metrics } from '../../metrics/metrics.js';
 import type { ConnectionInfo, StreamSession } from './stream-session.js';
 
 /**
@@ -10,6 +11,8 @@ export class ConnectionRegistry {
   private readonly logger = new Logger('Stream');
   private readonly sessions = new Set<StreamSession>();
   private readonly perAddress = new Map<string, number>();
+
+  constructor(private readonly metrics: Metrics) {}
 
   get count(): number {
     return this.sessions.size;
@@ -31,6 +34,7 @@ export class ConnectionRegistry {
   add(session: StreamSession): void {
     if (this.sessions.has(session)) return;
     this.sessions.add(session);
+    this.metrics.subscribers.set(this.count);
     const { id, agent, remoteAddress } = session.subscriber;
     this.perAddress.set(remoteAddress, this.countFrom(remoteAddress) + 1);
     this.logger.log(`subscriber ${id} connected (agent ${agent || '-'} from ${remoteAddress}); ${this.count} connected`);
@@ -38,6 +42,7 @@ export class ConnectionRegistry {
 
   remove(session: StreamSession): void {
     if (!this.sessions.delete(session)) return;
+    this.metrics.subscribers.set(this.count);
     const { id, remoteAddress } = session.subscriber;
     const left = this.countFrom(remoteAddress) - 1;
     if (left > 0) this.perAddress.set(remoteAddress, left);

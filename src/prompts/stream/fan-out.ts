@@ -10,7 +10,11 @@ export class FanOut {
   private pending: Frame[] = [];
   private scheduled = false;
 
-  constructor(private readonly registry: ConnectionRegistry) {}
+  /** `onFlushed` hears of each burst once it is written, with the number of events delivered. */
+  constructor(
+    private readonly registry: ConnectionRegistry,
+    private readonly onFlushed: (frames: readonly Frame[], delivered: number) => void = () => undefined,
+  ) {}
 
   push(frame: Frame): void {
     this.pending.push(frame);
@@ -23,6 +27,8 @@ export class FanOut {
     this.scheduled = false;
     const batch = new FrameBatch(this.pending);
     this.pending = [];
-    for (const session of this.registry.all()) session.deliver(batch);
+    let delivered = 0;
+    for (const session of this.registry.all()) delivered += session.deliver(batch);
+    this.onFlushed(batch.frames, delivered);
   }
 }

@@ -1,7 +1,7 @@
 import { FrameBatch } from './frame-batch.js';
 import type { Frame } from './sse-frames.js';
 
-const frame = (revision: number, key: string): Frame => ({ revision, key, bytes: Buffer.from(`<${revision}${key}>`) });
+const frame = (revision: number, key: string): Frame => ({ revision, key, event: 'prompt.updated', bytes: Buffer.from(`<${revision}${key}>`) });
 const reader = (lastRevision: number, keys?: string[]) => ({
   lastRevision, keys: keys ? new Set(keys) : undefined, keysSignature: keys ? keys.join(',') : '*',
 });
@@ -22,5 +22,12 @@ describe('FrameBatch', () => {
     expect(batch.bytesFor(reader(4, ['C']))).toBeUndefined();
     expect(batch.bytesFor(reader(7))).toBeUndefined();
     expect(batch.lastRevision).toBe(7);
+  });
+
+  it('counts the events each subscriber gets, for the delivered-events metric', () => {
+    expect(batch.selectionFor(reader(4))?.count).toBe(3);
+    expect(batch.selectionFor(reader(4, ['A']))?.count).toBe(2);
+    expect(batch.selectionFor(reader(6))?.count).toBe(1);
+    expect(batch.selectionFor(reader(7))).toBeUndefined();
   });
 });

@@ -15,7 +15,7 @@ export interface BatchReader {
  * at most once per distinct filter, not once per subscriber.
  */
 export class FrameBatch {
-  private readonly shared = new Map<string, Buffer | undefined>();
+  private readonly shared = new Map<string, Selection | undefined>();
 
   constructor(readonly frames: readonly Frame[]) {}
 
@@ -25,17 +25,34 @@ export class FrameBatch {
 
   /** The bytes `reader` should get, or undefined when none of the batch is for it. */
   bytesFor(reader: BatchReader): Buffer | undefined {
+    return this.selectionFor(reader)?.bytes;
+  }
+
+  /** The bytes `reader` should get and how many events they hold. */
+  selectionFor(reader: BatchReader): Selection | undefined {
     const first = this.frames[0]?.revision ?? 0;
     // A subscriber whose catch-up read ran ahead of the bus already has some of these.
-    if (reader.lastRevision >= first) return select(this.frames, reader);
-    if (!this.shared.has(reader.keysSignature)) this.shared.set(reader.keysSignature, select(this.frames, reader));
+    if (reader.lastRevision >= first) return pick(this.frames, reader);
+    if (!this.shared.has(reader.keysSignature)) this.shared.set(reader.keysSignature, pick(this.frames, reader));
     return this.shared.get(reader.keysSignature);
   }
 }
 
+export interface Selection {
+  bytes: Buffer;
+  /** Events in `bytes`. */
+  count: number;
+}
+
+type Reader = Pick<BatchReader, 'lastRevision' | 'keys'>;
+
 /** Concatenates the frames after `reader.lastRevision` that match its keys. */
-export function select(frames: readonly Frame[], reader: Pick<BatchReader, 'lastRevision' | 'keys'>): Buffer | undefined {
+export function select(frames: readonly Frame[], reader: Reader): Buffer | undefined {
+  return pick(frames, reader)?.bytes;
+}
+
+function pick(frames: readonly Frame[], reader: Reader): Selection | undefined {
   const chosen = frames.filter((f) => f.revision > reader.lastRevision && (!reader.keys || reader.keys.has(f.key)));
   if (chosen.length === 0) return undefined;
-  return chosen.length === 1 ? chosen[0].bytes : Buffer.concat(chosen.map((f) => f.bytes));
+  return { bytes: chosen.length === 1 ? chosen[0].bytes : Buffer.concat(chosen.map((f) => f.bytes)), count: chosen.length };
 }

@@ -4,10 +4,8 @@ import pg from 'pg';
 import type { PostgresConfig } from '../../config/app-config.js';
 import { CHANGES_CHANNEL, connectionOptions, unavailable } from '../store/postgres.connection.js';
 import type { ChangeRecord, PromptStore } from '../store/prompt-store.js';
-import { ChangeBus, type ChangeListener } from './change-bus.js';
+import { ChangeBus, type BusStatus, type ChangeListener } from './change-bus.js';
 import { ListenWatchdog } from './listen-watchdog.js';
-
-export type PostgresBusState = 'idle' | 'starting' | 'listening' | 'reconnecting' | 'closed';
 
 export interface ReconnectPolicy {
   /** First wait after the LISTEN connection drops. Defaults to `100` ms. */
@@ -45,7 +43,7 @@ export class PostgresChangeBus extends ChangeBus {
   private readonly options: pg.ClientConfig;
   private readonly watchdog: ListenWatchdog<pg.Client>;
   private client: pg.Client | undefined;
-  private state: PostgresBusState = 'idle';
+  private state: BusStatus = 'idle';
   private lastSeen = 0;
   private dirty = false;
   private draining: Promise<void> | undefined;
@@ -111,7 +109,7 @@ export class PostgresChangeBus extends ChangeBus {
   }
 
   /** Where the LISTEN connection stands, for health and tests. */
-  get status(): PostgresBusState {
+  get status(): BusStatus {
     return this.state;
   }
 

@@ -5,8 +5,16 @@ export interface Frame {
   revision: number;
   /** The prompt the event is about; filtered subscribers compare it with their keys. */
   key: string;
+  event: ChangeEvent['event'];
   bytes: Buffer;
+  /** `performance.now()` when the hub received the change, for the publish→flush histogram. */
+  receivedAt?: number;
 }
+
+/** A change as the stream (and a webhook) names and carries it: DESIGN.md "Stream events". */
+export type ChangeEvent =
+  | { event: 'prompt.updated'; data: { revision: number; key: string; version: number; text: string | null; updatedAt: string; author: string } }
+  | { event: 'prompt.deleted'; data: { revision: number; key: string } };
 
 /** The wire shape of the `snapshot` event's prompts: DESIGN.md "Stream events". */
 export interface SnapshotPrompt {
@@ -21,14 +29,18 @@ function encode(id: number, event: string, data: unknown): Buffer {
 }
 
 /** `prompt.updated` for a create, update or rollback; `prompt.deleted` for a delete. */
-export function changeFrame(change: ChangeRecord): Frame {
+export function changeEvent(change: ChangeRecord): ChangeEvent {
   const { revision, key } = change;
-  const bytes = change.kind === 'delete'
-    ? encode(revision, 'prompt.deleted', { revision, key })
-    : encode(revision, 'prompt.updated', {
-      revision, key, version: change.version, text: change.text, updatedAt: change.at, author: change.author,
-    });
-  return { revision, key, bytes };
+  if (change.kind === 'delete') return { event: 'prompt.deleted', data: { revision, key } };
+  return {
+    event: 'prompt.updated',
+    data: { revision, key, version: change.version, text: change.text, updatedAt: change.at, author: change.author },
+  };
+}
+
+export function changeFrame(change: ChangeRecord): Frame {
+  const { event, data } = changeEvent(change);
+  return { revision: change.revision, key: change.key, event, bytes: encode(change.revision, event, data) };
 }
 
 /** The whole state at `snapshot.revision`, limited to `keys` when the subscriber filters. */

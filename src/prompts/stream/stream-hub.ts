@@ -2,15 +2,18 @@ import {
   BeforeApplicationShutdown, HttpException, HttpStatus, Injectable, Logger, OnApplicationBootstrap, ServiceUnavailableException,
 } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { AppConfig } from '../../config/app-config.js';
-import { PromptStore } from '../store/prompt-store.js';
+import { Metrics } from '../../metrics/metrics.js';
+import { PromptStore, type ChangeRecord } from '../store/prompt-store.js';
 import { catchUp } from './catch-up.js';
 import { ChangeBus } from './change-bus.js';
 import { ChangeSequencer } from './change-sequencer.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { FanOut } from './fan-out.js';
 import { Heartbeat } from './heartbeat.js';
-import { changeFrame, heartbeatFrame, retryDelay, retryFrame } from './sse-frames.js';
+import { ReceiptTimes } from './receipt-times.js';
+import { changeFrame, heartbeatFrame, retryDelay, retryFrame, type Frame } from './sse-frames.js';
 import { StreamSession, type Subscriber } from './stream-session.js';
 
 const SSE_HEADERS = {
@@ -41,6 +44,7 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly fanOut: FanOut;
   private readonly sequencer: ChangeSequencer;
   private readonly heartbeat: Heartbeat;
+  private readonly receipts = new ReceiptTimes();
   private unsubscribe: (() => void) | undefined;
   private closing = false;
   private slowDropped = 0;
@@ -50,15 +54,19 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly bus: ChangeBus,
     private readonly registry: ConnectionRegistry,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
-    this.fanOut = new FanOut(registry);
-    this.sequencer = new ChangeSequencer(store, (c) => this.fanOut.push(changeFrame(c)), (err) => this.lostOrder(err));
+    this.fanOut = new FanOut(registry, (frames, delivered) => this.flushed(frames, delivered));
+    this.sequencer = new ChangeSequencer(store, (c) => this.publish(c), (err) => this.lostOrder(err));
     this.heartbeat = new Heartbeat(config.stream.heartbeatMs, () => this.beat());
   }
 
   onApplicationBootstrap(): void {
     // ordering: subscribe before reading the revision, so a change committed in between is queued, not lost.
-    this.unsubscribe = this.bus.subscribe((change) => this.sequencer.accept(change));
+    this.unsubscribe = this.bus.subscribe((change) => {
+      this.receipts.mark(change.revision);
+      this.sequencer.accept(change);
+    });
     this.sequencer.start(this.store.revision());
   }
 
@@ -115,9 +123,24 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
 
   private release(session: StreamSession): void {
     session.markClosed();
-    if (session.closeReason === 'slow') this.slowDropped += 1;
+    if (session.closeReason === 'slow') {
+      this.slowDropped += 1;
+      this.metrics.slowDrops.inc();
+    }
     this.registry.remove(session);
     if (this.registry.count === 0) this.heartbeat.stop();
+  }
+
+  private publish(change: ChangeRecord): void {
+    const frame = changeFrame(change);
+    this.metrics.eventsPublished.inc({ type: frame.event });
+    this.fanOut.push({ ...frame, receivedAt: this.receipts.take(change.revision) });
+  }
+
+  private flushed(frames: readonly Frame[], delivered: number): void {
+    this.metrics.eventsDelivered.inc(delivered);
+    const now = performance.now();
+    for (const f of frames) this.metrics.publishToFlush.observe((now - (f.receivedAt ?? now)) / 1000);
   }
 
   private beat(): void {

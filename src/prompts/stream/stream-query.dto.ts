@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PROMPT_KEY_SHAPE } from '../dto/prompt-key.js';
 
@@ -5,14 +6,17 @@ const KEY_LIST = new RegExp(`^\\s*${PROMPT_KEY_SHAPE}(\\s*,\\s*${PROMPT_KEY_SHAP
 
 export class StreamQuery {
   /** `A,B`: only `prompt.*` events and snapshot entries for these keys. */
+  @ApiPropertyOptional({ example: 'AGENT_INSTRUCTION,SESSION_INSTRUCTION', description: 'Only events for these keys.' })
   @IsOptional() @IsString() @MaxLength(16 * 1024) @Matches(KEY_LIST, { message: 'keys must be a comma-separated list of prompt keys, such as AGENT_INSTRUCTION,SESSION_INSTRUCTION' })
   keys?: string;
 
   /** For clients that cannot set the `Last-Event-ID` header; malformed values earn a snapshot, not an error. */
+  @ApiPropertyOptional({ description: 'Resume point, for clients that cannot set the Last-Event-ID header.' })
   @IsOptional() @IsString()
   lastEventId?: string;
 
   /** A name for this subscriber in logs and the admin UI; the `X-Agent-Id` header does the same. */
+  @ApiPropertyOptional({ maxLength: 128, description: 'A name for this subscriber in logs and the admin UI (or X-Agent-Id).' })
   @IsOptional() @IsString() @MaxLength(128)
   agent?: string;
 }

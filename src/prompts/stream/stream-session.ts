@@ -76,15 +76,16 @@ export class StreamSession implements BatchReader {
     await Promise.race([once(this.res, 'drain'), once(this.res, 'close')]);
   }
 
-  deliver(batch: FrameBatch): void {
+  /** Returns how many events it wrote: none while catching up (they are held) or once closed. */
+  deliver(batch: FrameBatch): number {
     if (this.state === 'catching-up') {
       this.held.push(...batch.frames);
-      return;
+      return 0;
     }
-    if (this.state === 'closed') return;
-    const bytes = batch.bytesFor(this);
+    if (this.state === 'closed') return 0;
+    const selection = batch.selectionFor(this);
     this.lastRevision = Math.max(this.lastRevision, batch.lastRevision);
-    if (bytes) this.send(bytes);
+    return selection && this.send(selection.bytes) ? selection.count : 0;
   }
 
   /** Writes what arrived during catch-up and was not already covered by it. */
@@ -123,11 +124,12 @@ export class StreamSession implements BatchReader {
     this.res.destroy();
   }
 
-  private send(bytes: Buffer): void {
+  private send(bytes: Buffer): boolean {
     if (this.res.writableLength > this.maxBufferBytes) {
       this.drop('slow');
-      return;
+      return false;
     }
     this.res.write(bytes);
+    return true;
   }
 }
