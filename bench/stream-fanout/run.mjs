@@ -68,7 +68,7 @@ function notes(results) {
   const lines = [];
   for (let i = 0; i < results.length; i += 2) {
     const [pc, raw] = [results[i], results[i + 1]];
-    const goal = pc.n >= 10_000 ? 200 : pc.n >= 1000 ? 50 : undefined;
+    const goal = { 1000: 50, 10000: 200 }[pc.n];
     const verdict = goal === undefined ? '' : `; goal p99 ≤ ${goal} ms: ${pc.e2e.p99 <= goal ? 'met' : 'NOT met'} (raw ${raw.e2e.p99 <= goal ? 'meets' : 'misses'} it too)`;
     lines.push(`N=${pc.n}: publish→last ÷ raw: p50 ${(pc.e2e.p50 / raw.e2e.p50).toFixed(2)}×, p99 ${(pc.e2e.p99 / raw.e2e.p99).toFixed(2)}× (goal ≤ 1.3×); fan-out alone (first→last p50) ${(pc.spread.p50 / raw.spread.p50).toFixed(2)}×; RSS/idle sub ${(pc.rssPerSubscriber / raw.rssPerSubscriber).toFixed(2)}×${verdict}`);
   }

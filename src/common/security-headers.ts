@@ -1,6 +1,9 @@
 import helmet from 'helmet';
 import type { RequestHandler } from 'express';
 
+/** The SSE stream path, matched as the router does (case-insensitive, optional trailing slash). */
+const STREAM_PATH = /^\/api\/prompts\/stream\/?$/i;
+
 /**
  * Security headers for every response. The CSP allows scripts, styles and
  * connections from this origin only: the admin pages keep all script in
@@ -8,6 +11,14 @@ import type { RequestHandler } from 'express';
  * `<script>` or `onerror=` cannot run even if escaping were ever missed.
  */
 export function securityHeaders(): RequestHandler {
+  const headers = documentHeaders();
+  // The stream is no document: CSP, framing and the rest do nothing on it, and every header a
+  // long-lived response carries stays in memory for the life of the connection (about 2 KB of
+  // the ~20 KB an idle subscriber costs; docs/benchmarks.md). The hub sends nosniff itself.
+  return (req, res, next) => (STREAM_PATH.test(req.path) ? next() : headers(req, res, next));
+}
+
+function documentHeaders(): RequestHandler {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
