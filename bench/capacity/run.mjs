@@ -67,7 +67,7 @@ export async function run({ full = false, argv = [] } = {}) {
   const fdLimit = await serverFdLimit();
   // The server needs a few dozen fds of its own (store files, listener, stdio).
   const ceiling = fdLimit - 100;
-  const n = Math.min(Number(option(argv, 'subscribers', full ? 20_000 : 5_000)), ceiling);
+  const n = Math.min(Number(option(argv, 'subscribers', full ? 20_000 : 4_000)), ceiling);
   const dataDir = mkdtempSync(join(tmpdir(), 'promptcast-capacity-'));
   const results = [];
   try {

@@ -37,7 +37,7 @@ async function measure(kind, server, seconds, connections) {
 }
 
 export async function run({ full = false, argv = [] } = {}) {
-  const seconds = Number(option(argv, 'seconds', full ? 15 : 5));
+  const seconds = Number(option(argv, 'seconds', full ? 15 : 4));
   const connections = Number(option(argv, 'connections', 50));
   const dataDir = mkdtempSync(join(tmpdir(), 'promptcast-poll-'));
   const results = [];

@@ -44,7 +44,7 @@ function staleness(plan, answeredAt, seen) {
 export async function run({ full = false, argv = [] } = {}) {
   const scale = full ? 1 : 10;
   const edits = Number(option(argv, 'edits', 100));
-  const windowMs = (full ? 900_000 : 400_000) / scale;
+  const windowMs = (full ? 900_000 : 300_000) / scale;
   const intervals = { client: 5_000 / scale, legacy: 30_000 / scale };
   const plan = schedule(edits, windowMs, Number(option(argv, 'seed', 42)));
   const dataDir = mkdtempSync(join(tmpdir(), 'promptcast-staleness-'));
