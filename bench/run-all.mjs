@@ -17,7 +17,7 @@ const BENCHES = [
   { name: 'staleness', module: './staleness/run.mjs' },
   { name: 'poll', module: './poll/run.mjs' },
   { name: 'edit-to-apply', module: './edit-to-apply/run.mjs', defaults: { edits: 100, sessions: 10, warmup: 10 } },
-  { name: 'stream-fanout', module: './stream-fanout/run.mjs', defaults: { sizes: '250,1000,2000', updates: 15, repeats: 2 } },
+  { name: 'stream-fanout', module: './stream-fanout/run.mjs', defaults: { sizes: '250,1000,2000', updates: 20, repeats: 1 } },
   { name: 'capacity', module: './capacity/run.mjs' },
 ];
 const DOC = join(root, 'docs', 'benchmarks.md');
