@@ -85,7 +85,11 @@ function report({ full, scale, edits, windowMs, intervals, values }) {
     : `COMPRESSED CLOCK ÷${scale}: ${edits} edits over ${windowMs / 1000} s (${(windowMs * scale) / 1000} s ÷ ${scale}), polls every ${intervals.client / 1000} s and ${intervals.legacy / 1000} s (5 s and 30 s ÷ ${scale}); the pollers' figures are ÷${scale} of real time, the stream's are not scaled`;
   const table = markdownTable(['consumer', 'p50 ms', 'p99 ms', 'max ms', 'edits never seen'],
     CONSUMERS.map((name, c) => [name, ms(stats[c].p50), ms(stats[c].p99), ms(stats[c].max), String(stats[c].missed)]));
-  const verdict = `stream p99 is ${Math.round(ratio)}× lower than the 30 s poller's (goal ≥ 100×: ${ratio >= 100 ? 'met' : 'NOT met'})${full ? '' : `; in real time the pollers are ${scale}× slower and the ratio ~${scale}× larger`}`;
+  // Compressed, the poller's staleness is ÷scale (it is linear in its interval) and the stream's is not.
+  const realTime = ratio * scale;
+  const verdict = full
+    ? `stream p99 is ${Math.round(ratio)}× lower than the 30 s poller's (goal ≥ 100×: ${ratio >= 100 ? 'met' : 'NOT met'})`
+    : `stream p99 is ${Math.round(ratio)}× lower than the compressed (3 s) poller's; scaled back to real time (poller ×${scale}, stream unscaled) ~${Math.round(realTime)}×: goal ≥ 100× ${realTime >= 100 ? 'met on that scaled figure' : 'NOT met'}; --full measures it in real time`;
   writeFileSync(join(root, 'docs', 'img', 'staleness-cdf.svg'), cdfChart({
     title: `Staleness per edit (${full ? 'real time' : `compressed clock ÷${scale}`})`,
     xLabel: 'from the PUT\'s 2xx to the consumer holding the text (log scale)',
@@ -93,7 +97,7 @@ function report({ full, scale, edits, windowMs, intervals, values }) {
   }));
   return {
     title: 'Staleness: stream vs polling (bench/staleness)',
-    sizes: clock, table, notes: [verdict], figures: { stats, ratio, scale, edits, windowMs },
+    sizes: clock, table, notes: [verdict], figures: { stats, ratio, realTime, scale, edits, windowMs },
     charts: ['img/staleness-cdf.svg'],
   };
 }

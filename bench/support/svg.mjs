@@ -2,13 +2,15 @@
 // a CDF with a log x axis, and a line chart. Both return the SVG text.
 const W = 720;
 const H = 420;
+const LEGEND_ROW = 24;
 const PAD = { left: 70, right: 20, top: 40, bottom: 60 };
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e'];
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function frame(title, xLabel, yLabel, body) {
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">
-<rect width="${W}" height="${H}" fill="white"/>
+  // LEGEND_ROW extra pixels at the bottom hold the legend.
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H + LEGEND_ROW}" viewBox="0 0 ${W} ${H + LEGEND_ROW}" font-family="sans-serif" font-size="12">
+<rect width="${W}" height="${H + LEGEND_ROW}" fill="white"/>
 <text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${esc(title)}</text>
 <text x="${PAD.left + (W - PAD.left - PAD.right) / 2}" y="${H - 15}" text-anchor="middle">${esc(xLabel)}</text>
 <text transform="translate(18 ${PAD.top + (H - PAD.top - PAD.bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>
@@ -17,14 +19,14 @@ ${body}
 `;
 }
 
-/** The legend, top left, or bottom right where a CDF leaves room. */
-function legend(series, corner = 'top-left') {
+/** The legend: one row under the x axis label, clear of every curve. */
+function legend(series) {
+  let x = PAD.left;
   return series.map((s, i) => {
-    const y = corner === 'top-left' ? PAD.top + 12 + i * 18 : H - PAD.bottom - 12 - (series.length - 1 - i) * 18;
-    const x = corner === 'top-left' ? PAD.left + 12 : W - PAD.right - 250;
-    return `<rect x="${x - 4}" y="${y - 11}" width="${esc(s.name).length * 6.6 + 34}" height="16" fill="white" opacity="0.85"/>`
-      + `<line x1="${x}" y1="${y - 4}" x2="${x + 20}" y2="${y - 4}" stroke="${COLORS[i % COLORS.length]}" stroke-width="3"/>`
-      + `<text x="${x + 26}" y="${y}">${esc(s.name)}</text>`;
+    const item = `<line x1="${x}" y1="${H + 10}" x2="${x + 20}" y2="${H + 10}" stroke="${COLORS[i % COLORS.length]}" stroke-width="3"/>`
+      + `<text x="${x + 26}" y="${H + 14}">${esc(s.name)}</text>`;
+    x += 26 + esc(s.name).length * 6.6 + 24;
+    return item;
   }).join('\n');
 }
 
@@ -55,7 +57,7 @@ export function cdfChart({ title, xLabel, series }) {
     const pts = sorted.flatMap((v, k) => [`${sx(v).toFixed(1)},${sy(k / sorted.length).toFixed(1)}`, `${sx(v).toFixed(1)},${sy((k + 1) / sorted.length).toFixed(1)}`]);
     return `<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2" points="${pts.join(' ')}"/>`;
   });
-  return frame(title, xLabel, 'share of edits seen (CDF)', `${axes(xTicks, yTicks)}\n${paths.join('\n')}\n${legend(series, 'bottom-right')}`);
+  return frame(title, xLabel, 'share of edits seen (CDF)', `${axes(xTicks, yTicks)}\n${paths.join('\n')}\n${legend(series)}`);
 }
 
 /** Lines through points. `series`: [{name, points: [[x, y], …]}]; linear axes from 0. */
