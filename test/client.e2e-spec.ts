@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { PromptClient, type PromptChange, type PromptClientOptions } from '../src/client/index.js';
+import { ConnectionRegistry } from '../src/prompts/stream/connection-registry.js';
 import { startApp, type TestApp } from './support/app.js';
 import { storeTargets, type StoreTargetInstance } from './support/store-targets.js';
 import { tempDir } from './support/temp-dir.js';
@@ -73,6 +74,22 @@ describe.each(storeTargets)('PromptClient against the real server on $name', (ta
     await waitFor(() => c.status().mode === 'streaming', 'streaming again');
     await rest.update('A', 'three');
     await waitFor(() => c.get('A') === 'three', 'the update through the stream');
+  });
+
+  it("transport 'poll' never opens the stream and still delivers every change by polling", async () => {
+    await rest.create('A', 'one');
+    const requests: string[] = [];
+    const c = client({ transport: 'poll', fetch: (input, init) => { requests.push(new URL(input).pathname); return fetch(input, init); } });
+    expect(await c.ready()).toMatchObject({ source: 'server', prompts: { A: 'one' } });
+    await waitFor(() => c.status().mode === 'polling', 'polling mode');
+    await rest.update('A', 'two');
+    await waitFor(() => c.get('A') === 'two', 'the update through polling');
+    expect(new Set(requests)).toEqual(new Set(['/api/prompts']));
+    expect(app.app.get(ConnectionRegistry).count).toBe(0);
+  });
+
+  it("refuses a transport it does not know, naming the choices", () => {
+    expect(() => new PromptClient({ url: app.url, transport: 'carrier-pigeon' as 'poll' })).toThrow("transport must be 'auto' or 'poll'");
   });
 
   it('cold start: cache while the server is down, then the server once it is up', async () => {

@@ -148,6 +148,8 @@ async function catchUpTo(url: string, from: number | undefined, final: number, s
 
 /** The received prompt events are exactly the log's changes after the starting point, in order. */
 function expectGapFree(s: Seen, log: { revision: number; key: string }[]): void {
+  // A connection closed because the writes ended before its first event arrived received nothing: nothing to check.
+  if (s.events.length === 0) return;
   const [head, ...rest] = s.events;
   const startsWithSnapshot = s.from === undefined;
   if (startsWithSnapshot) expect(head?.event).toBe('snapshot');

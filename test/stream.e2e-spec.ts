@@ -32,6 +32,18 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: protocol', (targe
     await stream.close();
   });
 
+  it('carries nosniff but none of the document-only security headers, which every other response keeps', async () => {
+    const stream = await openStream(`${t.url}/API/prompts/stream/`);
+    await stream.changesUntil(1);
+    expect(stream.headers['x-content-type-options']).toBe('nosniff');
+    expect(stream.headers['content-security-policy']).toBeUndefined();
+    expect(stream.headers['x-frame-options']).toBeUndefined();
+    await stream.close();
+    const list = await fetch(`${t.url}/api/prompts`);
+    expect(list.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(list.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  });
+
   it('refuses "stream" as a prompt key, since that path is the stream', async () => {
     const res = await fetch(`${t.url}/api/prompts`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: 'Stream', text: 'x' }),

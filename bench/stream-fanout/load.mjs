@@ -3,8 +3,9 @@
 // one at a time through PUT and times each from the PUT until the last
 // subscriber has it. Prints one JSON line with the figures.
 import { createParser } from 'eventsource-parser';
-import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { rssBytes } from '../support/processes.mjs';
+import { percentile as pct } from '../support/stats.mjs';
 
 const [url, n, m, serverPid, parsers] = [process.argv[2], ...process.argv.slice(3).map(Number)];
 const { hostname, port } = new URL(url);
@@ -17,11 +18,6 @@ let pending = 0;
 let firstAt = 0;
 let onRoundDone = () => {};
 const subscribers = [];
-
-function rssBytes(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-  return Number(line.split(/\s+/)[1]) * 1024;
-}
 
 /** One subscriber; resolves once its snapshot arrived. Counts `prompt.updated` events it sees. */
 function subscribe(i, parse) {
@@ -79,8 +75,6 @@ async function publishOnce(text) {
   const lastAt = performance.now();
   return { e2e: lastAt - t0, spread: lastAt - firstAt, put: answeredAt - t0 };
 }
-
-const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
 async function main() {
   const rssBefore = rssBytes(serverPid);

@@ -3,75 +3,46 @@
 //   npm run bench:stream                 N = 1000, 5000
 //   npm run bench:stream -- --full       N = 1000, 5000, 10000
 //   npm run bench:stream -- --sizes=2000 --updates=50 --repeats=3
+// `npm run bench` calls run() with smaller sizes (see bench/run-all.mjs).
 // The server runs on core 0 and the load generator on core 1 (taskset);
 // everything stays on loopback addresses.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort } from '../free-port.mjs';
+import { join } from 'node:path';
+import { isMain, option } from '../support/cli.mjs';
+import { freePort, pinned, ready, root, runJson, startPromptcast, stop } from '../support/processes.mjs';
+import { markdownTable, median, ms } from '../support/stats.mjs';
+import { lineChart } from '../support/svg.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
-const full = process.argv.includes('--full');
-const sizes = arg('sizes', full ? '1000,5000,10000' : '1000,5000').split(',').map(Number);
-const updates = Number(arg('updates', '30'));
-const parsers = Number(arg('parsers', '20'));
-const repeats = Number(arg('repeats', '3'));
-const FDS = 200_000;
+const here = join(root, 'bench', 'stream-fanout');
 
-/** Runs `node args` on `core` with a raised fd limit. */
-function pinned(core, args, env, stdout) {
-  const cmd = `ulimit -n ${FDS} 2>/dev/null || ulimit -n $(ulimit -Hn); exec taskset -c ${core} node ${args.map((a) => `'${a}'`).join(' ')}`;
-  return spawn('sh', ['-c', cmd], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] });
-}
-
-async function ready(url) {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/api/prompts`)).ok) return;
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-async function startServer(kind, port, dataDir) {
+async function startRaw() {
+  const port = await freePort();
+  const child = pinned(0, [join(here, 'raw-server.mjs')], { env: { PORT: String(port) } });
   const url = `http://127.0.0.1:${port}`;
-  const child = kind === 'promptcast'
-    ? pinned(0, ['dist/main.js'], { PORT: String(port), HOST: '127.0.0.1', SQLITE_PATH: join(dataDir, `${port}.db`), SEED: 'false',
-      // Every simulated agent connects from 127.0.0.1: lift the per-address stream and write limits.
-      STREAM_MAX_PER_ADDRESS: '1000000', RATE_LIMIT_WRITES_PER_MIN: '1000000' }, 'ignore')
-    : pinned(0, [join(here, 'raw-server.mjs')], { PORT: String(port) }, 'ignore');
   await ready(url);
-  if (kind === 'promptcast') {
-    const res = await fetch(`${url}/api/prompts`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: 'BENCH', text: 'start' }),
-    });
-    if (res.status !== 201) throw new Error(`creating BENCH answered ${res.status}`);
-  }
-  return { url, child };
+  return { url, pid: child.pid, stop: () => stop(child) };
 }
 
-async function measure(kind, n, dataDir) {
-  const { url, child } = await startServer(kind, await freePort(), dataDir);
+async function startServer(kind, dataDir) {
+  if (kind === 'raw') return startRaw();
+  const server = await startPromptcast({ dataDir });
+  const res = await fetch(`${server.url}/api/prompts`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: 'BENCH', text: 'start' }),
+  });
+  if (res.status !== 201) throw new Error(`creating BENCH answered ${res.status}`);
+  return server;
+}
+
+async function measure(kind, n, settings, dataDir) {
+  const server = await startServer(kind, dataDir);
   try {
-    const load = pinned(1, [join(here, 'load.mjs'), url, String(n), String(updates), String(child.pid), String(Math.min(parsers, n))], {}, 'pipe');
-    let out = '';
-    load.stdout.on('data', (d) => { out += d; });
-    const [code] = await once(load, 'exit');
-    if (code !== 0) throw new Error(`load generator for ${kind} N=${n} exited ${code}`);
-    return { kind, ...JSON.parse(out.trim().split('\n').at(-1)) };
+    const args = [join(here, 'load.mjs'), server.url, String(n), String(settings.updates), String(server.pid), String(Math.min(settings.parsers, n))];
+    return { kind, ...(await runJson(1, args)) };
   } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    await server.stop();
   }
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The median of every figure across repeated runs (each figure on its own). */
 function medianOf(runs) {
@@ -85,27 +56,54 @@ function medianOf(runs) {
   };
 }
 
-const ms = (x) => x.toFixed(1);
 function table(results) {
-  const rows = results.map((r) => `| ${r.kind} | ${r.n} | ${ms(r.e2e.p50)} | ${ms(r.e2e.p99)} | ${ms(r.e2e.max)} | ${ms(r.spread.p50)} | ${ms(r.spread.p99)} | ${ms(r.put.p50)} | ${(r.rssPerSubscriber / 1024).toFixed(1)} | ${r.connectSeconds.toFixed(1)} | ${r.sampleInOrder ? 'yes' : 'NO'} |`);
-  return [
-    '| server | N | publish→last p50 ms | p99 ms | max ms | first→last p50 ms | p99 ms | PUT answered p50 ms | RSS/idle sub KB | connect s | sample in order |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...rows,
-  ].join('\n');
+  return markdownTable(
+    ['server', 'N', 'publish→last p50 ms', 'p99 ms', 'max ms', 'first→last p50 ms', 'p99 ms', 'PUT answered p50 ms', 'RSS/idle sub KB', 'connect s', 'sample in order'],
+    results.map((r) => [r.kind, r.n, ms(r.e2e.p50), ms(r.e2e.p99), ms(r.e2e.max), ms(r.spread.p50), ms(r.spread.p99), ms(r.put.p50), (r.rssPerSubscriber / 1024).toFixed(1), r.connectSeconds.toFixed(1), r.sampleInOrder ? 'yes' : 'NO']),
+  );
 }
 
-async function main() {
+/** Promptcast ÷ raw for each N, and the goals. */
+function notes(results) {
+  const lines = [];
+  for (let i = 0; i < results.length; i += 2) {
+    const [pc, raw] = [results[i], results[i + 1]];
+    const goal = { 1000: 50, 10000: 200 }[pc.n];
+    const verdict = goal === undefined ? '' : `; goal p99 ≤ ${goal} ms: ${pc.e2e.p99 <= goal ? 'met' : 'NOT met'} (raw ${raw.e2e.p99 <= goal ? 'meets' : 'misses'} it too)`;
+    lines.push(`N=${pc.n}: publish→last ÷ raw: p50 ${(pc.e2e.p50 / raw.e2e.p50).toFixed(2)}×, p99 ${(pc.e2e.p99 / raw.e2e.p99).toFixed(2)}× (goal ≤ 1.3×); fan-out alone (first→last p50) ${(pc.spread.p50 / raw.spread.p50).toFixed(2)}×; RSS/idle sub ${(pc.rssPerSubscriber / raw.rssPerSubscriber).toFixed(2)}×${verdict}`);
+  }
+  return lines;
+}
+
+function chart(results) {
+  const series = [];
+  for (const kind of ['promptcast', 'raw']) {
+    const mine = results.filter((r) => r.kind === kind);
+    series.push({ name: `${kind} p50`, points: mine.map((r) => [r.n, r.e2e.p50]) }, { name: `${kind} p99`, points: mine.map((r) => [r.n, r.e2e.p99]) });
+  }
+  writeFileSync(join(root, 'docs', 'img', 'fanout-latency.svg'), lineChart({
+    title: 'Publish → last subscriber, by subscriber count', xLabel: 'subscribers (N)', yLabel: 'ms (median of runs)', series,
+  }));
+}
+
+/** `settings`: {sizes, updates, parsers, repeats}; returns the runner's report. */
+export async function run({ full = false, argv = [], defaults = { sizes: '1000,5000', updates: 30, repeats: 3 } } = {}) {
+  const settings = {
+    sizes: String(option(argv, 'sizes', full ? '1000,5000,10000' : defaults.sizes)).split(',').map(Number),
+    updates: Number(option(argv, 'updates', full ? 30 : defaults.updates)),
+    parsers: Number(option(argv, 'parsers', 20)),
+    repeats: Number(option(argv, 'repeats', full ? 3 : defaults.repeats)),
+  };
   const dataDir = mkdtempSync(join(tmpdir(), 'promptcast-bench-'));
   const results = [];
   try {
-    for (const n of sizes) {
+    for (const n of settings.sizes) {
       const runs = { promptcast: [], raw: [] };
       // Alternating the two servers spreads the noise of a shared machine over both.
-      for (let r = 0; r < repeats; r++) {
+      for (let r = 0; r < settings.repeats; r++) {
         for (const kind of ['promptcast', 'raw']) {
-          process.stderr.write(`${kind} N=${n} run ${r + 1}/${repeats} ...\n`);
-          runs[kind].push(await measure(kind, n, dataDir));
+          process.stderr.write(`  fan-out: ${kind} N=${n} run ${r + 1}/${settings.repeats}\n`);
+          runs[kind].push(await measure(kind, n, settings, dataDir));
         }
       }
       results.push(medianOf(runs.promptcast), medianOf(runs.raw));
@@ -113,10 +111,19 @@ async function main() {
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
-  const report = `${table(results)}\n\nMedians of ${repeats} alternating runs per server; ${updates} updates per run; node ${process.version}; ${new Date().toISOString()}\n`;
-  writeFileSync(join(here, 'last-run.md'), report);
+  chart(results);
   writeFileSync(join(here, 'last-run.json'), JSON.stringify(results, null, 2));
-  console.log(report);
+  return {
+    title: 'Stream fan-out vs raw node:http (bench/stream-fanout)',
+    sizes: `N = ${settings.sizes.join(', ')}; ${settings.updates} updates per run; median of ${settings.repeats} alternating run(s) per server`,
+    table: table(results), notes: notes(results), figures: { results }, charts: ['img/fanout-latency.svg'],
+  };
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+if (isMain(import.meta.url)) {
+  run({ full: process.argv.includes('--full'), argv: process.argv }).then((r) => {
+    const text = `${r.sizes}\n\n${r.table}\n\n${r.notes.join('\n')}\n`;
+    writeFileSync(join(here, 'last-run.md'), text);
+    console.log(text);
+  }).catch((err) => { console.error(err); process.exit(1); });
+}

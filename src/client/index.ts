@@ -4,6 +4,6 @@ export { promptClientOptionsFromEnv } from './options.js';
 export type { BackoffOptions } from './backoff.js';
 export type { Clock, TimerHandle } from './clock.js';
 export type {
-  ClientMode, ClientStatus, FetchFn, LogLevel, ModeChange, PromptChange, PromptClientEvents, PromptClientOptions,
+  ClientMode, ClientTransport, ClientStatus, FetchFn, LogLevel, ModeChange, PromptChange, PromptClientEvents, PromptClientOptions,
   ReadyState, StateSource,
 } from './types.js';

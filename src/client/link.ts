@@ -73,7 +73,11 @@ export class Link {
   }
 
   start(): void {
-    if (this.phase === 'idle') this.connect();
+    if (this.phase !== 'idle') return;
+    if (this.options.transport === 'auto') return this.connect();
+    // Polling only: the link waits for good and the poll timer is its only schedule.
+    this.phase = 'waiting';
+    this.startPolling();
   }
 
   close(): void {
@@ -156,7 +160,8 @@ export class Link {
   private startPolling(): void {
     if (this.polling) return;
     this.polling = true;
-    this.on.log(`stream down; polling every ${this.options.pollIntervalMs} ms`, 'info');
+    const why = this.options.transport === 'poll' ? 'transport is poll' : 'stream down';
+    this.on.log(`${why}; polling every ${this.options.pollIntervalMs} ms`, 'info');
     void this.poll();
   }
 

@@ -1,6 +1,6 @@
 import { BACKOFF_DEFAULTS } from './backoff.js';
 import { systemClock } from './clock.js';
-import type { PromptClientOptions } from './types.js';
+import type { ClientTransport, PromptClientOptions } from './types.js';
 
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<Omit<PromptClientOptions, 'token' | 'keys' | 'agentId' | 'cacheFile'>>
@@ -22,12 +22,19 @@ export function resolveOptions(options: PromptClientOptions): ResolvedOptions {
     readyTimeoutMs: positive(options.readyTimeoutMs, CLIENT_DEFAULTS.readyTimeoutMs, 'readyTimeoutMs'),
     heartbeatMs: positive(options.heartbeatMs, CLIENT_DEFAULTS.heartbeatMs, 'heartbeatMs'),
     pollIntervalMs: positive(options.pollIntervalMs, CLIENT_DEFAULTS.pollIntervalMs, 'pollIntervalMs'),
+    transport: transportOf(options.transport),
     backoff: { ...BACKOFF_DEFAULTS, ...options.backoff },
     debug: options.debug ?? (() => {}),
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
   };
+}
+
+function transportOf(value: PromptClientOptions['transport']): ClientTransport {
+  if (value === undefined) return 'auto';
+  if (value !== 'auto' && value !== 'poll') throw new TypeError(`PromptClient: transport must be 'auto' or 'poll', got ${String(value)}`);
+  return value;
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

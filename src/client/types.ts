@@ -15,6 +15,12 @@ export type StateSource = 'server' | 'cache' | 'defaults';
 /** A line for the `debug` hook. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/**
+ * How the client hears from the server: `auto` streams and polls only while
+ * the stream is down; `poll` never opens the stream and polls all the time.
+ */
+export type ClientTransport = 'auto' | 'poll';
+
 /** The part of `fetch` the client uses; inject one to add proxies, tracing or fakes. */
 export type FetchFn = (input: string | URL, init?: RequestInit) => Promise<Response>;
 
@@ -51,6 +57,13 @@ export interface PromptClientOptions {
   heartbeatMs?: number;
   /** Poll `GET /api/prompts` this often while the stream is down. Defaults to `5000` ms. */
   pollIntervalMs?: number;
+  /**
+   * `'poll'` never opens the SSE stream and polls every `pollIntervalMs`
+   * instead: for networks that cut long-lived connections, and for measuring
+   * what the stream buys (bench/staleness). Defaults to `'auto'` (stream,
+   * polling only while it is down).
+   */
+  transport?: ClientTransport;
   /** Stream reconnection schedule. Defaults to 500 ms doubling to 30 s, reset after 60 s healthy. */
   backoff?: BackoffOptions;
   /** Receives every log line. Defaults to none: the client prints nothing. */

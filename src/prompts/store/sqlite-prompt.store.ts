@@ -24,6 +24,8 @@ type KeyRow = { version: number; deleted: number };
 export class SqlitePromptStore extends PromptStore {
   readonly kind = 'sqlite';
   private db!: Database.Database;
+  // Prepared once per SQL text: preparing is most of the cost of a small query.
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(private readonly path: string) {
     super();
@@ -41,11 +43,12 @@ export class SqlitePromptStore extends PromptStore {
   }
 
   async close(): Promise<void> {
+    this.statements.clear();
     if (this.db?.open) this.db.close();
   }
 
   async ping(): Promise<StorePing> {
-    const { v } = this.db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
+    const { v } = this.statement('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
     return { schemaVersion: v ?? 0, latestSchemaVersion: SQLITE_MIGRATIONS.length };
   }
 
@@ -57,7 +60,7 @@ export class SqlitePromptStore extends PromptStore {
     // One read transaction: the prompts and the revision describe the same moment.
     return this.db.transaction(() => ({
       revision: this.currentRevision(),
-      prompts: this.db.prepare(`${CURRENT_PROMPTS} ORDER BY p.key`).all() as PromptRecord[],
+      prompts: this.statement(`${CURRENT_PROMPTS} ORDER BY p.key`).all() as PromptRecord[],
     }))();
   }
 
@@ -67,7 +70,7 @@ export class SqlitePromptStore extends PromptStore {
 
   async listDeleted(): Promise<DeletedPrompt[]> {
     // The newest delete of each key; a key deleted, restored and deleted again has several.
-    return this.db.prepare(`
+    return this.statement(`
       SELECT p.key, p.version, c.at AS deletedAt, c.author AS deletedBy
       FROM prompts p
       LEFT JOIN changes c ON c.revision = (
@@ -80,17 +83,17 @@ export class SqlitePromptStore extends PromptStore {
     return this.db.transaction(() => {
       const row = this.keyRow(key);
       if (!row) return undefined;
-      const versions = this.db.prepare(`
+      const versions = this.statement(`
         SELECT key, version, author, message, created_at AS createdAt, revision, length(CAST(text AS BLOB)) AS size
         FROM prompt_versions WHERE key = ? AND version < ? ORDER BY version DESC LIMIT ?`,
       ).all(key, page.before ?? Number.MAX_SAFE_INTEGER, page.limit) as VersionList['versions'];
-      const { total } = this.db.prepare('SELECT count(*) AS total FROM prompt_versions WHERE key = ?').get(key) as { total: number };
+      const { total } = this.statement('SELECT count(*) AS total FROM prompt_versions WHERE key = ?').get(key) as { total: number };
       return { versions, total, deleted: row.deleted === 1 };
     })();
   }
 
   async getVersion(key: string, version: number): Promise<VersionRecord | undefined> {
-    return this.db.prepare(`
+    return this.statement(`
       SELECT key, version, text, author, message, created_at AS createdAt, revision
       FROM prompt_versions WHERE key = ? AND version = ?`,
     ).get(key, version) as VersionRecord | undefined;
@@ -119,7 +122,7 @@ export class SqlitePromptStore extends PromptStore {
       const refused = refuseChange(row && { version: row.version, live: row.deleted === 0 }, input.ifVersion);
       if (refused || !row) return refused ?? { ok: false, reason: 'not_found' };
       const change = this.logChange(input, 'delete', row.version);
-      this.db.prepare('UPDATE prompts SET deleted = 1 WHERE key = ?').run(input.key);
+      this.statement('UPDATE prompts SET deleted = 1 WHERE key = ?').run(input.key);
       return { ok: true, change: { ...change, text: null }, prompt: null };
     });
   }
@@ -128,7 +131,7 @@ export class SqlitePromptStore extends PromptStore {
     return this.write(() => {
       const row = this.keyRow(input.key);
       if (!row) return { ok: false, reason: 'not_found' };
-      const target = this.db.prepare('SELECT text FROM prompt_versions WHERE key = ? AND version = ?')
+      const target = this.statement('SELECT text FROM prompt_versions WHERE key = ? AND version = ?')
         .get(input.key, input.toVersion) as { text: string } | undefined;
       if (!target) return { ok: false, reason: 'version_not_found', currentVersion: row.version };
       // Rolling back a deleted key restores it: that is how deleted prompts come back.
@@ -137,7 +140,7 @@ export class SqlitePromptStore extends PromptStore {
   }
 
   async changesAfter(after: number, limit: number): Promise<ChangeRecord[]> {
-    return this.db.prepare(`
+    return this.statement(`
       SELECT c.revision, c.key, c.kind, c.version, c.author, c.at,
              CASE WHEN c.kind = 'delete' THEN NULL ELSE v.text END AS text
       FROM changes c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version
@@ -146,17 +149,17 @@ export class SqlitePromptStore extends PromptStore {
   }
 
   async oldestRevision(): Promise<number | undefined> {
-    const row = this.db.prepare('SELECT min(revision) AS r FROM changes').get() as { r: number | null };
+    const row = this.statement('SELECT min(revision) AS r FROM changes').get() as { r: number | null };
     return row.r ?? undefined;
   }
 
   async pruneChanges(keep: number): Promise<number> {
-    return this.db.prepare('DELETE FROM changes WHERE revision <= (SELECT max(revision) FROM changes) - ?')
+    return this.statement('DELETE FROM changes WHERE revision <= (SELECT max(revision) FROM changes) - ?')
       .run(keep).changes;
   }
 
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
-    return this.db.prepare(`
+    return this.statement(`
       SELECT revision, key, kind, version, author, address, message, at FROM audit
       WHERE revision < ? AND (? IS NULL OR key = ?) AND (? IS NULL OR author = ?)
       ORDER BY revision DESC LIMIT ?`,
@@ -165,11 +168,11 @@ export class SqlitePromptStore extends PromptStore {
 
   private migrate(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-    const applied = (this.db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+    const applied = (this.statement('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
     SQLITE_MIGRATIONS.slice(applied).forEach((sql, i) => {
       this.db.transaction(() => {
         this.db.exec(sql);
-        this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(applied + i + 1, now());
+        this.statement('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(applied + i + 1, now());
       })();
     });
   }
@@ -182,11 +185,11 @@ export class SqlitePromptStore extends PromptStore {
 
   private addVersion(input: CreateInput, version: number, kind: ChangeKind): WriteOutcome {
     const change = this.logChange(input, kind, version);
-    this.db.prepare(`
+    this.statement(`
       INSERT INTO prompts (key, version, deleted) VALUES (?, ?, 0)
       ON CONFLICT (key) DO UPDATE SET version = excluded.version, deleted = 0`,
     ).run(input.key, version);
-    this.db.prepare(`
+    this.statement(`
       INSERT INTO prompt_versions (key, version, text, author, message, created_at, revision)
       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ).run(input.key, version, input.text, input.author, input.message, change.at, change.revision);
@@ -200,25 +203,31 @@ export class SqlitePromptStore extends PromptStore {
   private logChange(origin: ChangeOrigin, kind: ChangeKind, version: number): Omit<ChangeRecord, 'text'> {
     const { key, author } = origin;
     const at = now();
-    const { lastInsertRowid } = this.db.prepare('INSERT INTO changes (key, kind, version, author, at) VALUES (?, ?, ?, ?, ?)')
+    const { lastInsertRowid } = this.statement('INSERT INTO changes (key, kind, version, author, at) VALUES (?, ?, ?, ?, ?)')
       .run(key, kind, version, author, at);
     const revision = Number(lastInsertRowid);
-    this.db.prepare('INSERT INTO audit (revision, key, kind, version, author, address, message, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    this.statement('INSERT INTO audit (revision, key, kind, version, author, address, message, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(revision, key, kind, version, author, origin.address ?? null, origin.message ?? null, at);
     return { revision, key, kind, version, author, at };
   }
 
   private keyRow(key: string): KeyRow | undefined {
-    return this.db.prepare('SELECT version, deleted FROM prompts WHERE key = ?').get(key) as KeyRow | undefined;
+    return this.statement('SELECT version, deleted FROM prompts WHERE key = ?').get(key) as KeyRow | undefined;
   }
 
   private currentPrompt(key: string): PromptRecord | undefined {
-    return this.db.prepare(`${CURRENT_PROMPTS} AND p.key = ?`).get(key) as PromptRecord | undefined;
+    return this.statement(`${CURRENT_PROMPTS} AND p.key = ?`).get(key) as PromptRecord | undefined;
+  }
+
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) this.statements.set(sql, (prepared = this.db.prepare(sql)));
+    return prepared;
   }
 
   private currentRevision(): number {
     // sqlite_sequence keeps the high-water mark even if every change row was pruned.
-    const row = this.db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'changes'`).get() as { seq: number } | undefined;
+    const row = this.statement(`SELECT seq FROM sqlite_sequence WHERE name = 'changes'`).get() as { seq: number } | undefined;
     return row?.seq ?? 0;
   }
 }

@@ -1,0 +1,76 @@
+// Runs every benchmark in bench/ and appends one dated entry to the
+// "Results log" of docs/benchmarks.md.
+//   npm run bench                 small sizes (under 3 minutes on 2 cores)
+//   npm run bench -- --full       the big sizes (about half an hour; staleness in real time)
+//   npm run bench -- --only=poll,staleness
+// Each benchmark is a module whose run({full, argv, defaults}) returns
+// {title, sizes, table, notes, charts?}; it imports the built dist/, so the
+// runner builds first.
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { option } from './support/cli.mjs';
+import { root } from './support/processes.mjs';
+
+const BENCHES = [
+  { name: 'staleness', module: './staleness/run.mjs' },
+  { name: 'poll', module: './poll/run.mjs' },
+  { name: 'edit-to-apply', module: './edit-to-apply/run.mjs', defaults: { edits: 100, sessions: 10, warmup: 10 } },
+  { name: 'stream-fanout', module: './stream-fanout/run.mjs', defaults: { sizes: '250,1000,2000', updates: 20, repeats: 1 } },
+  { name: 'capacity', module: './capacity/run.mjs' },
+];
+const DOC = join(root, 'docs', 'benchmarks.md');
+const LOG_HEADING = '## Results log';
+
+function machine() {
+  const cpu = cpus();
+  return `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} at start`;
+}
+
+function build() {
+  const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm run build failed');
+}
+
+function section(result, seconds) {
+  const charts = (result.charts ?? []).map((c) => `![${result.title}](${c})`);
+  return [`#### ${result.title}`, '', `${result.sizes} (${seconds.toFixed(0)} s)`, '', result.table, '', ...result.notes.map((n) => `- ${n}`), '', ...charts, ...(charts.length ? [''] : [])].join('\n');
+}
+
+async function main() {
+  const full = process.argv.includes('--full');
+  const only = option(process.argv, 'only', undefined)?.split(',');
+  const started = new Date();
+  const header = `### ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC — \`npm run bench${full ? ' -- --full' : ''}\`${only ? ` (only ${only.join(', ')})` : ''}\n\n${machine()}\n`;
+  build();
+  const sections = [];
+  let failed = false;
+  for (const bench of BENCHES.filter((b) => !only || only.includes(b.name))) {
+    process.stderr.write(`\n▶ ${bench.name}${full ? ' (--full)' : ''}\n`);
+    const t0 = performance.now();
+    try {
+      const { run } = await import(bench.module);
+      const result = await run({ full, argv: process.argv, ...(bench.defaults ? { defaults: bench.defaults } : {}) });
+      const text = section(result, (performance.now() - t0) / 1000);
+      console.log(`\n${text}`);
+      sections.push(text);
+    } catch (err) {
+      failed = true;
+      console.error(err);
+      sections.push(`#### ${bench.name}\n\nFAILED: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  }
+  const total = `Total ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s.\n`;
+  appendEntry(`${header}\n${sections.join('\n')}\n${total}`);
+  console.log(`\n${total}Appended to docs/benchmarks.md (${LOG_HEADING}).`);
+  if (failed) process.exitCode = 1;
+}
+
+function appendEntry(entry) {
+  const doc = readFileSync(DOC, 'utf8');
+  const heading = doc.includes(`\n${LOG_HEADING}\n`) ? '' : `\n${LOG_HEADING}\n\nEvery \`npm run bench\` appends one entry here (newest last).\n`;
+  appendFileSync(DOC, `${heading}\n${entry}`);
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });
