@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app.factory.js';
 import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
@@ -9,8 +10,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.port, config.host);
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
-  new Logger('Promptcast').log(`Listening on ${url} (store: ${config.store.kind})`);
+  // The bound port, not the configured one: PORT=0 asks the OS to choose.
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  new Logger('Promptcast').log(`Listening on ${url} (store: ${config.store.kind}); admin UI at ${url}/`);
 }
 
 main().catch((err: unknown) => {
