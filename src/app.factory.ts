@@ -7,7 +7,7 @@ import { AppModule } from './app.module.js';
 import { answerClientErrorsAsJson } from './common/client-errors.js';
 import { limitJsonDepth } from './common/json-depth.js';
 import { securityHeaders } from './common/security-headers.js';
-import { AppConfig } from './config/app-config.js';
+import { AppConfig, bodyLimitBytes } from './config/app-config.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { AppLogger } from './logging/app-logger.js';
 import { requestLogging } from './logging/request-logging.middleware.js';
@@ -53,9 +53,7 @@ function configureApp(app: NestExpressApplication, config: AppConfig, logger: Ap
   app.use(requestLogging(logger));
   app.use(httpMetrics(app.get(Metrics)));
   app.use(securityHeaders());
-  // JSON escaping can grow a prompt up to 6x (\uXXXX); the prompt limit itself is
-  // enforced by the service with a 413 that names PROMPT_MAX_BYTES.
-  app.useBodyParser('json', { limit: config.limits.promptMaxBytes * 6 + 64 * 1024 });
+  app.useBodyParser('json', { limit: bodyLimitBytes(config.limits) });
   app.use(limitJsonDepth());
   answerClientErrorsAsJson(app.getHttpServer());
   app.useGlobalPipes(new ValidationPipe({

@@ -1,7 +1,7 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { urlencoded } from 'express';
 import { AgentsModule } from '../agents/agents.module.js';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig, bodyLimitBytes } from '../config/app-config.js';
 import { PromptsModule } from '../prompts/prompts.module.js';
 import { StreamModule } from '../prompts/stream/stream.module.js';
 import { AdminActionsService } from './admin-actions.service.js';
@@ -29,8 +29,7 @@ export class AdminModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     // Form bodies are parsed for the admin routes only: the JSON API must not
     // accept urlencoded posts, which any cross-site page can send without a preflight.
-    // Percent-encoding and CRLF line breaks can grow a prompt up to 6x.
-    const forms = urlencoded({ extended: false, limit: this.config.limits.promptMaxBytes * 6 + 64 * 1024 });
+    const forms = urlencoded({ extended: false, limit: bodyLimitBytes(this.config.limits) });
     consumer.apply(forms, CsrfCookieMiddleware).forRoutes(AdminController, LoginController);
   }
 }

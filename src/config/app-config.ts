@@ -65,6 +65,15 @@ export interface LimitsConfig {
   promptMaxBytes: number;
 }
 
+/**
+ * The request body limit for JSON and form bodies. Escaping (`\uXXXX`, percent-encoding,
+ * CRLF line breaks) can grow a prompt up to 6x; the prompt limit itself is enforced by
+ * the service with a 413 that names PROMPT_MAX_BYTES.
+ */
+export function bodyLimitBytes(limits: LimitsConfig): number {
+  return limits.promptMaxBytes * 6 + 64 * 1024;
+}
+
 export interface StreamConfig {
   /** Interval of the shared heartbeat event, in ms. */
   heartbeatMs: number;

@@ -10,17 +10,17 @@ describe('FrameBatch', () => {
   const batch = new FrameBatch([frame(5, 'A'), frame(6, 'B'), frame(7, 'A')]);
 
   it('gives subscribers with the same keys the very same buffer', () => {
-    const all = batch.bytesFor(reader(4));
+    const all = batch.selectionFor(reader(4))?.bytes;
     expect(all?.toString()).toBe('<5A><6B><7A>');
-    expect(batch.bytesFor(reader(4))).toBe(all);
-    expect(batch.bytesFor(reader(4, ['A']))?.toString()).toBe('<5A><7A>');
-    expect(batch.bytesFor(reader(4, ['A']))).toBe(batch.bytesFor(reader(4, ['A'])));
+    expect(batch.selectionFor(reader(4))?.bytes).toBe(all);
+    expect(batch.selectionFor(reader(4, ['A']))?.bytes?.toString()).toBe('<5A><7A>');
+    expect(batch.selectionFor(reader(4, ['A']))?.bytes).toBe(batch.selectionFor(reader(4, ['A']))?.bytes);
   });
 
   it('skips what a subscriber already has and returns nothing when none is for it', () => {
-    expect(batch.bytesFor(reader(5))?.toString()).toBe('<6B><7A>');
-    expect(batch.bytesFor(reader(4, ['C']))).toBeUndefined();
-    expect(batch.bytesFor(reader(7))).toBeUndefined();
+    expect(batch.selectionFor(reader(5))?.bytes?.toString()).toBe('<6B><7A>');
+    expect(batch.selectionFor(reader(4, ['C']))?.bytes).toBeUndefined();
+    expect(batch.selectionFor(reader(7))?.bytes).toBeUndefined();
     expect(batch.lastRevision).toBe(7);
   });
 

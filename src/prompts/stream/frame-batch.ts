@@ -23,11 +23,6 @@ export class FrameBatch {
     return this.frames.at(-1)?.revision ?? 0;
   }
 
-  /** The bytes `reader` should get, or undefined when none of the batch is for it. */
-  bytesFor(reader: BatchReader): Buffer | undefined {
-    return this.selectionFor(reader)?.bytes;
-  }
-
   /** The bytes `reader` should get and how many events they hold. */
   selectionFor(reader: BatchReader): Selection | undefined {
     const first = this.frames[0]?.revision ?? 0;

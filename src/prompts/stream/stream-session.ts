@@ -50,10 +50,6 @@ export class StreamSession implements BatchReader {
     return this.subscriber.keys;
   }
 
-  get isLive(): boolean {
-    return this.state === 'live';
-  }
-
   get isClosed(): boolean {
     return this.state === 'closed';
   }
