@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { promptClientOptionsFromEnv, type PromptClientOptions } from '../client/index.js';
 
 /** Which speech stack the agent runs; the models themselves are built in `models.ts`. */
 export type ModelChoice = 'realtime' | 'pipeline';
@@ -16,7 +17,8 @@ export interface AgentEnv {
   livekit: { url: string; apiKey: string; apiSecret: string };
   model: ModelChoice;
   apply: ApplyPolicy;
-  promptcast: { url: string; token?: string; agentId: string; cacheFile: string };
+  /** The PromptClient's connection options, read by the client's own env reader. */
+  promptcast: PromptClientOptions & { agentId: string; cacheFile: string };
   /** How often the fleet report is sent between applies. */
   reportIntervalMs: number;
 }
@@ -59,19 +61,29 @@ export function readAgentEnv(env: Env = process.env): AgentEnv {
   if (!Number.isFinite(reportSeconds) || reportSeconds <= 0) {
     problems.push(`AGENT_REPORT_INTERVAL="${env.AGENT_REPORT_INTERVAL}" must be a positive number of seconds`);
   }
+  const client = clientOptions(env, problems);
   if (problems.length > 0) throw new AgentEnvError(`Friday agent cannot start:\n  ${problems.join('\n  ')}`);
   return {
     livekit: { url: env.LIVEKIT_URL!, apiKey: env.LIVEKIT_API_KEY!, apiSecret: env.LIVEKIT_API_SECRET! },
     model,
     apply,
     promptcast: {
-      url: env.PROMPTCAST_URL || 'http://127.0.0.1:3000',
-      ...(env.PROMPTCAST_TOKEN ? { token: env.PROMPTCAST_TOKEN } : {}),
-      agentId: env.PROMPTCAST_AGENT_ID || `friday-${hostname()}`,
-      cacheFile: env.PROMPTCAST_CACHE_FILE || './data/prompt-cache.json',
+      ...client,
+      agentId: client.agentId ?? `friday-${hostname()}`,
+      cacheFile: client.cacheFile ?? './data/prompt-cache.json',
     },
     reportIntervalMs: Math.round(reportSeconds * 1000),
   };
+}
+
+/** The PromptClient's variables (PROMPTCAST_*, PROMPT_CHECK_INTERVAL), read by the client's own reader. */
+function clientOptions(env: Env, problems: string[]): PromptClientOptions {
+  try {
+    return promptClientOptionsFromEnv(env);
+  } catch (err) {
+    problems.push((err as Error).message);
+    return { url: '' };
+  }
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T, problems: string[]): T {

@@ -1,4 +1,4 @@
-import type { ClientMode } from '../client/index.js';
+import { endpointUrl, type ClientMode } from '../client/index.js';
 import type { AgentLogger } from './agent-logger.js';
 
 /** What a worker process tells the server about itself (`POST /api/agents/report`). */
@@ -72,7 +72,7 @@ export class FleetReporter {
   private async send(report: FleetReport): Promise<void> {
     const { url, token, log } = this.options;
     try {
-      const res = await fetch(new URL('/api/agents/report', url), {
+      const res = await fetch(endpointUrl(url, '/api/agents/report'), {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify(report),

@@ -23,11 +23,9 @@ export async function startFridayProcess(env: AgentEnv, log: AgentLogger): Promi
   // Each job process is its own reporter: its revision and sessions are its own.
   const agentId = `${env.promptcast.agentId}-${process.pid}`;
   const client = new PromptClient({
-    url: env.promptcast.url,
-    token: env.promptcast.token,
+    ...env.promptcast,
     keys: FRIDAY_KEYS,
     agentId,
-    cacheFile: env.promptcast.cacheFile,
     defaults: FRIDAY_DEFAULTS,
     debug: (message, level) => logAt(log, level, message),
   });

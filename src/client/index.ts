@@ -1,5 +1,6 @@
 export { PromptClient } from './prompt-client.js';
 export { PromptClientAuthError, PromptClientError, type PromptClientErrorCode } from './errors.js';
+export { endpointUrl } from './endpoint.js';
 export { promptClientOptionsFromEnv } from './options.js';
 export type { BackoffOptions } from './backoff.js';
 export type { Clock, TimerHandle } from './clock.js';

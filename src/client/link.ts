@@ -6,6 +6,7 @@ import { CLIENT_DEFAULTS, type ResolvedOptions } from './options.js';
 import { pollOnce } from './poll.js';
 import { openStream, type StreamConnection, type StreamFailure } from './stream-connection.js';
 import type { ClientMode, LogLevel } from './types.js';
+import { endpointUrl } from './endpoint.js';
 
 /**
  * The link's states. `connecting` → `open` → (drop) → `waiting` → `connecting`
@@ -240,8 +241,6 @@ export class Link {
   }
 
   private endpoint(path: string): URL {
-    const url = new URL(this.options.url);
-    url.pathname = url.pathname.replace(/\/+$/, '') + path;
-    return url;
+    return endpointUrl(this.options.url, path);
   }
 }
