@@ -5,7 +5,8 @@ import { tempDir } from './support/temp-dir.js';
 import { FakePromptServer } from './support/client/fake-prompt-server.js';
 import { FlakyProxy } from './support/client/flaky-proxy.js';
 import { TrackingClock } from './support/client/tracking-clock.js';
-import { nextEvent, waitFor } from './support/client/waits.js';
+import { nextEvent } from './support/client/waits.js';
+import { waitFor } from './support/wait-for.js';
 
 // How the client behaves when the server refuses, fails, stalls or is not
 // there, against the in-memory protocol fake and a 502-answering proxy.

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { PromptClient, type PromptChange, type PromptClientOptions } from '../src/client/index.js';
 import { tempDir } from './support/temp-dir.js';
 import { FakePromptServer } from './support/client/fake-prompt-server.js';
-import { nextEvent, waitFor } from './support/client/waits.js';
+import { nextEvent } from './support/client/waits.js';
+import { waitFor } from './support/wait-for.js';
 
 // The client against an in-memory implementation of the wire protocol: what it
 // sends, what it applies and what it ignores.

@@ -1,7 +1,7 @@
 import { PromptClient } from '../src/client/index.js';
 import { printPrompts } from '../src/client/watch-printer.js';
 import { FakePromptServer } from './support/client/fake-prompt-server.js';
-import { waitFor } from './support/client/waits.js';
+import { waitFor } from './support/wait-for.js';
 
 // The `npm run watch` example prints the first state and each change with its revision and mode.
 describe('watch printer', () => {

@@ -8,7 +8,8 @@ import { storeTargets, type StoreTargetInstance } from './support/store-targets.
 import { tempDir } from './support/temp-dir.js';
 import { FlakyProxy } from './support/client/flaky-proxy.js';
 import { restClient } from './support/client/rest.js';
-import { nextEvent, waitFor } from './support/client/waits.js';
+import { nextEvent } from './support/client/waits.js';
+import { waitFor } from './support/wait-for.js';
 
 // PromptClient against the real server (the Nest app with its SSE stream),
 // started in-process on a fresh store of each target.

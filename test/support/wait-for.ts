@@ -1,8 +1,8 @@
 /**
  * Resolves once `cond()` holds, checking on every turn of the event loop's
- * timer phase; rejects after `timeoutMs` (default 5000) naming `what`.
+ * timer phase; rejects after `timeoutMs` (default 10000) naming `what`.
  */
-export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
