@@ -1,7 +1,8 @@
 import { initializeLogger } from '@livekit/agents';
 import { existsSync } from 'node:fs';
 import { AGENT_INSTRUCTION, FRIDAY_DEFAULTS, SESSION_INSTRUCTION } from '../src/agent/friday-prompts.js';
-import { settledWhen } from './support/agent/applier-events.js';
+import type { SettledChange } from '../src/agent/prompt-applier.js';
+import { nextEvent } from './support/client/waits.js';
 import { startFriday, type Friday } from './support/agent/friday-harness.js';
 import { aTestSession, RecordingLLM, turn } from './support/agent/recording-llm.js';
 import { startApp, type TestApp } from './support/app.js';
@@ -39,7 +40,7 @@ describe('Friday agent applying prompt changes (real server, real AgentSession, 
     await friday.start(session, 'call-1');
 
     expect(await turn(session, model, 'turn 1')).toBe('You are Friday v1.');
-    const applied = settledWhen(friday.runtime.applier, (c) => c.key === AGENT_INSTRUCTION, 'v2 applied');
+    const applied = nextEvent<SettledChange>(friday.runtime.applier, 'settled', (c) => c.key === AGENT_INSTRUCTION, 5000);
     const { revision } = await prompts.update(AGENT_INSTRUCTION, 'You are Friday v2.');
     expect(await applied).toEqual({ key: AGENT_INSTRUCTION, revision, policy: 'live', applied: 1 });
     expect(await turn(session, model, 'turn 2')).toBe('You are Friday v2.');
@@ -70,7 +71,7 @@ describe('Friday agent applying prompt changes (real server, real AgentSession, 
     await friday.start(first, 'call-1');
     expect(await turn(first, model, 'turn 1')).toBe('You are Friday v1.');
 
-    const held = settledWhen(friday.runtime.applier, (c) => c.key === AGENT_INSTRUCTION, 'v2 held');
+    const held = nextEvent<SettledChange>(friday.runtime.applier, 'settled', (c) => c.key === AGENT_INSTRUCTION, 5000);
     const { revision } = await prompts.update(AGENT_INSTRUCTION, 'You are Friday v2.');
     expect(await held).toEqual({ key: AGENT_INSTRUCTION, revision, policy: 'next-session', applied: 0 });
     expect(await turn(first, model, 'turn 2')).toBe('You are Friday v1.');
@@ -94,7 +95,7 @@ describe('Friday agent applying prompt changes (real server, real AgentSession, 
     await friday.start(session);
     expect(await turn(session, model, 'turn 1')).toBe(FRIDAY_DEFAULTS[AGENT_INSTRUCTION]);
 
-    const pickedUp = settledWhen(friday.runtime.applier, (c) => c.key === AGENT_INSTRUCTION, 'server text applied');
+    const pickedUp = nextEvent<SettledChange>(friday.runtime.applier, 'settled', (c) => c.key === AGENT_INSTRUCTION, 5000);
     server = await startApp({ port });
     await new PromptsApi(server.url).create(AGENT_INSTRUCTION, 'You are Friday from the server.');
     expect(await pickedUp).toMatchObject({ revision: 1, applied: 1 });

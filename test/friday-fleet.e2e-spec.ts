@@ -1,7 +1,8 @@
 import { initializeLogger } from '@livekit/agents';
 import { AGENT_INSTRUCTION } from '../src/agent/friday-prompts.js';
 import { FleetReporter } from '../src/agent/fleet-reporter.js';
-import { settledWhen } from './support/agent/applier-events.js';
+import type { SettledChange } from '../src/agent/prompt-applier.js';
+import { nextEvent } from './support/client/waits.js';
 import { recordingLogger, startFriday, type Friday } from './support/agent/friday-harness.js';
 import { aTestSession, RecordingLLM, turn } from './support/agent/recording-llm.js';
 import { startApp, type TestApp } from './support/app.js';
@@ -35,14 +36,14 @@ describe('Friday fleet: many sessions and reports', () => {
     await Promise.all(sessions.map((s, i) => friday!.start(s, `call-${i}`)));
     expect(friday.runtime.registry.size).toBe(50);
 
-    const v2 = settledWhen(friday.runtime.applier, (c) => c.key === AGENT_INSTRUCTION, 'v2 applied');
+    const v2 = nextEvent<SettledChange>(friday.runtime.applier, 'settled', (c) => c.key === AGENT_INSTRUCTION, 5000);
     await prompts.update(AGENT_INSTRUCTION, 'v2');
     expect((await v2).applied).toBe(50);
     expect(await Promise.all(sessions.map((s, i) => turn(s, models[i]!, 'next turn')))).toEqual(Array(50).fill('v2'));
 
     await Promise.all(sessions.slice(0, 25).map((s) => s.close()));
     expect(friday.runtime.registry.list().map((l) => l.id)).toEqual(sessions.slice(25).map((_, i) => `call-${i + 25}`));
-    const v3 = settledWhen(friday.runtime.applier, (c) => c.key === AGENT_INSTRUCTION, 'v3 applied');
+    const v3 = nextEvent<SettledChange>(friday.runtime.applier, 'settled', (c) => c.key === AGENT_INSTRUCTION, 5000);
     await prompts.update(AGENT_INSTRUCTION, 'v3');
     expect((await v3).applied).toBe(25);
 
