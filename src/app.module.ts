@@ -1,12 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module.js';
-import { AgentsModule } from './agents/agents.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { FleetModule } from './fleet/fleet.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PromptsModule } from './prompts/prompts.module.js';
+import { StoreModule } from './store/store.module.js';
+import { StreamModule } from './stream/stream.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
@@ -14,7 +16,11 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), MetricsModule, AuthModule, PromptsModule, HealthModule, WebhooksModule, AgentsModule, AdminModule],
+      // ordering: StreamModule before PromptsModule, so /api/prompts/stream is routed before /api/prompts/:key.
+      imports: [
+        ConfigModule.forRoot(config), MetricsModule, AuthModule, StoreModule, StreamModule, PromptsModule,
+        HealthModule, WebhooksModule, FleetModule, AdminModule,
+      ],
     };
   }
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.factory.js';
 import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
-import { StoreUnavailableError } from './prompts/store/store-unavailable.error.js';
+import { StoreUnavailableError } from './store/store-unavailable.error.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import request from 'supertest';
-import { FleetReporter } from '../src/agent/fleet-reporter.js';
-import { silentLogger } from '../src/agent/agent-logger.js';
+import { FleetReporter } from '../src/worker/fleet-reporter.js';
+import { silentLogger } from '../src/worker/agent-logger.js';
 import { createApp } from '../src/app.factory.js';
 import { ConfigError } from '../src/config/config-error.js';
 import { loadConfig } from '../src/config/load-config.js';

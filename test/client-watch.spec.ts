@@ -1,5 +1,5 @@
 import { PromptClient } from '../src/client/index.js';
-import { printPrompts } from '../src/client/watch-printer.js';
+import { printPrompts } from '../src/cli/watch-printer.js';
 import { FakePromptServer } from './support/client/fake-prompt-server.js';
 import { waitFor } from './support/wait-for.js';
 

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { PromptClient, type PromptChange, type PromptClientOptions } from '../src/client/index.js';
-import { ConnectionRegistry } from '../src/prompts/stream/connection-registry.js';
+import { ConnectionRegistry } from '../src/stream/connection-registry.js';
 import { startApp, type TestApp } from './support/app.js';
 import { storeTargets, type StoreTargetInstance } from './support/store-targets.js';
 import { tempDir } from './support/temp-dir.js';

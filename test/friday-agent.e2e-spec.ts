@@ -1,10 +1,10 @@
 import { initializeLogger } from '@livekit/agents';
 import { existsSync } from 'node:fs';
-import { AGENT_INSTRUCTION, FRIDAY_DEFAULTS, SESSION_INSTRUCTION } from '../src/agent/friday-prompts.js';
-import type { SettledChange } from '../src/agent/prompt-applier.js';
+import { AGENT_INSTRUCTION, FRIDAY_DEFAULTS, SESSION_INSTRUCTION } from '../src/worker/friday-prompts.js';
+import type { SettledChange } from '../src/worker/prompt-applier.js';
 import { nextEvent } from './support/client/waits.js';
-import { startFriday, type Friday } from './support/agent/friday-harness.js';
-import { aTestSession, RecordingLLM, turn } from './support/agent/recording-llm.js';
+import { startFriday, type Friday } from './support/worker/friday-harness.js';
+import { aTestSession, RecordingLLM, turn } from './support/worker/recording-llm.js';
 import { startApp, type TestApp } from './support/app.js';
 import { freePort } from './support/free-port.js';
 import { PromptsApi } from './support/prompts-api.js';

@@ -1,7 +1,7 @@
 import { initializeLogger, JobProcess } from '@livekit/agents';
-import friday from '../src/agent/main.js';
-import type { FridayProcess } from '../src/agent/friday-process.js';
-import { AGENT_INSTRUCTION } from '../src/agent/friday-prompts.js';
+import friday from '../src/worker/main.js';
+import type { FridayProcess } from '../src/worker/friday-process.js';
+import { AGENT_INSTRUCTION } from '../src/worker/friday-prompts.js';
 import { startApp, type TestApp } from './support/app.js';
 import { PromptsApi } from './support/prompts-api.js';
 import { tempDir } from './support/temp-dir.js';

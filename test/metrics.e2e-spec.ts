@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { PromptStore } from '../src/prompts/store/prompt-store.js';
+import { PromptStore } from '../src/store/prompt-store.js';
 import { startApp, type TestApp } from './support/app.js';
 import { parsePrometheus, sample, scrape, type Samples } from './support/prometheus.js';
 import { openStream, type SseStream } from './support/sse.js';

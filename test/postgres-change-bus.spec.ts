@@ -1,7 +1,7 @@
 import pg from 'pg';
-import { PostgresPromptStore } from '../src/prompts/store/postgres-prompt.store.js';
-import type { ChangeRecord } from '../src/prompts/store/prompt-store.js';
-import { listenApplicationName, PostgresChangeBus } from '../src/prompts/stream/postgres-change.bus.js';
+import { PostgresPromptStore } from '../src/store/postgres/postgres-prompt.store.js';
+import type { ChangeRecord } from '../src/store/prompt-store.js';
+import { listenApplicationName, PostgresChangeBus } from '../src/store/postgres/postgres-change.bus.js';
 import { aPrompt } from './support/factories.js';
 import { FreezableTcpProxy } from './support/freezable-tcp-proxy.js';
 import { admin, createTestDatabase, describePostgres, postgresConfig, type TestDatabase } from './support/postgres.js';

@@ -1,8 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
-import { PostgresPromptStore } from '../src/prompts/store/postgres-prompt.store.js';
-import { POSTGRES_MIGRATIONS } from '../src/prompts/store/postgres.migrations.js';
-import { StoreUnavailableError } from '../src/prompts/store/store-unavailable.error.js';
+import { PostgresPromptStore } from '../src/store/postgres/postgres-prompt.store.js';
+import { POSTGRES_MIGRATIONS } from '../src/store/postgres/postgres.migrations.js';
+import { StoreUnavailableError } from '../src/store/store-unavailable.error.js';
 import { describeStoreContract } from './store.contract.js';
 import { aPrompt } from './support/factories.js';
 import { createTestDatabase, describePostgres, postgresConfig, type TestDatabase } from './support/postgres.js';

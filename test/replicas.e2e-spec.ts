@@ -1,4 +1,4 @@
-import { listenApplicationName } from '../src/prompts/stream/postgres-change.bus.js';
+import { listenApplicationName } from '../src/store/postgres/postgres-change.bus.js';
 import { admin, createTestDatabase, describePostgres, onDatabase, type TestDatabase } from './support/postgres.js';
 import { PromptsApi } from './support/prompts-api.js';
 import { buildServer, startServerProcess, type ServerProcess } from './support/server-process.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { SqlitePromptStore } from '../src/prompts/store/sqlite-prompt.store.js';
+import { SqlitePromptStore } from '../src/store/sqlite/sqlite-prompt.store.js';
 import { describeStoreContract } from './store.contract.js';
 import { tempDir } from './support/temp-dir.js';
 

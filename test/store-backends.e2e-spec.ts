@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/config/load-config.js';
-import type { ChangeRecord } from '../src/prompts/store/prompt-store.js';
-import { StoreUnavailableError } from '../src/prompts/store/store-unavailable.error.js';
-import { ChangeBus } from '../src/prompts/stream/change-bus.js';
+import type { ChangeRecord } from '../src/store/prompt-store.js';
+import { StoreUnavailableError } from '../src/store/store-unavailable.error.js';
+import { ChangeBus } from '../src/store/change-bus.js';
 import { startApp, type TestApp } from './support/app.js';
 import { storeTargets } from './support/store-targets.js';
 import { waitFor } from './support/wait-for.js';

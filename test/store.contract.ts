@@ -1,4 +1,4 @@
-import type { PromptStore } from '../src/prompts/store/prompt-store.js';
+import type { PromptStore } from '../src/store/prompt-store.js';
 import { aPrompt } from './support/factories.js';
 
 export interface StoreHarness {

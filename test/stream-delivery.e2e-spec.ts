@@ -1,7 +1,7 @@
-import { ChangeBus } from '../src/prompts/stream/change-bus.js';
-import { ConnectionRegistry } from '../src/prompts/stream/connection-registry.js';
-import { StreamHub } from '../src/prompts/stream/stream-hub.js';
-import { PromptStore } from '../src/prompts/store/prompt-store.js';
+import { ChangeBus } from '../src/store/change-bus.js';
+import { ConnectionRegistry } from '../src/stream/connection-registry.js';
+import { StreamHub } from '../src/stream/stream-hub.js';
+import { PromptStore } from '../src/store/prompt-store.js';
 import { startApp, type TestApp } from './support/app.js';
 import { storeTargets } from './support/store-targets.js';
 import { PromptsApi } from './support/prompts-api.js';

@@ -1,4 +1,4 @@
-import { PromptStore } from '../src/prompts/store/prompt-store.js';
+import { PromptStore } from '../src/store/prompt-store.js';
 import { startApp, type TestApp } from './support/app.js';
 import { storeTargets } from './support/store-targets.js';
 import { PromptsApi } from './support/prompts-api.js';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { AgentsService } from '../agents/agents.service.js';
+import { FleetService } from '../fleet/fleet.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { PromptsService } from '../prompts/prompts.service.js';
-import type { VersionRecord } from '../prompts/store/prompt-store.js';
-import { AgentDirectory } from './agents/agent-directory.js';
+import type { VersionRecord } from '../store/prompt-store.js';
+import { SubscriberDirectory } from './subscribers/subscriber-directory.js';
 import { lineDiff } from './diff/line-diff.js';
 import type { NoticeQuery } from './dto/admin-forms.dto.js';
 import { promptPath, type Page } from './page.js';
@@ -15,9 +15,9 @@ const HISTORY_PAGE = 50;
 export class AdminPagesService {
   constructor(
     private readonly prompts: PromptsService,
-    private readonly agents: AgentDirectory,
+    private readonly agents: SubscriberDirectory,
     private readonly config: AppConfig,
-    private readonly fleet: AgentsService,
+    private readonly fleet: FleetService,
   ) {}
 
   /** What every page's header shows: the server revision and how many agents listen. */

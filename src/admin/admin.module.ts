@@ -1,14 +1,14 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { urlencoded } from 'express';
-import { AgentsModule } from '../agents/agents.module.js';
+import { FleetModule } from '../fleet/fleet.module.js';
 import { AppConfig, bodyLimitBytes } from '../config/app-config.js';
 import { PromptsModule } from '../prompts/prompts.module.js';
-import { StreamModule } from '../prompts/stream/stream.module.js';
+import { StreamModule } from '../stream/stream.module.js';
 import { AdminActionsService } from './admin-actions.service.js';
 import { AdminController } from './admin.controller.js';
 import { AdminPagesService } from './admin-pages.service.js';
-import { AgentDirectory } from './agents/agent-directory.js';
-import { RegistryAgentDirectory } from './agents/registry-agent-directory.js';
+import { SubscriberDirectory } from './subscribers/subscriber-directory.js';
+import { RegistrySubscriberDirectory } from './subscribers/registry-subscriber-directory.js';
 import { CsrfCookieMiddleware } from './csrf/csrf-cookie.middleware.js';
 import { CsrfGuard } from './csrf/csrf.guard.js';
 import { CsrfTokens } from './csrf/csrf-tokens.js';
@@ -16,11 +16,11 @@ import { LoginController } from './login.controller.js';
 import { LoginService } from './login.service.js';
 
 @Module({
-  imports: [PromptsModule, StreamModule, AgentsModule],
+  imports: [PromptsModule, StreamModule, FleetModule],
   controllers: [AdminController, LoginController],
   providers: [
     AdminPagesService, AdminActionsService, LoginService, CsrfTokens, CsrfGuard,
-    { provide: AgentDirectory, useClass: RegistryAgentDirectory },
+    { provide: SubscriberDirectory, useClass: RegistrySubscriberDirectory },
   ],
 })
 export class AdminModule implements NestModule {

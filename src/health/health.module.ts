@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { StreamModule } from '../prompts/stream/stream.module.js';
+import { StreamModule } from '../stream/stream.module.js';
 import { HealthController } from './health.controller.js';
 import { HealthService } from './health.service.js';
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { PromptStore } from '../prompts/store/prompt-store.js';
-import { ChangeBus, type BusStatus } from '../prompts/stream/change-bus.js';
-import { ConnectionRegistry } from '../prompts/stream/connection-registry.js';
-import { StreamHub } from '../prompts/stream/stream-hub.js';
+import { PromptStore } from '../store/prompt-store.js';
+import { ChangeBus, type BusStatus } from '../store/change-bus.js';
+import { ConnectionRegistry } from '../stream/connection-registry.js';
+import { StreamHub } from '../stream/stream-hub.js';
 
 /** `GET /health`: answered from memory, never from the store, so it stays cheap and up while the process is. */
 export interface Liveness {

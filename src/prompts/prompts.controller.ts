@@ -15,7 +15,7 @@ import { etagOf, parseIfMatch } from './etag.js';
 import { PromptKeyPipe, VersionNumberPipe } from './prompt-key.pipe.js';
 import { PromptListResponder } from './prompt-list.responder.js';
 import { PromptsService } from './prompts.service.js';
-import type { PromptRecord, VersionList, VersionRecord } from './store/prompt-store.js';
+import type { PromptRecord, VersionList, VersionRecord } from '../store/prompt-store.js';
 
 const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'The version you last saw ("3"); a stale one answers 412.' });
 

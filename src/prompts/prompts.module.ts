@@ -4,14 +4,10 @@ import { PromptListResponder } from './prompt-list.responder.js';
 import { PromptsController } from './prompts.controller.js';
 import { PromptsService } from './prompts.service.js';
 import { SeedService } from './seed.service.js';
-import { StoreModule } from './store/store.module.js';
-import { StreamController } from './stream/stream.controller.js';
-import { StreamModule } from './stream/stream.module.js';
 
+/** The prompts API and its rules; the store comes from the global StoreModule. */
 @Module({
-  imports: [StoreModule, StreamModule],
-  // ordering: StreamController first, or `GET :key` would capture /api/prompts/stream.
-  controllers: [StreamController, PromptsController, AuditController],
+  controllers: [PromptsController, AuditController],
   providers: [PromptsService, PromptListResponder, SeedService],
   exports: [PromptsService],
 })

@@ -3,10 +3,10 @@ import {
   PreconditionFailedException,
 } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { ChangeBus } from './stream/change-bus.js';
+import { ChangeBus } from '../store/change-bus.js';
 import {
   AuditEntry, AuditQuery, DeletedPrompt, PromptRecord, PromptStore, Snapshot, VersionList, VersionRecord, WriteOutcome,
-} from './store/prompt-store.js';
+} from '../store/prompt-store.js';
 
 export interface Actor {
   author: string;

@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../metrics/metrics.js';
-import { PromptStore, type ChangeRecord } from '../prompts/store/prompt-store.js';
-import { ChangeBus } from '../prompts/stream/change-bus.js';
-import { ChangeSequencer } from '../prompts/stream/change-sequencer.js';
-import { changeEvent } from '../prompts/stream/sse-frames.js';
+import { PromptStore, type ChangeRecord } from '../store/prompt-store.js';
+import { ChangeBus } from '../store/change-bus.js';
+import { ChangeSequencer } from '../changes/change-sequencer.js';
+import { changeEvent } from '../stream/sse-frames.js';
 import { reportFor, targetLabel } from './webhook-report.js';
 import { signatureOf } from './webhook-signature.js';
 import { WebhookTarget } from './webhook-target.js';

@@ -1,4 +1,4 @@
-import type { CreateInput } from '../../src/prompts/store/prompt-store.js';
+import type { CreateInput } from '../../src/store/prompt-store.js';
 
 let seq = 0;
 

@@ -1,13 +1,13 @@
 import { Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config.js';
-import { Metrics } from '../../metrics/metrics.js';
-import { ChangeBus } from '../stream/change-bus.js';
-import { InProcessChangeBus } from '../stream/in-process-change.bus.js';
-import { PostgresChangeBus } from '../stream/postgres-change.bus.js';
+import { AppConfig } from '../config/app-config.js';
+import { Metrics } from '../metrics/metrics.js';
+import { ChangeBus } from './change-bus.js';
+import { InProcessChangeBus } from './in-process-change.bus.js';
+import { PostgresChangeBus } from './postgres/postgres-change.bus.js';
 import { countingErrors } from './error-counting-store.js';
-import { PostgresPromptStore } from './postgres-prompt.store.js';
+import { PostgresPromptStore } from './postgres/postgres-prompt.store.js';
 import { PromptStore } from './prompt-store.js';
-import { SqlitePromptStore } from './sqlite-prompt.store.js';
+import { SqlitePromptStore } from './sqlite/sqlite-prompt.store.js';
 
 /** The one place that chooses a store from config. */
 function storeFor(config: AppConfig): PromptStore {

@@ -1,8 +1,8 @@
 import type { voice } from '@livekit/agents';
 import { PromptClient, type PromptClientOptions } from '../../../src/client/index.js';
-import type { AgentLogger } from '../../../src/agent/agent-logger.js';
-import { FRIDAY_DEFAULTS, FRIDAY_KEYS } from '../../../src/agent/friday-prompts.js';
-import { FridayRuntime, type FridayRuntimeOptions } from '../../../src/agent/friday-runtime.js';
+import type { AgentLogger } from '../../../src/worker/agent-logger.js';
+import { FRIDAY_DEFAULTS, FRIDAY_KEYS } from '../../../src/worker/friday-prompts.js';
+import { FridayRuntime, type FridayRuntimeOptions } from '../../../src/worker/friday-runtime.js';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn';

@@ -3,11 +3,11 @@ import type pg from 'pg';
 import type { PostgresConfig } from '../../config/app-config.js';
 import { CHANGES_CHANNEL, createPool, unavailable } from './postgres.connection.js';
 import { POSTGRES_MIGRATIONS } from './postgres.migrations.js';
-import { refuseChange } from './write-precondition.js';
+import { refuseChange } from '../write-precondition.js';
 import {
   AuditEntry, AuditQuery, ChangeKind, ChangeOrigin, ChangeRecord, CreateInput, DeletedPrompt, PromptRecord, PromptStore, RemoveInput, RollbackInput,
   Snapshot, StorePing, UpdateInput, VersionList, VersionPage, VersionRecord, WriteOutcome,
-} from './prompt-store.js';
+} from '../prompt-store.js';
 
 /** Timestamps leave the database as the same ISO strings SQLite stores (millisecond precision, `Z`). */
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Metrics } from '../../metrics/metrics.js';
+import { Metrics } from '../metrics/metrics.js';
 import type { ConnectionInfo, StreamSession } from './stream-session.js';
 
 /**

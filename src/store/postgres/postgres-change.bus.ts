@@ -2,9 +2,9 @@ import { Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import pg from 'pg';
 import type { PostgresConfig } from '../../config/app-config.js';
-import { CHANGES_CHANNEL, connectionOptions, unavailable } from '../store/postgres.connection.js';
-import type { ChangeRecord, PromptStore } from '../store/prompt-store.js';
-import { ChangeBus, type BusStatus, type ChangeListener } from './change-bus.js';
+import { CHANGES_CHANNEL, connectionOptions, unavailable } from './postgres.connection.js';
+import type { ChangeRecord, PromptStore } from '../prompt-store.js';
+import { ChangeBus, type BusStatus, type ChangeListener } from '../change-bus.js';
 import { ListenWatchdog } from './listen-watchdog.js';
 
 export interface ReconnectPolicy {

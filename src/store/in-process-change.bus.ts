@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ChangeBus, type BusStatus, type ChangeListener } from './change-bus.js';
-import type { ChangeRecord } from '../store/prompt-store.js';
+import type { ChangeRecord } from './prompt-store.js';
 
 /** The single-server bus: a synchronous fan-out to listeners in this process. */
 @Injectable()

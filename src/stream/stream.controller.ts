@@ -1,9 +1,9 @@
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { RequireScope } from '../../auth/require-scope.decorator.js';
-import { ApiErrors } from '../../openapi/api-errors.decorator.js';
-import { STREAM_DESCRIPTION } from '../../openapi/stream-event.schemas.js';
+import { RequireScope } from '../auth/require-scope.decorator.js';
+import { ApiErrors } from '../openapi/api-errors.decorator.js';
+import { STREAM_DESCRIPTION } from '../openapi/stream-event.schemas.js';
 import { StreamHub } from './stream-hub.js';
 import { StreamQuery } from './stream-query.dto.js';
 import { toSubscriber } from './subscriber.js';

@@ -16,6 +16,6 @@ export const ADMIN_UI_AGENT = 'promptcast-admin-ui';
  * What the admin UI needs from the stream's connection registry (it is the
  * DI token too), so the pages do not depend on how the stream keeps sessions.
  */
-export abstract class AgentDirectory {
+export abstract class SubscriberDirectory {
   abstract list(): ConnectedAgent[];
 }

@@ -1,5 +1,5 @@
-import type { PromptClient } from './prompt-client.js';
-import type { PromptChange } from './types.js';
+import type { PromptClient } from '../client/prompt-client.js';
+import type { PromptChange } from '../client/types.js';
 
 /**
  * Prints what a client sees, one block per event, for the `watch` example:

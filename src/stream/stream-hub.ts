@@ -3,16 +3,16 @@ import {
 } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { AppConfig } from '../../config/app-config.js';
-import { Metrics } from '../../metrics/metrics.js';
+import { AppConfig } from '../config/app-config.js';
+import { Metrics } from '../metrics/metrics.js';
 import { PromptStore, type ChangeRecord } from '../store/prompt-store.js';
 import { catchUp } from './catch-up.js';
-import { ChangeBus } from './change-bus.js';
-import { ChangeSequencer } from './change-sequencer.js';
+import { ChangeBus } from '../store/change-bus.js';
+import { ChangeSequencer } from '../changes/change-sequencer.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { FanOut } from './fan-out.js';
 import { Heartbeat } from './heartbeat.js';
-import { ReceiptTimes } from './receipt-times.js';
+import { ReceiptTimes } from '../changes/receipt-times.js';
 import { changeFrame, heartbeatFrame, retryDelay, retryFrame, type Frame } from './sse-frames.js';
 import { StreamSession, type Subscriber } from './stream-session.js';
 

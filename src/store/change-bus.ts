@@ -1,4 +1,4 @@
-import type { ChangeRecord } from '../store/prompt-store.js';
+import type { ChangeRecord } from './prompt-store.js';
 
 export type ChangeListener = (change: ChangeRecord) => void;
 

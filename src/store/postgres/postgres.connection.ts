@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { PostgresConfig } from '../../config/app-config.js';
-import { StoreUnavailableError } from './store-unavailable.error.js';
+import { StoreUnavailableError } from '../store-unavailable.error.js';
 
 /** The channel every write notifies with its revision; the payload is the revision only. */
 export const CHANGES_CHANNEL = 'promptcast_changes';

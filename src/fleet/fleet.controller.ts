@@ -3,14 +3,14 @@ import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import { AgentListSchema } from '../openapi/schemas.js';
 import { RequireScope } from '../auth/require-scope.decorator.js';
-import { AgentsService, type AgentList } from './agents.service.js';
+import { FleetService, type AgentList } from './fleet.service.js';
 import { AgentReportDto } from './dto/agent-report.dto.js';
 
 @ApiTags('agents')
 @ApiErrors(401, 403)
 @Controller('api/agents')
-export class AgentsController {
-  constructor(private readonly agents: AgentsService) {}
+export class FleetController {
+  constructor(private readonly agents: FleetService) {}
 
   @RequireScope('read')
   @Get()

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { ConnectionRegistry } from '../../prompts/stream/connection-registry.js';
-import { ADMIN_UI_AGENT, AgentDirectory, type ConnectedAgent } from './agent-directory.js';
+import { ConnectionRegistry } from '../../stream/connection-registry.js';
+import { ADMIN_UI_AGENT, SubscriberDirectory, type ConnectedAgent } from './subscriber-directory.js';
 
 /** The agents panel's view of the stream's connection registry, without the admin pages' own streams. */
 @Injectable()
-export class RegistryAgentDirectory extends AgentDirectory {
+export class RegistrySubscriberDirectory extends SubscriberDirectory {
   constructor(private readonly registry: ConnectionRegistry) {
     super();
   }

@@ -28,7 +28,7 @@ export interface AgentList {
  * shows the agents that report to it.
  */
 @Injectable()
-export class AgentsService {
+export class FleetService {
   private readonly roster: AgentRoster;
 
   constructor(config: AppConfig, private readonly prompts: PromptsService) {

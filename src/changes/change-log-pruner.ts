@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config.js';
+import { AppConfig } from '../config/app-config.js';
 import { PromptStore, type ChangeRecord } from '../store/prompt-store.js';
-import { ChangeBus } from './change-bus.js';
+import { ChangeBus } from '../store/change-bus.js';
 
 /**
  * Keeps the change log at STREAM_RETENTION entries. It trims on write, driven

@@ -4,9 +4,9 @@ import { dirname } from 'node:path';
 import {
   AuditEntry, AuditQuery, ChangeKind, ChangeOrigin, ChangeRecord, CreateInput, DeletedPrompt, PromptRecord, PromptStore, RemoveInput, RollbackInput,
   Snapshot, StorePing, UpdateInput, VersionList, VersionPage, VersionRecord, WriteOutcome,
-} from './prompt-store.js';
+} from '../prompt-store.js';
 import { SQLITE_MIGRATIONS } from './sqlite.migrations.js';
-import { refuseChange } from './write-precondition.js';
+import { refuseChange } from '../write-precondition.js';
 
 const PROMPT_COLUMNS = `v.key, v.text, v.version, v.author, v.message, v.created_at AS updatedAt, v.revision`;
 const CURRENT_PROMPTS = `

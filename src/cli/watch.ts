@@ -2,8 +2,8 @@
 // `npm run watch -- [KEY ...]`: follow prompts live and print every change.
 // Reads PROMPTCAST_URL (default http://127.0.0.1:3000), PROMPTCAST_TOKEN and
 // PROMPT_CHECK_INTERVAL; `--debug` also prints the client's log lines.
-import { promptClientOptionsFromEnv } from './options.js';
-import { PromptClient } from './prompt-client.js';
+import { promptClientOptionsFromEnv } from '../client/options.js';
+import { PromptClient } from '../client/prompt-client.js';
 import { printPrompts } from './watch-printer.js';
 
 const args = process.argv.slice(2);

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { PROMPT_KEY_SHAPE } from '../dto/prompt-key.js';
+import { PROMPT_KEY_SHAPE } from '../prompts/dto/prompt-key.js';
 
 const KEY_LIST = new RegExp(`^\\s*${PROMPT_KEY_SHAPE}(\\s*,\\s*${PROMPT_KEY_SHAPE})*\\s*$`);
 
