@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { ChangesModule } from './changes/changes.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { FleetModule } from './fleet/fleet.module.js';
@@ -18,7 +19,7 @@ export class AppModule {
       module: AppModule,
       // ordering: StreamModule before PromptsModule, so /api/prompts/stream is routed before /api/prompts/:key.
       imports: [
-        ConfigModule.forRoot(config), MetricsModule, AuthModule, StoreModule, StreamModule, PromptsModule,
+        ConfigModule.forRoot(config), MetricsModule, AuthModule, StoreModule, ChangesModule, StreamModule, PromptsModule,
         HealthModule, WebhooksModule, FleetModule, AdminModule,
       ],
     };

@@ -72,7 +72,7 @@ const CASES: Case[] = [
     { name: `GET /api/prompts/BAD/versions/${n}`, method: 'get', path: `/api/prompts/BAD/versions/${n}` })),
   ...['limit=abc', 'limit=0', 'limit=101', 'limit=1e400', 'before=-1', 'before=abc', 'limit[]=1', 'limit=1&limit=2', 'unknown=1', '__proto__[x]=1']
     .map((q): Case => ({ name: `GET versions?${q}`, method: 'get', path: `/api/prompts/BAD/versions?${q}` })),
-  ...['format=xml', 'format[]=flat', 'format=flat&format=full', 'unknown=1', 'keys=A']
+  ...['format=xml', 'format[]=flat', 'format=flat&format=full', 'unknown=1', 'keys=A,,B', "keys=A'--", 'keys[]=A']
     .map((q): Case => ({ name: `GET /api/prompts?${q}`, method: 'get', path: `/api/prompts?${q}` })),
   ...[`keys=${Array.from({ length: 5000 }, (_, i) => `K${i}`).join(',')}`, 'keys=..%2FA', 'keys=A,,B', "keys=A'--", 'keys[]=A', 'keys=%00', 'agent=' + 'a'.repeat(200), 'unknown=1']
     .map((q): Case => ({ name: `GET /api/prompts/stream?${q.slice(0, 40)}`, method: 'get', path: `/api/prompts/stream?${q}` })),

@@ -3,7 +3,7 @@ import pg from 'pg';
 import request from 'supertest';
 import type { StoreConfig } from '../src/config/app-config.js';
 import { PromptStore } from '../src/store/prompt-store.js';
-import { ChangeBus } from '../src/store/change-bus.js';
+import { ChangeSignal } from '../src/store/change-signal.js';
 import { startApp, type TestApp } from './support/app.js';
 import { openStream } from './support/sse.js';
 import { storeTargets } from './support/store-targets.js';
@@ -79,7 +79,7 @@ describe.each(storeTargets)('health on $name', (target) => {
   });
 
   it('is not ready when the change bus stops listening', async () => {
-    await app.app.get(ChangeBus).close();
+    await app.app.get(ChangeSignal).close();
     const res = await request(app.url).get('/health/ready').expect(503);
     expect(res.body).toMatchObject({ status: 'not_ready', bus: 'closed', problems: ['change bus is closed, not listening'] });
     expect((await request(app.url).get('/health').expect(200)).body.bus).toBe('closed');

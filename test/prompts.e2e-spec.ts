@@ -31,6 +31,16 @@ describe.each(storeTargets)('prompts API on $name', (target) => {
       expect(res.body).toMatchObject({ revision: 2, prompts: [{ key: 'A', version: 1 }, { key: 'B', version: 1 }] });
     });
 
+    it('filters the list with ?keys= as the stream does, keeping the global revision as ETag', async () => {
+      await create('A');
+      await create('B');
+      await create('C');
+      const res = await api.get('/api/prompts?keys=C,A').expect(200).expect('ETag', '"3"');
+      expect(res.body.prompts.map((p: { key: string }) => p.key)).toEqual(['A', 'C']);
+      expect((await api.get('/api/prompts?keys=B&format=flat').expect(200)).body).toEqual({ B: 'text of B' });
+      await api.get('/api/prompts?keys=A').set('If-None-Match', '"3"').expect(304);
+    });
+
     it('creates with 201, a Location and the version as ETag', async () => {
       const res = await api.post('/api/prompts').send({ key: 'A', text: 'hello', message: 'first' })
         .expect(201).expect('Location', '/api/prompts/A').expect('ETag', '"1"');
@@ -159,6 +169,25 @@ describe.each(storeTargets)('prompts API on $name', (target) => {
       await rejects(() => api.put('/api/prompts/A').set('If-Match', '"7"').send({ text: 'x' }), 412, /at version 1; your If-Match is stale/);
       await rejects(() => api.delete('/api/prompts/A').set('If-Match', '"7"'), 412, /stale/);
       await rejects(() => api.put('/api/prompts/A').set('If-Match', 'banana').send({ text: 'x' }), 400, /If-Match must be a version number/);
+    });
+
+    it('holds If-Match to RFC 9110: one strong tag in quotes; a weak or non-version tag never matches (412); bad syntax or a blank is a 400', async () => {
+      await rejects(() => api.put('/api/prompts/A').set('If-Match', 'W/"1"').send({ text: 'x' }), 412, /can never match.*weak tags never match/);
+      await rejects(() => api.put('/api/prompts/A').set('If-Match', '"v1"').send({ text: 'x' }), 412, /can never match/);
+      for (const bad of ['"1', '1"', '1', ' ', '"1", "2"', '"1" x']) {
+        await rejects(() => api.put('/api/prompts/A').set('If-Match', bad).send({ text: 'x' }), 400, /If-Match must/);
+      }
+      await api.put('/api/prompts/A').set('If-Match', '*').send({ text: 'any version' }).expect(200);
+      await api.put('/api/prompts/A').set('If-Match', ' "2" ').send({ text: 'exactly 2' }).expect(200).expect('ETag', '"3"');
+    });
+
+    it('reads numbers in queries and paths as decimal digits only, bounded like every revision', async () => {
+      for (const q of ['limit=0x10', 'limit=%2B5', 'limit=1e1', 'limit=05', 'before=1000000000000000', 'before=%201']) {
+        await rejects(() => api.get(`/api/prompts/A/versions?${q}`), 400, /must be a whole number written in decimal digits|must not be greater than 999999999999999/);
+      }
+      await rejects(() => api.get('/api/audit?before=1000000000000000'), 400, /before must not be greater than 999999999999999/);
+      for (const n of ['01', '1e3', '0x1', '+1']) await rejects(() => api.get(`/api/prompts/A/versions/${n}`), 400, /version must be a positive integer/);
+      await api.get('/api/prompts/A/versions?limit=10&before=999999999999999').expect(200);
     });
 
     it('answers 400 for malformed JSON', async () => {

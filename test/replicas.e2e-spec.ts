@@ -1,4 +1,4 @@
-import { listenApplicationName } from '../src/store/postgres/postgres-change.bus.js';
+import { listenApplicationName } from '../src/store/postgres/postgres-change.signal.js';
 import { admin, createTestDatabase, describePostgres, onDatabase, type TestDatabase } from './support/postgres.js';
 import { PromptsApi } from './support/prompts-api.js';
 import { buildServer, startServerProcess, type ServerProcess } from './support/server-process.js';
@@ -154,9 +154,10 @@ function delivered(stream: SseStream): LogEntry[] {
   }));
 }
 
+/** The change log (the audit table), read straight from the database. */
 async function changeLog(db: TestDatabase): Promise<LogEntry[]> {
   const rows = await onDatabase(db.url, (c) => c.query<{ revision: number; key: string; version: number; kind: string }>(
-    'SELECT revision::int AS revision, key, version::int AS version, kind FROM changes ORDER BY revision'));
+    'SELECT revision::int AS revision, key, version::int AS version, kind FROM audit ORDER BY revision'));
   return rows.rows.map((r) => ({
     revision: r.revision, key: r.key, version: r.version, event: r.kind === 'delete' ? 'prompt.deleted' : 'prompt.updated',
   }));

@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { createApp } from '../src/app.factory.js';
+import { ChangeFeed } from '../src/changes/change-feed.js';
 import { loadConfig } from '../src/config/load-config.js';
 import type { ChangeRecord } from '../src/store/prompt-store.js';
 import { StoreUnavailableError } from '../src/store/store-unavailable.error.js';
-import { ChangeBus } from '../src/store/change-bus.js';
 import { startApp, type TestApp } from './support/app.js';
 import { storeTargets } from './support/store-targets.js';
 import { waitFor } from './support/wait-for.js';
@@ -18,13 +18,13 @@ describe.each(storeTargets)('the app on $name', (target) => {
     await app.close();
   });
 
-  it('runs on the configured store and hears its own writes on the bus', async () => {
+  it('runs on the configured store and hears its own writes on the change feed', async () => {
     expect(app.config.store.kind).toBe(target.name);
     const seen: ChangeRecord[] = [];
-    app.app.get(ChangeBus).subscribe((c) => seen.push(c));
+    app.app.get(ChangeFeed).subscribe(({ change }) => seen.push(change));
     await request(app.url).post('/api/prompts').send({ key: 'A', text: 'hello' }).expect(201);
     await request(app.url).put('/api/prompts/A').send({ text: 'again' }).expect(200);
-    await waitFor(() => seen.length === 2, 'both changes on the bus', 10_000);
+    await waitFor(() => seen.length === 2, 'both changes on the feed', 10_000);
     expect(seen.map((c) => [c.revision, c.kind, c.text])).toEqual([[1, 'create', 'hello'], [2, 'update', 'again']]);
   });
 

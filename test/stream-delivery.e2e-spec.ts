@@ -1,4 +1,4 @@
-import { ChangeBus } from '../src/store/change-bus.js';
+import { ChangeFeed } from '../src/changes/change-feed.js';
 import { ConnectionRegistry } from '../src/stream/connection-registry.js';
 import { StreamHub } from '../src/stream/stream-hub.js';
 import { PromptStore } from '../src/store/prompt-store.js';
@@ -9,9 +9,6 @@ import { openStream, type SseEvent } from './support/sse.js';
 import { sample, scrape } from './support/prometheus.js';
 import { stalledSubscriber } from './support/stalled-subscriber.js';
 import { waitFor } from './support/wait-for.js';
-
-/** Both buses count their listeners, so the tests can prove none is left behind. */
-type CountingBus = ChangeBus & { readonly listenerCount: number };
 
 /** What one connection of the race test started from and received. */
 interface Seen {
@@ -71,13 +68,13 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: delivery under lo
     await reader.close();
   });
 
-  it('lists each subscriber, and once they disconnect holds no session, bus listener or timer for them', async () => {
+  it('lists each subscriber, and once they disconnect holds no session, feed listener or timer for them', async () => {
     t = await startApp({ target });
     const api = new PromptsApi(t.url);
     const registry = t.app.get(ConnectionRegistry);
     const hub = t.app.get(StreamHub);
-    const bus = t.app.get(ChangeBus) as CountingBus;
-    const listenersBefore = bus.listenerCount;
+    const feed = t.app.get(ChangeFeed);
+    const listenersBefore = feed.listenerCount;
     const a = await api.create('A');
     expect(hub.stats()).toMatchObject({ subscribers: 0, heartbeatActive: false });
 
@@ -91,19 +88,19 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: delivery under lo
     })));
     expect(listed[0].id).not.toBe(listed[1].id);
     expect(hub.stats()).toMatchObject({ subscribers: 2, heartbeatActive: true });
-    expect(bus.listenerCount).toBe(listenersBefore);
+    expect(feed.listenerCount).toBe(listenersBefore);
 
     await Promise.all([alpha.close(), beta.close()]);
     await waitFor(() => registry.count === 0, 'the registry to empty');
     expect(registry.list()).toEqual([]);
     expect(hub.stats()).toMatchObject({ subscribers: 0, heartbeatActive: false });
-    expect(bus.listenerCount).toBe(listenersBefore);
+    expect(feed.listenerCount).toBe(listenersBefore);
   });
 
-  it('ends open streams on close, releases the bus, and does not hang', async () => {
+  it('ends open streams on close, releases the change feed, and does not hang', async () => {
     const app = await startApp({ target });
     t = app;
-    const bus = app.app.get(ChangeBus) as CountingBus;
+    const feed = app.app.get(ChangeFeed);
     const hub = app.app.get(StreamHub);
     const streams = await Promise.all([1, 2, 3].map(() => openStream(`${app.url}/api/prompts/stream`)));
     await Promise.all(streams.map((s) => s.changesUntil(1)));
@@ -111,7 +108,7 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: delivery under lo
     await app.close();
     await Promise.all(streams.map((s) => s.ended));
     expect(hub.stats()).toMatchObject({ subscribers: 0, heartbeatActive: false });
-    expect(bus.listenerCount).toBe(0);
+    expect(feed.listenerCount).toBe(0);
   });
 });
 

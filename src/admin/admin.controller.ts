@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, type RequestActor } from '../auth/actor.decorator.js';
 import { WriteRateLimit } from '../auth/rate-limit.guard.js';
-import { PromptKeyPipe } from '../prompts/prompt-key.pipe.js';
+import { PromptKeyPipe } from '../prompts/path-params.js';
 import { AdminActionsService } from './admin-actions.service.js';
 import { AdminPagesService } from './admin-pages.service.js';
 import { CsrfGuard } from './csrf/csrf.guard.js';

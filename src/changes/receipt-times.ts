@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 
 /**
- * When the hub first heard of each revision from the bus, so the publish→flush
- * histogram starts its clock at receipt, not after the sequencer's ordering.
- * A change the sequencer read from the log before the bus delivered it starts
- * its clock when it is taken. Entries at or below a taken revision go with it,
+ * When the feed first heard of each revision from the signal, so delivery
+ * latency is timed from receipt, not from after the feed's ordering. A change
+ * the feed read from the log before its own signal arrived starts its clock
+ * when it is taken. Entries at or below a taken revision go with it,
  * so duplicates never accumulate.
  */
 export class ReceiptTimes {

@@ -1,46 +1,17 @@
+import type { SnapshotPrompt, StreamMessage } from '../protocol/events.js';
 import { PromptClientError } from './errors.js';
 
 /** One prompt as the server last described it. */
-export interface PromptEntry {
-  text: string;
-  version: number;
-  updatedAt: string;
-}
+export type PromptEntry = SnapshotPrompt;
 
 /** A whole state: the stream's `snapshot` event, or a poll of `GET /api/prompts`. */
-export interface SnapshotEvent {
-  type: 'snapshot';
-  revision: number;
-  prompts: Record<string, PromptEntry>;
-}
+export type SnapshotEvent = Extract<StreamMessage, { type: 'snapshot' }>;
+export type UpdatedEvent = Extract<StreamMessage, { type: 'prompt.updated' }>;
+export type DeletedEvent = Extract<StreamMessage, { type: 'prompt.deleted' }>;
+export type HeartbeatEvent = Extract<StreamMessage, { type: 'heartbeat' }>;
 
-export interface UpdatedEvent {
-  type: 'prompt.updated';
-  revision: number;
-  key: string;
-  version: number;
-  text: string;
-  updatedAt: string;
-  author: string;
-}
-
-export interface DeletedEvent {
-  type: 'prompt.deleted';
-  revision: number;
-  key: string;
-}
-
-export interface HeartbeatEvent {
-  type: 'heartbeat';
-  revision: number;
-  /** The server's heartbeat interval, when it says. */
-  intervalMs?: number;
-}
-
-export type StreamEvent = SnapshotEvent | UpdatedEvent | DeletedEvent | HeartbeatEvent;
-
-/** The SSE event names the client listens for. */
-export const STREAM_EVENT_TYPES = ['snapshot', 'prompt.updated', 'prompt.deleted', 'heartbeat'] as const;
+/** Every event the stream sends, as the client hands it on: the wire's payload with its name as `type`. */
+export type StreamEvent = StreamMessage;
 
 type Json = Record<string, unknown>;
 

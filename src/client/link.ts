@@ -237,7 +237,10 @@ export class Link {
   }
 
   private listUrl(): URL {
-    return this.endpoint('/api/prompts');
+    const url = this.endpoint('/api/prompts');
+    // The server filters the poll as it filters the stream, so a poll downloads only what this client follows.
+    if (this.options.keys?.length) url.searchParams.set('keys', this.options.keys.join(','));
+    return url;
   }
 
   private endpoint(path: string): URL {

@@ -1,3 +1,4 @@
+import { formatEtag } from '../protocol/revision.js';
 import { PromptClientAuthError, PromptClientError } from './errors.js';
 import { parsePromptList, type SnapshotEvent } from './events.js';
 import type { FetchFn } from './types.js';
@@ -11,7 +12,7 @@ export type PollResult = { kind: 'not-modified' } | { kind: 'state'; snapshot: S
 export async function pollOnce(
   fetchFn: FetchFn, url: URL, headers: Record<string, string>, revision: number | null, signal: AbortSignal,
 ): Promise<PollResult> {
-  const conditional: Record<string, string> = revision === null ? {} : { 'If-None-Match': `"${revision}"` };
+  const conditional: Record<string, string> = revision === null ? {} : { 'If-None-Match': formatEtag(revision) };
   let response: Response;
   try {
     response = await fetchFn(url, { headers: { Accept: 'application/json', ...headers, ...conditional }, signal });

@@ -1,5 +1,5 @@
 import { EventSource, type ErrorEvent } from 'eventsource';
-import { STREAM_EVENT_TYPES } from './events.js';
+import { STREAM_EVENTS } from '../protocol/events.js';
 import { describeFetchError } from './poll.js';
 import type { FetchFn } from './types.js';
 
@@ -46,7 +46,7 @@ export function openStream(url: URL, headers: Record<string, string>, fetchFn: F
   source.addEventListener('open', () => {
     if (!done) handlers.onOpen();
   });
-  for (const type of STREAM_EVENT_TYPES) {
+  for (const type of STREAM_EVENTS) {
     source.addEventListener(type, (event: MessageEvent) => {
       if (!done) handlers.onEvent(type, String(event.data));
     });

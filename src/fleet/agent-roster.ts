@@ -1,11 +1,7 @@
-import type { AgentMode } from './dto/agent-report.dto.js';
+import type { FleetReport } from '../protocol/fleet.js';
 
 /** The latest report of one agent, as the server keeps it. */
-export interface AgentEntry {
-  agentId: string;
-  revision: number | null;
-  sessions: number;
-  mode: AgentMode;
+export interface AgentEntry extends FleetReport {
   /** Epoch ms the report arrived. */
   reportedAt: number;
   /** The address the report came from. */

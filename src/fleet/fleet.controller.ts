@@ -3,7 +3,8 @@ import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import { AgentListSchema } from '../openapi/schemas.js';
 import { RequireScope } from '../auth/require-scope.decorator.js';
-import { FleetService, type AgentList } from './fleet.service.js';
+import type { AgentList } from '../protocol/fleet.js';
+import { FleetService } from './fleet.service.js';
 import { AgentReportDto } from './dto/agent-report.dto.js';
 
 @ApiTags('agents')

@@ -2,25 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { PromptsService } from '../prompts/prompts.service.js';
 import { AgentRoster } from './agent-roster.js';
-import type { AgentReportDto, AgentMode } from './dto/agent-report.dto.js';
-
-/** One agent in `GET /api/agents`. */
-export interface AgentView {
-  agentId: string;
-  revision: number | null;
-  sessions: number;
-  mode: AgentMode;
-  reportedAt: string;
-  address: string;
-  /** True when the agent runs an older revision than the server's current one (or none). */
-  behind: boolean;
-}
-
-export interface AgentList {
-  /** The server's current revision, which `behind` compares with. */
-  revision: number;
-  agents: AgentView[];
-}
+import type { AgentList } from '../protocol/fleet.js';
+import type { AgentReportDto } from './dto/agent-report.dto.js';
 
 /**
  * The fleet view: which agent runs which revision. Kept in memory only — it

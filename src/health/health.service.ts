@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { PromptStore } from '../store/prompt-store.js';
-import { ChangeBus, type BusStatus } from '../store/change-bus.js';
+import { ChangeSignal, type SignalStatus } from '../store/change-signal.js';
 import { ConnectionRegistry } from '../stream/connection-registry.js';
 import { StreamHub } from '../stream/stream-hub.js';
 
@@ -10,7 +10,7 @@ export interface Liveness {
   status: 'ok';
   uptimeS: number;
   store: { kind: string };
-  bus: BusStatus;
+  bus: SignalStatus;
   /** The last revision the stream delivered live (in memory; readiness reads the store's). */
   revision: number;
   subscribers: number;
@@ -21,7 +21,7 @@ export interface Readiness {
   status: 'ready' | 'not_ready';
   uptimeS: number;
   store: StoreReadiness;
-  bus: BusStatus;
+  bus: SignalStatus;
   /** The store's revision; null when it could not be read. */
   revision: number | null;
   subscribers: number;
@@ -43,14 +43,14 @@ export class HealthService {
 
   constructor(
     private readonly store: PromptStore,
-    private readonly bus: ChangeBus,
+    private readonly signal: ChangeSignal,
     private readonly registry: ConnectionRegistry,
     private readonly hub: StreamHub,
   ) {}
 
   liveness(): Liveness {
     return {
-      status: 'ok', uptimeS: this.uptimeS(), store: { kind: this.store.kind }, bus: this.bus.status,
+      status: 'ok', uptimeS: this.uptimeS(), store: { kind: this.store.kind }, bus: this.signal.status,
       revision: this.hub.stats().revision, subscribers: this.registry.count,
     };
   }
@@ -59,9 +59,9 @@ export class HealthService {
     const problems: string[] = [];
     const store = await this.storeReadiness(problems);
     const revision = store.reachable ? await this.store.revision().catch(() => null) : null;
-    if (this.bus.status !== 'listening') problems.push(`change bus is ${this.bus.status}, not listening`);
+    if (this.signal.status !== 'listening') problems.push(`change bus is ${this.signal.status}, not listening`);
     return {
-      status: problems.length === 0 ? 'ready' : 'not_ready', uptimeS: this.uptimeS(), store, bus: this.bus.status,
+      status: problems.length === 0 ? 'ready' : 'not_ready', uptimeS: this.uptimeS(), store, bus: this.signal.status,
       revision, subscribers: this.registry.count, problems,
     };
   }

@@ -18,6 +18,12 @@ export class Metrics {
     name: 'promptcast_stream_subscribers', help: 'Open SSE streams.', registers: [this.registry],
   });
 
+  readonly feedReadFailures = new Counter({
+    name: 'promptcast_change_feed_read_failures_total',
+    help: 'Reads of the change log by the change feed that failed; delivery waits and retries, it never skips.',
+    registers: [this.registry],
+  });
+
   readonly eventsPublished = new Counter({
     name: 'promptcast_stream_events_published_total', help: 'Changes the stream hub put out, in revision order, by event type.',
     labelNames: ['type'] as const, registers: [this.registry],
@@ -30,7 +36,7 @@ export class Metrics {
 
   readonly publishToFlush = new Histogram({
     name: 'promptcast_stream_publish_to_flush_seconds',
-    help: 'From the hub receiving a change from the bus to its frame being written to every open stream.',
+    help: 'From the change feed hearing of a change to its frame being written to every open stream.',
     buckets: LATENCY_BUCKETS, registers: [this.registry],
   });
 

@@ -1,7 +1,12 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
+import type { Liveness, Readiness, StoreReadiness } from '../health/health.service.js';
+import { AGENT_MODES, type AgentList, type AgentMode, type AgentView } from '../protocol/fleet.js';
+import type { AuditEntry, AuditPage, ChangeKind, Prompt, PromptList, Version, VersionList, VersionSummary } from '../protocol/prompts.js';
+import type { SignalStatus } from '../store/change-signal.js';
 
-// The wire shapes the API answers with, as OpenAPI schemas. The server's own
-// types stay interfaces (PromptRecord, AgentList …); these classes only describe them.
+// The wire shapes the API answers with, as OpenAPI schemas. Each class
+// `implements` the type the server answers with (src/protocol/ for the API's
+// bodies), so a schema that drifts from the wire is a compile error.
 
 export class ErrorBodySchema {
   @ApiProperty({ example: 400 }) statusCode!: number;
@@ -9,7 +14,7 @@ export class ErrorBodySchema {
   @ApiProperty({ example: 'text must not be blank', description: 'What is wrong, in words a user can act on.' }) message!: string;
 }
 
-export class PromptSchema {
+export class PromptSchema implements Prompt {
   @ApiProperty({ example: 'AGENT_INSTRUCTION' }) key!: string;
   @ApiProperty() text!: string;
   @ApiProperty({ description: 'Per-prompt version; the prompt\'s ETag.' }) version!: number;
@@ -19,12 +24,12 @@ export class PromptSchema {
   @ApiProperty({ description: 'Global revision of the change that produced this version.' }) revision!: number;
 }
 
-export class SnapshotSchema {
+export class SnapshotSchema implements PromptList {
   @ApiProperty({ description: 'Global revision; the collection\'s ETag.' }) revision!: number;
   @ApiProperty({ type: [PromptSchema] }) prompts!: PromptSchema[];
 }
 
-export class VersionSchema {
+export class VersionSchema implements Version {
   @ApiProperty() key!: string;
   @ApiProperty() version!: number;
   @ApiProperty() text!: string;
@@ -34,20 +39,20 @@ export class VersionSchema {
   @ApiProperty() revision!: number;
 }
 
-export class VersionSummarySchema extends OmitType(VersionSchema, ['text'] as const) {
+export class VersionSummarySchema extends OmitType(VersionSchema, ['text'] as const) implements VersionSummary {
   @ApiProperty({ description: 'Text size in UTF-8 bytes.' }) size!: number;
 }
 
-export class VersionListSchema {
+export class VersionListSchema implements VersionList {
   @ApiProperty({ type: [VersionSummarySchema], description: 'Newest first.' }) versions!: VersionSummarySchema[];
   @ApiProperty() total!: number;
   @ApiProperty({ description: 'True when the key is deleted now; its history stays readable.' }) deleted!: boolean;
 }
 
-export class AuditEntrySchema {
+export class AuditEntrySchema implements AuditEntry {
   @ApiProperty() revision!: number;
   @ApiProperty() key!: string;
-  @ApiProperty({ enum: ['create', 'update', 'delete', 'rollback'] }) kind!: string;
+  @ApiProperty({ enum: ['create', 'update', 'delete', 'rollback'] satisfies ChangeKind[] }) kind!: ChangeKind;
   @ApiProperty() version!: number;
   @ApiProperty({ description: 'The token name ("anonymous" while the server ran open).' }) author!: string;
   @ApiProperty({ type: String, nullable: true }) address!: string | null;
@@ -55,22 +60,22 @@ export class AuditEntrySchema {
   @ApiProperty({ format: 'date-time' }) at!: string;
 }
 
-export class AuditPageSchema {
+export class AuditPageSchema implements AuditPage {
   @ApiProperty({ type: [AuditEntrySchema], description: 'Newest first.' }) entries!: AuditEntrySchema[];
   @ApiProperty({ type: Number, nullable: true, description: 'Pass as `before` for the next page; null on the last.' }) next!: number | null;
 }
 
-export class AgentSchema {
+export class AgentSchema implements AgentView {
   @ApiProperty() agentId!: string;
   @ApiProperty({ type: Number, nullable: true }) revision!: number | null;
   @ApiProperty() sessions!: number;
-  @ApiProperty({ enum: ['streaming', 'polling', 'offline'] }) mode!: string;
+  @ApiProperty({ enum: AGENT_MODES }) mode!: AgentMode;
   @ApiProperty({ format: 'date-time' }) reportedAt!: string;
   @ApiProperty() address!: string;
   @ApiProperty() behind!: boolean;
 }
 
-export class AgentListSchema {
+export class AgentListSchema implements AgentList {
   @ApiProperty() revision!: number;
   @ApiProperty({ type: [AgentSchema] }) agents!: AgentSchema[];
 }
@@ -79,18 +84,18 @@ class StoreKindSchema {
   @ApiProperty({ example: 'sqlite' }) kind!: string;
 }
 
-const BUS_STATES = ['idle', 'starting', 'listening', 'reconnecting', 'closed'];
+const BUS_STATES = ['idle', 'starting', 'listening', 'reconnecting', 'closed'] satisfies SignalStatus[];
 
-export class LivenessSchema {
-  @ApiProperty({ enum: ['ok'] }) status!: string;
+export class LivenessSchema implements Liveness {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
   @ApiProperty({ description: 'Seconds since this app started.' }) uptimeS!: number;
   @ApiProperty({ type: StoreKindSchema }) store!: StoreKindSchema;
-  @ApiProperty({ enum: BUS_STATES }) bus!: string;
+  @ApiProperty({ enum: BUS_STATES }) bus!: SignalStatus;
   @ApiProperty({ description: 'Last revision the stream delivered live (from memory).' }) revision!: number;
   @ApiProperty() subscribers!: number;
 }
 
-class StoreReadinessSchema {
+class StoreReadinessSchema implements StoreReadiness {
   @ApiProperty() kind!: string;
   @ApiProperty() reachable!: boolean;
   @ApiProperty({ type: Number, nullable: true }) schemaVersion!: number | null;
@@ -98,11 +103,11 @@ class StoreReadinessSchema {
   @ApiProperty() migrationsApplied!: boolean;
 }
 
-export class ReadinessSchema {
-  @ApiProperty({ enum: ['ready', 'not_ready'] }) status!: string;
+export class ReadinessSchema implements Readiness {
+  @ApiProperty({ enum: ['ready', 'not_ready'] }) status!: 'ready' | 'not_ready';
   @ApiProperty() uptimeS!: number;
   @ApiProperty({ type: StoreReadinessSchema }) store!: StoreReadinessSchema;
-  @ApiProperty({ enum: BUS_STATES }) bus!: string;
+  @ApiProperty({ enum: BUS_STATES }) bus!: SignalStatus;
   @ApiProperty({ type: Number, nullable: true, description: 'The store\'s revision.' }) revision!: number | null;
   @ApiProperty() subscribers!: number;
   @ApiProperty({ type: [String], description: 'One line per failed check; empty when ready.' }) problems!: string[];

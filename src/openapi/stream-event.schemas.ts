@@ -1,21 +1,22 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { HeartbeatData, PromptDeletedData, PromptUpdatedData, SnapshotData, SnapshotPrompt } from '../protocol/events.js';
 
-// The `data:` payloads of the SSE stream's events (DESIGN.md "Stream events",
-// docs/stream.md). Webhook bodies are the same prompt.updated / prompt.deleted payloads.
+// The `data:` payloads of the SSE stream's events (src/protocol/events.ts,
+// docs/architecture.md). Webhook bodies are the same prompt.updated / prompt.deleted payloads.
 
-class SnapshotPromptSchema {
+class SnapshotPromptSchema implements SnapshotPrompt {
   @ApiProperty() text!: string;
   @ApiProperty() version!: number;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
-export class SnapshotEventSchema {
+export class SnapshotEventSchema implements SnapshotData {
   @ApiProperty() revision!: number;
   @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/SnapshotPromptSchema' }, description: 'By key.' })
   prompts!: Record<string, SnapshotPromptSchema>;
 }
 
-export class PromptUpdatedEventSchema {
+export class PromptUpdatedEventSchema implements PromptUpdatedData {
   @ApiProperty() revision!: number;
   @ApiProperty() key!: string;
   @ApiProperty() version!: number;
@@ -24,12 +25,12 @@ export class PromptUpdatedEventSchema {
   @ApiProperty() author!: string;
 }
 
-export class PromptDeletedEventSchema {
+export class PromptDeletedEventSchema implements PromptDeletedData {
   @ApiProperty() revision!: number;
   @ApiProperty() key!: string;
 }
 
-export class HeartbeatEventSchema {
+export class HeartbeatEventSchema implements HeartbeatData {
   @ApiProperty({ description: 'The revision this stream has delivered up to.' }) revision!: number;
 }
 

@@ -5,14 +5,15 @@ import { Actor, type RequestActor } from '../auth/actor.decorator.js';
 import { WriteRateLimit } from '../auth/rate-limit.guard.js';
 import { RequireScope } from '../auth/require-scope.decorator.js';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
+import { formatEtag } from '../protocol/revision.js';
 import { PromptSchema, SnapshotSchema, VersionListSchema, VersionSchema } from '../openapi/schemas.js';
 import { CreatePromptDto } from './dto/create-prompt.dto.js';
 import { ListPromptsQuery } from './dto/list-query.dto.js';
 import { RollbackDto } from './dto/rollback.dto.js';
 import { UpdatePromptDto } from './dto/update-prompt.dto.js';
 import { VersionsQuery } from './dto/versions-query.dto.js';
-import { etagOf, parseIfMatch } from './etag.js';
-import { PromptKeyPipe, VersionNumberPipe } from './prompt-key.pipe.js';
+import { IfMatchVersion } from './if-match.decorator.js';
+import { PromptKeyPipe, VersionParam } from './path-params.js';
 import { PromptListResponder } from './prompt-list.responder.js';
 import { PromptsService } from './prompts.service.js';
 import type { PromptRecord, VersionList, VersionRecord } from '../store/prompt-store.js';
@@ -35,7 +36,7 @@ export class PromptsController {
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'A revision you hold ("12").' })
   @ApiErrors(400)
   async findAll(@Query() query: ListPromptsQuery, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() res: Response): Promise<void> {
-    await this.list.respond(query.format ?? 'full', ifNoneMatch, res);
+    await this.list.respond(query, ifNoneMatch, res);
   }
 
   @RequireScope('read')
@@ -61,10 +62,10 @@ export class PromptsController {
   @IF_MATCH
   @ApiErrors(400, 404, 412, 413, 429)
   async update(
-    @Param('key', PromptKeyPipe) key: string, @Body() dto: UpdatePromptDto, @Headers('if-match') ifMatch: string | undefined,
+    @Param('key', PromptKeyPipe) key: string, @Body() dto: UpdatePromptDto, @IfMatchVersion() ifVersion: number | undefined,
     @Actor() actor: RequestActor, @Res({ passthrough: true }) res: Response,
   ): Promise<PromptRecord> {
-    return withEtag(res, await this.prompts.update(key, dto, actor, parseIfMatch(ifMatch)));
+    return withEtag(res, await this.prompts.update(key, dto, actor, ifVersion));
   }
 
   @RequireScope('write') @WriteRateLimit()
@@ -73,8 +74,8 @@ export class PromptsController {
   @ApiNoContentResponse({ description: 'Deleted; its history stays readable and a rollback restores it.' })
   @IF_MATCH
   @ApiErrors(400, 404, 412, 429)
-  async remove(@Param('key', PromptKeyPipe) key: string, @Headers('if-match') ifMatch: string | undefined, @Actor() actor: RequestActor): Promise<void> {
-    await this.prompts.remove(key, actor, parseIfMatch(ifMatch));
+  async remove(@Param('key', PromptKeyPipe) key: string, @IfMatchVersion() ifVersion: number | undefined, @Actor() actor: RequestActor): Promise<void> {
+    await this.prompts.remove(key, actor, ifVersion);
   }
 
   @RequireScope('read')
@@ -89,7 +90,7 @@ export class PromptsController {
   @Get(':key/versions/:n')
   @ApiOkResponse({ type: VersionSchema })
   @ApiErrors(400, 404)
-  version(@Param('key', PromptKeyPipe) key: string, @Param('n', VersionNumberPipe) n: number): Promise<VersionRecord> {
+  version(@Param('key', PromptKeyPipe) key: string, @VersionParam('n') n: number): Promise<VersionRecord> {
     return this.prompts.version(key, n);
   }
 
@@ -104,6 +105,6 @@ export class PromptsController {
 }
 
 function withEtag(res: Response, prompt: PromptRecord): PromptRecord {
-  res.setHeader('ETag', etagOf(prompt.version));
+  res.setHeader('ETag', formatEtag(prompt.version));
   return prompt;
 }

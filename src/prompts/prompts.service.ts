@@ -3,7 +3,7 @@ import {
   PreconditionFailedException,
 } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { ChangeBus } from '../store/change-bus.js';
+import { ChangeSignal } from '../store/change-signal.js';
 import {
   AuditEntry, AuditQuery, DeletedPrompt, PromptRecord, PromptStore, Snapshot, VersionList, VersionRecord, WriteOutcome,
 } from '../store/prompt-store.js';
@@ -33,7 +33,7 @@ export class PromptsService {
   constructor(
     private readonly store: PromptStore,
     private readonly config: AppConfig,
-    private readonly bus: ChangeBus,
+    private readonly signal: ChangeSignal,
   ) {}
 
   revision(): Promise<number> {
@@ -107,7 +107,7 @@ export class PromptsService {
       }
     }
     // ordering: the store has committed before anyone hears of the change.
-    this.bus.publish(outcome.change);
+    this.signal.announce(outcome.change);
     const { kind, version, revision, author } = outcome.change;
     this.logger.log(`${kind} ${key} v${version} (revision ${revision}) by ${author}`);
     return outcome.prompt as PromptRecord;

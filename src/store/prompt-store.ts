@@ -1,9 +1,31 @@
+import type { AuditEntry, ChangeKind, Prompt, PromptList, Version, VersionList } from '../protocol/prompts.js';
+
+export type { AuditEntry, ChangeKind, VersionList, VersionSummary } from '../protocol/prompts.js';
+/** A live prompt as stored: the wire's Prompt. */
+export type PromptRecord = Prompt;
+/** One stored version: the wire's Version. */
+export type VersionRecord = Version;
+/** All live prompts and the revision they reflect: the wire's PromptList. */
+export type Snapshot = PromptList;
+
+/**
+ * The change log: every change in revision order, gap-free. The change feed
+ * reads it through this narrow port (on PostgreSQL through a store of its
+ * own, so its reads never queue behind writes); `store.module.ts` binds it.
+ */
+export abstract class ChangeLog {
+  /** The latest global revision; 0 when nothing was ever written. */
+  abstract revision(): Promise<number>;
+  /** Changes with revision > `after`, oldest first, at most `limit`. */
+  abstract changesAfter(after: number, limit: number): Promise<ChangeRecord[]>;
+}
+
 /**
  * The storage port. It is both the type and the DI token; `store.module.ts`
  * is the one place that picks an implementation. Stores return rows or
  * outcomes and never throw HTTP errors: the service owns the rules.
  */
-export abstract class PromptStore {
+export abstract class PromptStore extends ChangeLog {
   /** Short name shown in logs and health ("sqlite", "postgres"). */
   abstract readonly kind: string;
   /** Applies migrations; called once before the server takes requests. */
@@ -11,8 +33,6 @@ export abstract class PromptStore {
   abstract close(): Promise<void>;
   /** One cheap query that proves the store answers; throws when it cannot be reached. */
   abstract ping(): Promise<StorePing>;
-  /** The latest global revision; 0 when nothing was ever written. */
-  abstract revision(): Promise<number>;
   /** All live prompts and the revision they reflect, read consistently. */
   abstract snapshot(): Promise<Snapshot>;
   /** The live prompt, or undefined when it never existed or is deleted. */
@@ -26,13 +46,7 @@ export abstract class PromptStore {
   abstract update(input: UpdateInput): Promise<WriteOutcome>;
   abstract remove(input: RemoveInput): Promise<WriteOutcome>;
   abstract rollback(input: RollbackInput): Promise<WriteOutcome>;
-  /** Changes with revision > `after`, oldest first, at most `limit`. */
-  abstract changesAfter(after: number, limit: number): Promise<ChangeRecord[]>;
-  /** The oldest revision still in the change log, or undefined when it is empty. */
-  abstract oldestRevision(): Promise<number | undefined>;
-  /** Drops change-log entries beyond the newest `keep`; versions and the audit trail are never dropped. */
-  abstract pruneChanges(keep: number): Promise<number>;
-  /** The audit trail: every change ever made, newest first, filtered and paged by revision. */
+  /** The audit trail: every change ever made (the change log read newest first), filtered and paged by revision. */
   abstract listAudit(query: AuditQuery): Promise<AuditEntry[]>;
 }
 
@@ -43,57 +57,20 @@ export interface StorePing {
   latestSchemaVersion: number;
 }
 
-export interface PromptRecord {
-  key: string;
-  text: string;
-  version: number;
-  author: string;
-  message: string | null;
-  updatedAt: string;
-  /** The global revision of the change that produced this version. */
-  revision: number;
-}
-
 export interface DeletedPrompt {
   key: string;
   /** The last version before the delete; rolling back to it restores the prompt. */
   version: number;
-  /** When and by whom it was deleted; null once the change log entry was pruned. */
+  /** When and by whom it was deleted; null for a delete older than the audit trail. */
   deletedAt: string | null;
   deletedBy: string | null;
 }
-
-export interface VersionRecord {
-  key: string;
-  version: number;
-  text: string;
-  author: string;
-  message: string | null;
-  createdAt: string;
-  revision: number;
-}
-
-export type VersionSummary = Omit<VersionRecord, 'text'> & { size: number };
 
 export interface VersionPage {
   limit: number;
   /** Only versions strictly older than this one (a cursor for the next page). */
   before?: number;
 }
-
-export interface VersionList {
-  versions: VersionSummary[];
-  total: number;
-  /** True when the key is currently deleted (its history stays readable). */
-  deleted: boolean;
-}
-
-export interface Snapshot {
-  revision: number;
-  prompts: PromptRecord[];
-}
-
-export type ChangeKind = 'create' | 'update' | 'delete' | 'rollback';
 
 /** One entry of the change log, joined with its version's text when it has one. */
 export interface ChangeRecord {
@@ -141,19 +118,6 @@ export interface RollbackInput extends WriteOrigin {
 export interface ChangeOrigin extends WriteOrigin {
   key: string;
   message?: string | null;
-}
-
-/** One change in the audit trail; unlike the change log it is never pruned. */
-export interface AuditEntry {
-  revision: number;
-  key: string;
-  kind: ChangeKind;
-  version: number;
-  author: string;
-  /** The client's address; null for writes not made over HTTP and for changes older than the audit trail. */
-  address: string | null;
-  message: string | null;
-  at: string;
 }
 
 export interface AuditQuery {

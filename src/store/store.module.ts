@@ -1,63 +1,72 @@
 import { Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../metrics/metrics.js';
-import { ChangeBus } from './change-bus.js';
-import { InProcessChangeBus } from './in-process-change.bus.js';
-import { PostgresChangeBus } from './postgres/postgres-change.bus.js';
+import { ChangeSignal } from './change-signal.js';
 import { countingErrors } from './error-counting-store.js';
+import { InProcessChangeSignal } from './in-process-change.signal.js';
+import { PostgresChangeSignal } from './postgres/postgres-change.signal.js';
 import { PostgresPromptStore } from './postgres/postgres-prompt.store.js';
-import { PromptStore } from './prompt-store.js';
+import { ChangeLog, PromptStore } from './prompt-store.js';
 import { SqlitePromptStore } from './sqlite/sqlite-prompt.store.js';
 
-/** The one place that chooses a store from config. */
-function storeFor(config: AppConfig): PromptStore {
-  switch (config.store.kind) {
-    case 'sqlite': return new SqlitePromptStore(config.store.path);
-    case 'postgres': return new PostgresPromptStore(config.store);
-  }
-}
-
-/** Whatever a store call throws shows in `promptcast_store_errors_total`. */
-function countedStoreFor(config: AppConfig, metrics: Metrics): PromptStore {
-  return countingErrors(storeFor(config), (operation) => metrics.storeErrors.inc({ operation }));
+/** What one backend provides: the store, the store the change feed reads the log through, and its commit signal. */
+interface Backend {
+  store: PromptStore;
+  log: PromptStore;
+  signal: ChangeSignal;
 }
 
 /**
- * Chosen with the store: several replicas share one PostgreSQL, so its changes must reach them all.
- * The PostgreSQL bus reads the change log through its own one-connection store: in the shared pool its
- * reads would queue behind a burst of writes, and delivery would wait for the burst to end.
+ * The one place that chooses a backend from config. On PostgreSQL the change
+ * feed reads the log through a one-connection store of its own: in the shared
+ * pool its reads would queue behind a burst of writes, and delivery would
+ * wait for the burst to end. Several replicas share one database, so their
+ * signal is the database's NOTIFY; one process needs nothing but a callback.
  */
-function busFor(config: AppConfig): ChangeBus {
+function backendFor(config: AppConfig, metrics: Metrics): Backend {
+  const counted = (store: PromptStore) => countingErrors(store, (operation) => metrics.storeErrors.inc({ operation }));
   switch (config.store.kind) {
-    case 'sqlite': return new InProcessChangeBus();
-    case 'postgres': return new PostgresChangeBus(config.store, new PostgresPromptStore({ ...config.store, poolMax: 1 }));
+    case 'sqlite': {
+      const store = counted(new SqlitePromptStore(config.store.path));
+      return { store, log: store, signal: new InProcessChangeSignal() };
+    }
+    case 'postgres':
+      return {
+        store: counted(new PostgresPromptStore(config.store)),
+        log: counted(new PostgresPromptStore({ ...config.store, poolMax: 1 })),
+        signal: new PostgresChangeSignal(config.store),
+      };
   }
 }
+
+const BACKEND = Symbol('Backend');
 
 @Global()
 @Module({
   providers: [
-    { provide: PromptStore, useFactory: countedStoreFor, inject: [AppConfig, Metrics] },
-    { provide: ChangeBus, useFactory: busFor, inject: [AppConfig] },
+    { provide: BACKEND, useFactory: backendFor, inject: [AppConfig, Metrics] },
+    { provide: PromptStore, useFactory: (b: Backend) => b.store, inject: [BACKEND] },
+    { provide: ChangeLog, useFactory: (b: Backend) => b.log, inject: [BACKEND] },
+    { provide: ChangeSignal, useFactory: (b: Backend) => b.signal, inject: [BACKEND] },
   ],
-  exports: [PromptStore, ChangeBus],
+  exports: [PromptStore, ChangeLog, ChangeSignal],
 })
 export class StoreModule implements OnModuleInit, OnApplicationShutdown {
-  constructor(
-    @Inject(PromptStore) private readonly store: PromptStore,
-    @Inject(ChangeBus) private readonly bus: ChangeBus,
-  ) {}
+  constructor(@Inject(BACKEND) private readonly backend: Backend) {}
 
-  // ordering: migrations finish before any other module's bootstrap hook (the seed) reads the store,
-  // and the bus starts after them because it reads the revision from the migrated tables.
+  // ordering: migrations finish before any other module's bootstrap hook (the seed, the change feed) reads the store.
   async onModuleInit(): Promise<void> {
-    await this.store.init();
-    await this.bus.start();
+    const { store, log, signal } = this.backend;
+    await store.init();
+    if (log !== store) await log.init();
+    await signal.start();
   }
 
-  // ordering: the bus stops first, so no change reaches subscribers after the store is gone.
+  // ordering: the signal stops first, so nothing asks for the log after the stores are gone.
   async onApplicationShutdown(): Promise<void> {
-    await this.bus.close();
-    await this.store.close();
+    const { store, log, signal } = this.backend;
+    await signal.close();
+    if (log !== store) await log.close();
+    await store.close();
   }
 }

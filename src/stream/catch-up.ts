@@ -1,3 +1,4 @@
+import { encodeChange } from '../changes/change-encoding.js';
 import type { PromptStore } from '../store/prompt-store.js';
 import { select } from './frame-batch.js';
 import { changeFrame, snapshotFrame } from './sse-frames.js';
@@ -10,11 +11,11 @@ type Log = Pick<PromptStore, 'revision' | 'changesAfter' | 'snapshot'>;
 
 /**
  * Brings a new connection up to date: the changes after its Last-Event-ID
- * when the log still holds all of them, otherwise one snapshot.
+ * when they are at most `maxReplay` changes back, otherwise one snapshot.
  */
-export async function catchUp(store: Log, session: StreamSession): Promise<void> {
+export async function catchUp(store: Log, session: StreamSession, maxReplay: number): Promise<void> {
   const from = session.subscriber.lastEventId;
-  if (from !== undefined && (await replay(store, session, from))) return;
+  if (from !== undefined && (await replay(store, session, from, maxReplay))) return;
   if (session.isClosed) return;
   const snapshot = await store.snapshot();
   session.writeCatchUp(snapshotFrame(snapshot, session.keys), snapshot.revision);
@@ -22,21 +23,22 @@ export async function catchUp(store: Log, session: StreamSession): Promise<void>
 
 /**
  * Writes the log after `from`, page by page, waiting for the client to read
- * between pages. False when the log cannot prove it is complete: `from` is
- * ahead of the store, or older than what the log retains. The caller then
- * sends a snapshot, which also covers a replay cut short by pruning.
+ * between pages. False when a replay is not the answer: `from` is ahead of the
+ * store, further back than `maxReplay` (a snapshot is cheaper), or the log does
+ * not hold it (a revision from before the change log existed). The caller then
+ * sends a snapshot.
  */
-async function replay(store: Log, session: StreamSession, from: number): Promise<boolean> {
+async function replay(store: Log, session: StreamSession, from: number, maxReplay: number): Promise<boolean> {
   const current = await store.revision();
-  if (from > current) return false;
-  // The client holds `from`: a bus delivery at or below it that arrives late (PostgreSQL
+  if (from > current || current - from > maxReplay) return false;
+  // The client holds `from`: a feed delivery at or below it that arrives late (PostgreSQL
   // notifies after the commit, so it can trail this read) must not reach it a second time.
   session.writeCatchUp(undefined, from);
   let after = from;
   while (after < current && !session.isClosed) {
     const page = await store.changesAfter(after, REPLAY_PAGE);
     if (page[0]?.revision !== after + 1) return false;
-    const bytes = select(page.map(changeFrame), { lastRevision: after, keys: session.keys });
+    const bytes = select(page.map((c) => changeFrame(encodeChange(c))), { lastRevision: after, keys: session.keys });
     after = page.at(-1)?.revision ?? after;
     session.writeCatchUp(bytes, after);
     await session.drained();

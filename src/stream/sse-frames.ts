@@ -1,55 +1,32 @@
-import type { ChangeRecord, Snapshot } from '../store/prompt-store.js';
+import type { EncodedChange } from '../changes/change-encoding.js';
+import type { SnapshotData } from '../protocol/events.js';
+import { sseFrame, sseRetryFrame } from '../protocol/sse.js';
+import type { Snapshot } from '../store/prompt-store.js';
 
 /** One serialised SSE event, written as the same bytes to every subscriber that wants it. */
 export interface Frame {
   revision: number;
   /** The prompt the event is about; filtered subscribers compare it with their keys. */
   key: string;
-  event: ChangeEvent['event'];
+  event: EncodedChange['event']['event'];
   bytes: Buffer;
-  /** `performance.now()` when the hub received the change, for the publish→flush histogram. */
+  /** `performance.now()` when the feed heard of the change, for the publish→flush histogram. */
   receivedAt?: number;
 }
 
-/** A change as the stream (and a webhook) names and carries it: DESIGN.md "Stream events". */
-export type ChangeEvent =
-  | { event: 'prompt.updated'; data: { revision: number; key: string; version: number; text: string | null; updatedAt: string; author: string } }
-  | { event: 'prompt.deleted'; data: { revision: number; key: string } };
-
-/** The wire shape of the `snapshot` event's prompts: DESIGN.md "Stream events". */
-export interface SnapshotPrompt {
-  text: string;
-  version: number;
-  updatedAt: string;
-}
-
-// JSON.stringify escapes every newline, so the payload is always one `data:` line.
-function encode(id: number, event: string, data: unknown): Buffer {
-  return Buffer.from(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`, 'utf8');
-}
-
-/** `prompt.updated` for a create, update or rollback; `prompt.deleted` for a delete. */
-export function changeEvent(change: ChangeRecord): ChangeEvent {
-  const { revision, key } = change;
-  if (change.kind === 'delete') return { event: 'prompt.deleted', data: { revision, key } };
-  return {
-    event: 'prompt.updated',
-    data: { revision, key, version: change.version, text: change.text, updatedAt: change.at, author: change.author },
-  };
-}
-
-export function changeFrame(change: ChangeRecord): Frame {
-  const { event, data } = changeEvent(change);
-  return { revision: change.revision, key: change.key, event, bytes: encode(change.revision, event, data) };
+/** A change's frame, around the JSON the change feed encoded once. */
+export function changeFrame({ change, event, json }: EncodedChange, receivedAt?: number): Frame {
+  const bytes = Buffer.from(sseFrame(change.revision, event.event, json), 'utf8');
+  return { revision: change.revision, key: change.key, event: event.event, bytes, receivedAt };
 }
 
 /** The whole state at `snapshot.revision`, limited to `keys` when the subscriber filters. */
 export function snapshotFrame(snapshot: Snapshot, keys: ReadonlySet<string> | undefined): Buffer {
-  const prompts: Record<string, SnapshotPrompt> = {};
+  const data: SnapshotData = { revision: snapshot.revision, prompts: {} };
   for (const p of snapshot.prompts) {
-    if (!keys || keys.has(p.key)) prompts[p.key] = { text: p.text, version: p.version, updatedAt: p.updatedAt };
+    if (!keys || keys.has(p.key)) data.prompts[p.key] = { text: p.text, version: p.version, updatedAt: p.updatedAt };
   }
-  return encode(snapshot.revision, 'snapshot', { revision: snapshot.revision, prompts });
+  return Buffer.from(sseFrame(snapshot.revision, 'snapshot', JSON.stringify(data)), 'utf8');
 }
 
 /**
@@ -57,12 +34,12 @@ export function snapshotFrame(snapshot: Snapshot, keys: ReadonlySet<string> | un
  * client that resumes from it can never skip a change it was not sent.
  */
 export function heartbeatFrame(revision: number): Buffer {
-  return encode(revision, 'heartbeat', { revision });
+  return Buffer.from(sseFrame(revision, 'heartbeat', JSON.stringify({ revision })), 'utf8');
 }
 
 /** The reconnection delay hint, sent once before any event. */
 export function retryFrame(ms: number): Buffer {
-  return Buffer.from(`retry: ${ms}\n\n`, 'utf8');
+  return Buffer.from(sseRetryFrame(ms), 'utf8');
 }
 
 /** A uniformly drawn delay in [min, max], so a fleet cut off together does not reconnect together. */

@@ -3,16 +3,14 @@ import {
 } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { ChangeFeed, type FeedItem } from '../changes/change-feed.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../metrics/metrics.js';
-import { PromptStore, type ChangeRecord } from '../store/prompt-store.js';
+import { PromptStore } from '../store/prompt-store.js';
 import { catchUp } from './catch-up.js';
-import { ChangeBus } from '../store/change-bus.js';
-import { ChangeSequencer } from '../changes/change-sequencer.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { FanOut } from './fan-out.js';
 import { Heartbeat } from './heartbeat.js';
-import { ReceiptTimes } from '../changes/receipt-times.js';
 import { changeFrame, heartbeatFrame, retryDelay, retryFrame, type Frame } from './sse-frames.js';
 import { StreamSession, type Subscriber } from './stream-session.js';
 
@@ -36,40 +34,32 @@ export interface StreamStats {
 }
 
 /**
- * The SSE fan-out: one bus subscription for the whole server, ordered and
- * gap-filled by the sequencer, serialised once per change and written to every
- * open stream; plus catch-up for new connections, heartbeats and shutdown.
+ * The SSE fan-out: one change-feed subscription for the whole server (the feed
+ * orders and encodes each change once), framed once per change and written to
+ * every open stream; plus catch-up for new connections, heartbeats and shutdown.
  */
 @Injectable()
 export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Stream');
   private readonly fanOut: FanOut;
-  private readonly sequencer: ChangeSequencer;
   private readonly heartbeat: Heartbeat;
-  private readonly receipts = new ReceiptTimes();
   private unsubscribe: (() => void) | undefined;
   private closing = false;
   private slowDropped = 0;
 
   constructor(
     private readonly store: PromptStore,
-    private readonly bus: ChangeBus,
+    private readonly feed: ChangeFeed,
     private readonly registry: ConnectionRegistry,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
   ) {
     this.fanOut = new FanOut(registry, (frames, delivered) => this.flushed(frames, delivered));
-    this.sequencer = new ChangeSequencer(store, (c) => this.publish(c), (err) => this.lostOrder(err));
     this.heartbeat = new Heartbeat(config.stream.heartbeatMs, () => this.beat());
   }
 
   onApplicationBootstrap(): void {
-    // ordering: subscribe before reading the revision, so a change committed in between is queued, not lost.
-    this.unsubscribe = this.bus.subscribe((change) => {
-      this.receipts.mark(change.revision);
-      this.sequencer.accept(change);
-    });
-    this.sequencer.start(this.store.revision());
+    this.unsubscribe = this.feed.subscribe((item) => this.publish(item));
   }
 
   /** Serves one stream until the client goes; resolves once it is live. */
@@ -86,7 +76,7 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     this.registry.add(session);
     this.heartbeat.start();
     try {
-      await catchUp(this.store, session);
+      await catchUp(this.store, session, this.config.stream.retention);
       session.goLive();
     } catch (err) {
       this.logError(`catching up subscriber ${subscriber.id}`, err);
@@ -97,20 +87,18 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
   stats(): StreamStats {
     return {
       subscribers: this.registry.count,
-      revision: this.sequencer.revision,
+      revision: this.feed.revision,
       heartbeatActive: this.heartbeat.active,
       slowDropped: this.slowDropped,
     };
   }
 
   /** Ends every stream so clients reconnect (to another replica if there is one) and refuses new ones. */
-  async beforeApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): void {
     this.closing = true;
     this.unsubscribe?.();
     this.heartbeat.stop();
     for (const session of this.registry.all()) session.end();
-    // ordering: work already queued touches the store, which closes after this hook.
-    await this.sequencer.idle();
   }
 
   /** One client address (a runaway reconnect loop, a leaking process) cannot hold every socket. */
@@ -133,10 +121,9 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     if (this.registry.count === 0) this.heartbeat.stop();
   }
 
-  private publish(change: ChangeRecord): void {
-    const frame = changeFrame(change);
-    this.metrics.eventsPublished.inc({ type: frame.event });
-    this.fanOut.push({ ...frame, receivedAt: this.receipts.take(change.revision) });
+  private publish(item: FeedItem): void {
+    this.metrics.eventsPublished.inc({ type: item.event.event });
+    this.fanOut.push(changeFrame(item, item.receivedAt));
   }
 
   private flushed(frames: readonly Frame[], delivered: number): void {
@@ -154,15 +141,6 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
       return frame;
     };
     for (const session of this.registry.all()) session.heartbeat(frameFor);
-  }
-
-  /**
-   * A gap could not be filled from the log, so live subscribers may be missing
-   * a change: cut them all, and they resume from the log by Last-Event-ID.
-   */
-  private lostOrder(err: unknown): void {
-    this.logError('filling a gap from the change log', err);
-    for (const session of this.registry.all()) session.drop('error');
   }
 
   private logError(doing: string, err: unknown): void {

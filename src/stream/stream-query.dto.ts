@@ -1,13 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { PROMPT_KEY_SHAPE } from '../prompts/dto/prompt-key.js';
-
-const KEY_LIST = new RegExp(`^\\s*${PROMPT_KEY_SHAPE}(\\s*,\\s*${PROMPT_KEY_SHAPE})*\\s*$`);
+import { PROMPT_KEY_LIST_MAX_LENGTH, PROMPT_KEY_LIST_PATTERN, PROMPT_KEY_LIST_RULE } from '../protocol/prompts.js';
 
 export class StreamQuery {
   /** `A,B`: only `prompt.*` events and snapshot entries for these keys. */
   @ApiPropertyOptional({ example: 'AGENT_INSTRUCTION,SESSION_INSTRUCTION', description: 'Only events for these keys.' })
-  @IsOptional() @IsString() @MaxLength(16 * 1024) @Matches(KEY_LIST, { message: 'keys must be a comma-separated list of prompt keys, such as AGENT_INSTRUCTION,SESSION_INSTRUCTION' })
+  @IsOptional() @IsString() @MaxLength(PROMPT_KEY_LIST_MAX_LENGTH) @Matches(PROMPT_KEY_LIST_PATTERN, { message: PROMPT_KEY_LIST_RULE })
   keys?: string;
 
   /** For clients that cannot set the `Last-Event-ID` header; malformed values earn a snapshot, not an error. */

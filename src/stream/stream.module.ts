@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ChangeLogPruner } from '../changes/change-log-pruner.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { StreamController } from './stream.controller.js';
 import { StreamHub } from './stream-hub.js';
@@ -11,7 +10,7 @@ import { StreamHub } from './stream-hub.js';
  */
 @Module({
   controllers: [StreamController],
-  providers: [StreamHub, ConnectionRegistry, ChangeLogPruner],
+  providers: [StreamHub, ConnectionRegistry],
   exports: [StreamHub, ConnectionRegistry],
 })
 export class StreamModule {}

@@ -1,6 +1,6 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
-import { MESSAGE_MAX_LENGTH, PROMPT_KEY_PATTERN, PROMPT_KEY_RULE } from '../../prompts/dto/prompt-key.js';
+import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { MESSAGE_MAX_LENGTH, PROMPT_KEY_PATTERN, PROMPT_KEY_RULE } from '../../protocol/prompts.js';
+import { PositiveInt } from '../../common/numeric-params.js';
 
 /**
  * HTML form bodies (urlencoded, so every value arrives as a string). Each
@@ -30,12 +30,12 @@ export class SavePromptForm extends CsrfForm {
   message?: string;
 
   /** The version the editor was loaded at; the save only lands if it is still current. */
-  @Type(() => Number) @IsInt() @Min(1)
+  @PositiveInt()
   version!: number;
 }
 
 export class RollbackForm extends CsrfForm {
-  @Type(() => Number) @IsInt() @Min(1)
+  @PositiveInt()
   version!: number;
 
   @IsOptional() @IsString() @MaxLength(MESSAGE_MAX_LENGTH)
@@ -44,32 +44,32 @@ export class RollbackForm extends CsrfForm {
 
 export class DeleteForm extends CsrfForm {
   /** The version the operator confirmed deleting; a newer save makes the delete stale. */
-  @Type(() => Number) @IsInt() @Min(1)
+  @PositiveInt()
   version!: number;
 }
 
 export class VersionQuery {
-  @Type(() => Number) @IsInt() @Min(1)
+  @PositiveInt()
   version!: number;
 }
 
 export class DiffQuery {
-  @Type(() => Number) @IsInt() @Min(1)
+  @PositiveInt()
   from!: number;
 
   /** Defaults to the newest version. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional() @PositiveInt()
   to?: number;
 }
 
 export class HistoryQuery {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional() @PositiveInt()
   before?: number;
 }
 
 /** One-shot notices after a redirect (`?saved=3`, `?deleted=KEY`), shown once and escaped. */
 export class NoticeQuery {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional() @PositiveInt()
   saved?: number;
 
   @IsOptional() @IsString() @Matches(PROMPT_KEY_PATTERN)

@@ -1,13 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
-
-export const AGENT_MODES = ['streaming', 'polling', 'offline'] as const;
-export type AgentMode = (typeof AGENT_MODES)[number];
+import { AGENT_ID_PATTERN, AGENT_MODES, type AgentMode, type FleetReport } from '../../protocol/fleet.js';
 
 /** `POST /api/agents/report`: what one agent process holds right now. */
-export class AgentReportDto {
+export class AgentReportDto implements FleetReport {
   @ApiProperty({ example: 'friday-7f3a' })
-  @IsString() @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/, {
+  @IsString() @Matches(AGENT_ID_PATTERN, {
     message: 'agentId must be 1-128 characters: letters, digits and . _ : @ / - (starting with a letter or digit)',
   })
   agentId!: string;

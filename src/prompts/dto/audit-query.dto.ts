@@ -1,18 +1,19 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { PROMPT_KEY_PATTERN, PROMPT_KEY_RULE } from './prompt-key.js';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PROMPT_KEY_PATTERN, PROMPT_KEY_RULE } from '../../protocol/prompts.js';
+import { REVISION_MAX } from '../../protocol/revision.js';
+import { PositiveInt } from '../../common/numeric-params.js';
 
 /** `GET /api/audit?limit=&before=&key=&author=`. */
 export class AuditListQuery {
   /** Entries per page. Defaults to 50. */
   @ApiPropertyOptional({ minimum: 1, maximum: 500, description: 'Defaults to 50.' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @IsOptional() @PositiveInt(500)
   limit?: number;
 
   /** Cursor: only changes with a revision below this (the previous page's `next`). */
-  @ApiPropertyOptional({ minimum: 1, description: "Cursor: the previous page's `next`." })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER)
+  @ApiPropertyOptional({ minimum: 1, maximum: REVISION_MAX, description: "Cursor: the previous page's `next`." })
+  @IsOptional() @PositiveInt()
   before?: number;
 
   @ApiPropertyOptional({ description: 'Only this prompt.' })

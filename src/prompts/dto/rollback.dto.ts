@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { MESSAGE_MAX_LENGTH } from './prompt-key.js';
+import { MESSAGE_MAX_LENGTH } from '../../protocol/prompts.js';
 
 export class RollbackDto {
   @ApiProperty({ minimum: 1, description: 'The version whose text becomes the new version.' })

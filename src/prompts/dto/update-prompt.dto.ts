@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { MESSAGE_MAX_LENGTH } from './prompt-key.js';
+import { MESSAGE_MAX_LENGTH } from '../../protocol/prompts.js';
 
 export class UpdatePromptDto {
   @ApiProperty({ description: 'Non-blank, well-formed Unicode, no NUL, at most PROMPT_MAX_BYTES UTF-8 bytes.' })

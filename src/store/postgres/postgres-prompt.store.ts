@@ -93,8 +93,8 @@ export class PostgresPromptStore extends PromptStore {
     return (await this.pool.query<DeletedPrompt>(`
       SELECT p.key, p.version, ${iso('c.at')} AS "deletedAt", c.author AS "deletedBy"
       FROM prompts p
-      LEFT JOIN changes c ON c.revision = (
-        SELECT max(revision) FROM changes WHERE key = p.key AND kind = 'delete')
+      LEFT JOIN audit c ON c.revision = (
+        SELECT max(revision) FROM audit WHERE key = p.key AND kind = 'delete')
       WHERE p.deleted ORDER BY p.key`)).rows;
   }
 
@@ -161,17 +161,8 @@ export class PostgresPromptStore extends PromptStore {
     return (await this.pool.query<ChangeRecord>(`
       SELECT c.revision, c.key, c.kind, c.version, c.author, ${iso('c.at')} AS at,
              CASE WHEN c.kind = 'delete' THEN NULL ELSE v.text END AS text
-      FROM changes c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version
+      FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version
       WHERE c.revision > $1 ORDER BY c.revision LIMIT $2`, [after, limit])).rows;
-  }
-
-  async oldestRevision(): Promise<number | undefined> {
-    return (await this.pool.query<{ r: number | null }>('SELECT min(revision) AS r FROM changes')).rows[0].r ?? undefined;
-  }
-
-  async pruneChanges(keep: number): Promise<number> {
-    const result = await this.pool.query('DELETE FROM changes WHERE revision <= (SELECT max(revision) FROM changes) - $1', [keep]);
-    return result.rowCount ?? 0;
   }
 
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
@@ -256,8 +247,7 @@ export class PostgresPromptStore extends PromptStore {
     tx: Db, stamp: Stamp, origin: ChangeOrigin, kind: ChangeKind, version: number,
   ): Promise<Omit<ChangeRecord, 'text'>> {
     const { key, author } = origin;
-    await tx.query('INSERT INTO changes (revision, key, kind, version, author, at) VALUES ($1, $2, $3, $4, $5, $6)',
-      [stamp.revision, key, kind, version, author, stamp.at]);
+    // One insert: the audit row is the change log entry.
     await tx.query('INSERT INTO audit (revision, key, kind, version, author, address, message, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
       [stamp.revision, key, kind, version, author, origin.address ?? null, origin.message ?? null, stamp.at]);
     return { revision: stamp.revision, key, kind, version, author, at: stamp.at };
@@ -268,7 +258,7 @@ export class PostgresPromptStore extends PromptStore {
   }
 
   private async currentRevision(db: Db): Promise<number> {
-    // The counter keeps the high-water mark even if every change row was pruned.
+    // The counter row is the high-water mark: the last revision handed out.
     return (await db.query<{ value: number }>('SELECT value FROM revision_counter')).rows[0].value;
   }
 }

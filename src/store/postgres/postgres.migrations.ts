@@ -65,4 +65,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   INSERT INTO audit (revision, key, kind, version, author, address, message, at)
     SELECT revision, key, kind, version, author, NULL, NULL, at FROM changes WHERE kind = 'delete';
   `,
+  `
+  -- The audit trail becomes the change log (stream replay and the change feed read it);
+  -- the separate, pruned "changes" table goes, so a write inserts one log row instead of
+  -- two. The revision still comes from revision_counter. No CHECK on kind: the code owns
+  -- the list of kinds.
+  DROP TABLE changes;
+  ALTER TABLE audit DROP CONSTRAINT IF EXISTS audit_kind_check;
+  `,
 ];

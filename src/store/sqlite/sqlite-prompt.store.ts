@@ -73,8 +73,8 @@ export class SqlitePromptStore extends PromptStore {
     return this.statement(`
       SELECT p.key, p.version, c.at AS deletedAt, c.author AS deletedBy
       FROM prompts p
-      LEFT JOIN changes c ON c.revision = (
-        SELECT max(revision) FROM changes WHERE key = p.key AND kind = 'delete')
+      LEFT JOIN audit c ON c.revision = (
+        SELECT max(revision) FROM audit WHERE key = p.key AND kind = 'delete')
       WHERE p.deleted = 1 ORDER BY p.key`,
     ).all() as DeletedPrompt[];
   }
@@ -143,19 +143,9 @@ export class SqlitePromptStore extends PromptStore {
     return this.statement(`
       SELECT c.revision, c.key, c.kind, c.version, c.author, c.at,
              CASE WHEN c.kind = 'delete' THEN NULL ELSE v.text END AS text
-      FROM changes c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version
+      FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version
       WHERE c.revision > ? ORDER BY c.revision LIMIT ?`,
     ).all(after, limit) as ChangeRecord[];
-  }
-
-  async oldestRevision(): Promise<number | undefined> {
-    const row = this.statement('SELECT min(revision) AS r FROM changes').get() as { r: number | null };
-    return row.r ?? undefined;
-  }
-
-  async pruneChanges(keep: number): Promise<number> {
-    return this.statement('DELETE FROM changes WHERE revision <= (SELECT max(revision) FROM changes) - ?')
-      .run(keep).changes;
   }
 
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
@@ -203,11 +193,10 @@ export class SqlitePromptStore extends PromptStore {
   private logChange(origin: ChangeOrigin, kind: ChangeKind, version: number): Omit<ChangeRecord, 'text'> {
     const { key, author } = origin;
     const at = now();
-    const { lastInsertRowid } = this.statement('INSERT INTO changes (key, kind, version, author, at) VALUES (?, ?, ?, ?, ?)')
-      .run(key, kind, version, author, at);
+    // One insert: the audit row is the change log entry, and its AUTOINCREMENT key is the global revision.
+    const { lastInsertRowid } = this.statement('INSERT INTO audit (key, kind, version, author, address, message, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(key, kind, version, author, origin.address ?? null, origin.message ?? null, at);
     const revision = Number(lastInsertRowid);
-    this.statement('INSERT INTO audit (revision, key, kind, version, author, address, message, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(revision, key, kind, version, author, origin.address ?? null, origin.message ?? null, at);
     return { revision, key, kind, version, author, at };
   }
 
@@ -226,8 +215,8 @@ export class SqlitePromptStore extends PromptStore {
   }
 
   private currentRevision(): number {
-    // sqlite_sequence keeps the high-water mark even if every change row was pruned.
-    const row = this.statement(`SELECT seq FROM sqlite_sequence WHERE name = 'changes'`).get() as { seq: number } | undefined;
+    // sqlite_sequence holds the AUTOINCREMENT high-water mark: the last revision handed out.
+    const row = this.statement(`SELECT seq FROM sqlite_sequence WHERE name = 'audit'`).get() as { seq: number } | undefined;
     return row?.seq ?? 0;
   }
 }

@@ -55,4 +55,33 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   INSERT INTO audit (revision, key, kind, version, author, address, message, at)
     SELECT revision, key, kind, version, author, NULL, NULL, at FROM changes WHERE kind = 'delete';
   `,
+  `
+  -- The audit trail becomes the change log: one row per change, written in the change's
+  -- transaction, never pruned, and its AUTOINCREMENT key hands out the global revision.
+  -- The separate "changes" table (a pruned copy kept for stream replay) goes, so a write
+  -- inserts one log row instead of two. No CHECK on kind: the code owns the list of kinds.
+  CREATE TABLE audit_log (
+    revision INTEGER PRIMARY KEY AUTOINCREMENT,
+    key      TEXT NOT NULL,
+    kind     TEXT NOT NULL,
+    version  INTEGER NOT NULL,
+    author   TEXT NOT NULL,
+    address  TEXT,
+    message  TEXT,
+    at       TEXT NOT NULL
+  );
+  INSERT INTO audit_log (revision, key, kind, version, author, address, message, at)
+    SELECT revision, key, kind, version, author, address, message, at FROM audit ORDER BY revision;
+  -- Revisions are never reused: carry the old high-water mark over.
+  -- (sqlite_sequence has no key: update the row the copy created, or add one if nothing was copied.)
+  DELETE FROM sqlite_sequence WHERE name = 'audit_log';
+  INSERT INTO sqlite_sequence (name, seq) VALUES ('audit_log', max(
+    coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0),
+    coalesce((SELECT max(revision) FROM audit_log), 0)));
+  DROP TABLE audit;
+  DROP TABLE changes;
+  ALTER TABLE audit_log RENAME TO audit;
+  CREATE INDEX audit_by_key ON audit (key, revision);
+  CREATE INDEX audit_by_author ON audit (author, revision);
+  `,
 ];

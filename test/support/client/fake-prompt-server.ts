@@ -1,15 +1,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { PromptList, Prompt } from '../../../src/protocol/prompts.js';
+import type { SnapshotData, SnapshotPrompt, StreamEventMap, StreamEventName } from '../../../src/protocol/events.js';
+import { formatEtag, ifNoneMatchHits } from '../../../src/protocol/revision.js';
+import { sseFrame, sseRetryFrame } from '../../../src/protocol/sse.js';
 
-interface Entry { text: string; version: number; updatedAt: string }
+type Entry = SnapshotPrompt;
 interface Change { revision: number; key: string; entry: Entry | undefined }
 
 /** What a test can make the fake answer instead of the protocol. */
 export type FakeBehaviour = 'normal' | 'refuse-401' | 'refuse-403' | 'fail-502' | 'stall';
 
 /**
- * A small in-memory implementation of the Promptcast wire protocol
- * (DESIGN.md "Stream events", `GET /api/prompts` with ETag/304), for client
+ * A small in-memory implementation of the Promptcast wire protocol (the
+ * stream events of src/protocol/, `GET /api/prompts` with ETag/304), for client
  * tests that must not depend on the real server: it can refuse, fail, stall
  * and drop streams on command, and it records every request.
  */
@@ -103,13 +107,14 @@ export class FakePromptServer {
   }
 
   private list(req: IncomingMessage, res: ServerResponse): void {
-    const etag = `"${this.revision}"`;
-    if (req.headers['if-none-match'] === etag) {
+    const etag = formatEtag(this.revision);
+    if (ifNoneMatchHits(req.headers['if-none-match'], this.revision)) {
       res.writeHead(304, { ETag: etag }).end();
       return;
     }
-    const prompts = [...this.prompts].map(([key, e]) => ({ key, ...e, author: 'fake', message: null, revision: this.revision }));
-    res.writeHead(200, { 'Content-Type': 'application/json', ETag: etag }).end(JSON.stringify({ revision: this.revision, prompts }));
+    const prompts: Prompt[] = [...this.prompts].map(([key, e]) => ({ key, ...e, author: 'fake', message: null, revision: this.revision }));
+    const body: PromptList = { revision: this.revision, prompts };
+    res.writeHead(200, { 'Content-Type': 'application/json', ETag: etag }).end(JSON.stringify(body));
   }
 
   private stream(req: IncomingMessage, res: ServerResponse, url: URL): void {
@@ -118,14 +123,14 @@ export class FakePromptServer {
     if (this.behaviour === 'stall') return;
     const keysParam = url.searchParams.get('keys');
     const keys = keysParam ? new Set(keysParam.split(',')) : undefined;
-    res.write('retry: 1000\n\n');
+    res.write(sseRetryFrame(1000));
     const from = Number(req.headers['last-event-id']);
     const replayable = Number.isInteger(from) && from >= 0 && from <= this.revision;
     if (replayable) {
       for (const c of this.log) if (c.revision > from && (!keys || keys.has(c.key))) res.write(changeFrame(c));
     } else {
       const prompts = Object.fromEntries([...this.prompts].filter(([k]) => !keys || keys.has(k)));
-      res.write(frame(this.revision, 'snapshot', { revision: this.revision, prompts }));
+      res.write(frame(this.revision, 'snapshot', { revision: this.revision, prompts } satisfies SnapshotData));
     }
     const entry = { res, keys };
     this.streams.add(entry);
@@ -139,6 +144,6 @@ function changeFrame(c: Change): string {
     : frame(c.revision, 'prompt.deleted', { revision: c.revision, key: c.key });
 }
 
-function frame(id: number, event: string, data: unknown): string {
-  return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+function frame<E extends StreamEventName>(id: number, event: E, data: StreamEventMap[E]): string {
+  return sseFrame(id, event, JSON.stringify(data));
 }

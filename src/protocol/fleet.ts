@@ -1,0 +1,33 @@
+/** Fleet reports: what agent processes tell the server, and what `GET /api/agents` shows. */
+
+/** How an agent's PromptClient hears from the server. */
+export const AGENT_MODES = ['streaming', 'polling', 'offline'] as const;
+export type AgentMode = (typeof AGENT_MODES)[number];
+
+/** An agent id: 1–128 characters, letters, digits and `. _ : @ / -`, starting with a letter or digit. */
+export const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
+
+/** `POST /api/agents/report`: what one agent process holds right now. */
+export interface FleetReport {
+  agentId: string;
+  /** The revision its live sessions run; null while it runs on built-in defaults. */
+  revision: number | null;
+  /** Live sessions (calls) in the process. */
+  sessions: number;
+  mode: AgentMode;
+}
+
+/** One agent in `GET /api/agents`. */
+export interface AgentView extends FleetReport {
+  reportedAt: string;
+  address: string;
+  /** True when the agent runs an older revision than the server's current one (or none). */
+  behind: boolean;
+}
+
+/** `GET /api/agents`. */
+export interface AgentList {
+  /** The server's current revision, which `behind` compares with. */
+  revision: number;
+  agents: AgentView[];
+}

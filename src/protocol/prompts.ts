@@ -1,0 +1,88 @@
+/** The REST API's bodies (`/api/prompts…`, `/api/audit`), as clients receive them. */
+
+/** Keys are identifiers agents put in code and env vars: a letter, then letters, digits, `_`, `.`, `-`. */
+export const PROMPT_KEY_SHAPE = '[A-Za-z][A-Za-z0-9_.-]{0,127}';
+/** `stream` (in any case, as routes match it) is the event stream's path, so no prompt may take it. */
+export const PROMPT_KEY_PATTERN = new RegExp(`^(?!stream$)${PROMPT_KEY_SHAPE}$`, 'i');
+export const PROMPT_KEY_RULE = 'a letter followed by up to 127 letters, digits, "_", "." or "-" (and not "stream", the event stream\'s path)';
+/** `?keys=A,B` on the stream and the poll: a comma-separated list of keys. */
+export const PROMPT_KEY_LIST_PATTERN = new RegExp(`^\\s*${PROMPT_KEY_SHAPE}(\\s*,\\s*${PROMPT_KEY_SHAPE})*\\s*$`);
+export const PROMPT_KEY_LIST_RULE = 'keys must be a comma-separated list of prompt keys, such as AGENT_INSTRUCTION,SESSION_INSTRUCTION';
+/** Longest `?keys=` value, in characters. */
+export const PROMPT_KEY_LIST_MAX_LENGTH = 16 * 1024;
+
+/** The keys of a `?keys=` value that matched PROMPT_KEY_LIST_PATTERN; undefined (every key) when absent. */
+export function keySet(raw: string | undefined): ReadonlySet<string> | undefined {
+  return raw === undefined ? undefined : new Set(raw.split(',').map((k) => k.trim()));
+}
+
+/** Longest commit message, in characters. */
+export const MESSAGE_MAX_LENGTH = 500;
+
+/** A live prompt: `GET /api/prompts/:key`, and each entry of the list. */
+export interface Prompt {
+  key: string;
+  text: string;
+  /** Per-prompt version; the prompt's ETag. */
+  version: number;
+  author: string;
+  message: string | null;
+  updatedAt: string;
+  /** The global revision of the change that produced this version. */
+  revision: number;
+}
+
+/** `GET /api/prompts`: every live prompt and the revision they reflect (the collection's ETag). */
+export interface PromptList {
+  revision: number;
+  prompts: Prompt[];
+}
+
+/** `GET /api/prompts?format=flat`: the legacy poller's shape. */
+export type FlatPromptList = Record<string, string>;
+
+export interface Version {
+  key: string;
+  version: number;
+  text: string;
+  author: string;
+  message: string | null;
+  createdAt: string;
+  revision: number;
+}
+
+export type VersionSummary = Omit<Version, 'text'> & {
+  /** Text size in UTF-8 bytes. */
+  size: number;
+};
+
+/** `GET /api/prompts/:key/versions`, newest first. */
+export interface VersionList {
+  versions: VersionSummary[];
+  total: number;
+  /** True when the key is deleted now; its history stays readable. */
+  deleted: boolean;
+}
+
+export type ChangeKind = 'create' | 'update' | 'delete' | 'rollback';
+
+/** One change in the audit trail. */
+export interface AuditEntry {
+  revision: number;
+  key: string;
+  kind: ChangeKind;
+  version: number;
+  /** The token name ("anonymous" while the server ran open). */
+  author: string;
+  /** The client's address; null for writes not made over HTTP. */
+  address: string | null;
+  message: string | null;
+  at: string;
+}
+
+/** `GET /api/audit`, newest first. */
+export interface AuditPage {
+  entries: AuditEntry[];
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  next: number | null;
+}
