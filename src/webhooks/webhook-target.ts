@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { WebhooksConfig } from '../config/app-config.js';
+import { backoffDelay } from '../protocol/backoff.js';
 import { postWebhook } from './post-webhook.js';
 
 /** One change, serialised and signed once, sent to every receiver. */
@@ -27,7 +28,7 @@ type Policy = Pick<WebhooksConfig, 'maxAttempts' | 'backoffMs' | 'backoffMaxMs' 
 /**
  * One receiver's ordered queue. Deliveries go out one at a time in the order
  * they were queued (revision order); the head is retried with exponential
- * backoff while the rest wait behind it, so a receiver never sees revision
+ * backoff and full jitter while the rest wait behind it, so a receiver never sees revision
  * R+1 before R. At most `queueMax` wait; beyond that the oldest waiting one
  * is dropped. Nothing here is awaited by the write path.
  */
@@ -45,6 +46,7 @@ export class WebhookTarget {
     private readonly url: URL,
     private readonly policy: Policy,
     private readonly report: TargetReport,
+    private readonly random: () => number = Math.random,
   ) {
     const Agent = url.protocol === 'https:' ? https.Agent : http.Agent;
     this.agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -110,9 +112,13 @@ export class WebhookTarget {
     }
   }
 
-  /** Doubles from `backoffMs` per failed attempt, capped at `backoffMaxMs`. */
+  /**
+   * Up to `backoffMs` after the first failed attempt, doubling per failure up to
+   * `backoffMaxMs`; jittered so replicas that all deliver to one receiver do not
+   * retry in lock-step once it is back.
+   */
   private backoff(attempt: number): number {
-    return Math.min(this.policy.backoffMs * 2 ** (attempt - 1), this.policy.backoffMaxMs);
+    return backoffDelay(attempt - 1, { initialMs: this.policy.backoffMs, maxMs: this.policy.backoffMaxMs }, this.random);
   }
 
   private pause(ms: number): Promise<void> {
