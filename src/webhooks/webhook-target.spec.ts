@@ -35,4 +35,27 @@ describe('WebhookTarget retry schedule', () => {
       server.close();
     }
   });
+
+  it('close() cuts a long wait before a retry short and reports the delivery dropped at shutdown', async () => {
+    const { url, server } = await failingReceiver();
+    const dropped: string[] = [];
+    let failedOnce!: () => void;
+    const waiting = new Promise<void>((resolve) => (failedOnce = resolve));
+    const report: TargetReport = {
+      delivered: () => {}, depth: () => {},
+      failed: () => failedOnce(),
+      dropped: (_d, reason) => dropped.push(reason),
+    };
+    const policy = { maxAttempts: 10, backoffMs: 3_600_000, backoffMaxMs: 3_600_000, queueMax: 10, timeoutMs: 5000 };
+    const target = new WebhookTarget(url, policy, report, () => 0.999);
+    try {
+      target.enqueue(delivery);
+      await waiting;
+      // An hour's wait is pending; jest's 30 s test timeout fails this if close() has to sit it out.
+      await target.close();
+      expect(dropped).toEqual(['shutdown']);
+    } finally {
+      server.close();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebhooksConfig } from '../config/app-config.js';
 import { backoffDelay } from '../protocol/backoff.js';
 import { postWebhook } from './post-webhook.js';
@@ -39,8 +40,6 @@ export class WebhookTarget {
   private inFlight: Delivery | undefined;
   private running: Promise<void> | undefined;
   private closed = false;
-  private timer: NodeJS.Timeout | undefined;
-  private wake: (() => void) | undefined;
 
   constructor(
     private readonly url: URL,
@@ -62,11 +61,9 @@ export class WebhookTarget {
     });
   }
 
-  /** Stops retrying, aborts the POST in flight, and reports what was still queued as dropped. */
+  /** Stops retrying, aborts the POST in flight or the wait before a retry, and reports what was still queued as dropped. */
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.timer);
-    this.wake?.();
     this.abort.abort();
     // ordering: the worker must have let go of the head before it is counted as dropped.
     await this.running;
@@ -121,11 +118,9 @@ export class WebhookTarget {
     return backoffDelay(attempt - 1, { initialMs: this.policy.backoffMs, maxMs: this.policy.backoffMaxMs }, this.random);
   }
 
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.wake = resolve;
-      this.timer = setTimeout(resolve, ms);
-    });
+  /** Resolves after `ms`, or at once when close() aborts; the caller checks `closed` either way. */
+  private async pause(ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: this.abort.signal }).catch(() => {});
   }
 }
 
