@@ -99,7 +99,7 @@ function report({ full, scale, edits, windowMs, intervals, values }) {
   return {
     title: 'Staleness: stream vs polling (bench/staleness)',
     sizes: clock, table, notes: [verdict], figures: { stats, ratio, realTime, scale, edits, windowMs },
-    charts: ['img/staleness-cdf.svg'],
+    charts: ['docs/img/staleness-cdf.svg'],
   };
 }
 
