@@ -10,4 +10,6 @@ export default {
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.spec.ts'],
   testTimeout: 30000,
+  // Builds dist/ once for the suites that run `node dist/…`; see the file.
+  globalSetup: '<rootDir>/test/support/build-once.ts',
 };

@@ -1,15 +1,15 @@
-// Runs every benchmark in bench/ and appends one dated entry to the
-// "Results log" of docs/benchmarks.md.
+// Runs every benchmark in bench/ and appends one dated entry to
+// bench/results/log.md (docs/benchmarks.md, written by hand, explains them).
 //   npm run bench                 small sizes (under 3 minutes on 2 cores)
 //   npm run bench -- --full       the big sizes (about half an hour; staleness in real time)
 //   npm run bench -- --only=poll,staleness
 // Each benchmark is a module whose run({full, argv, defaults}) returns
-// {title, sizes, table, notes, charts?}; it imports the built dist/, so the
-// runner builds first.
+// {title, sizes, table, notes, charts?} (charts as paths from the repository
+// root); it imports the built dist/, so the runner builds first.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { option } from './support/cli.mjs';
 import { root } from './support/processes.mjs';
 
@@ -20,8 +20,7 @@ const BENCHES = [
   { name: 'stream-fanout', module: './stream-fanout/run.mjs', defaults: { sizes: '250,1000,2000', updates: 20, repeats: 1 } },
   { name: 'capacity', module: './capacity/run.mjs' },
 ];
-const DOC = join(root, 'docs', 'benchmarks.md');
-const LOG_HEADING = '## Results log';
+const LOG = join(root, 'bench', 'results', 'log.md');
 
 function machine() {
   const cpu = cpus();
@@ -34,7 +33,7 @@ function build() {
 }
 
 function section(result, seconds) {
-  const charts = (result.charts ?? []).map((c) => `![${result.title}](${c})`);
+  const charts = (result.charts ?? []).map((c) => `![${result.title}](${relative(dirname(LOG), join(root, c))})`);
   return [`#### ${result.title}`, '', `${result.sizes} (${seconds.toFixed(0)} s)`, '', result.table, '', ...result.notes.map((n) => `- ${n}`), '', ...charts, ...(charts.length ? [''] : [])].join('\n');
 }
 
@@ -63,14 +62,16 @@ async function main() {
   }
   const total = `Total ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s.\n`;
   appendEntry(`${header}\n${sections.join('\n')}\n${total}`);
-  console.log(`\n${total}Appended to docs/benchmarks.md (${LOG_HEADING}).`);
+  console.log(`\n${total}Appended to ${relative(root, LOG)}.`);
   if (failed) process.exitCode = 1;
 }
 
 function appendEntry(entry) {
-  const doc = readFileSync(DOC, 'utf8');
-  const heading = doc.includes(`\n${LOG_HEADING}\n`) ? '' : `\n${LOG_HEADING}\n\nEvery \`npm run bench\` appends one entry here (newest last).\n`;
-  appendFileSync(DOC, `${heading}\n${entry}`);
+  if (!existsSync(LOG)) {
+    mkdirSync(dirname(LOG), { recursive: true });
+    writeFileSync(LOG, '# Benchmark results log\n\nEvery `npm run bench` appends one entry here (newest last); docs/benchmarks.md explains them.\n');
+  }
+  appendFileSync(LOG, `\n${entry}`);
 }
 
 main().catch((err) => { console.error(err); process.exit(1); });

@@ -337,12 +337,12 @@ describe('Auth: refusing to run open beyond loopback', () => {
     expect(() => loadConfig({ [variable]: value }, [])).not.toThrow(/0123456789abcde|just-a-secret|short\b/);
   });
 
+  // dist/ is built once for the whole run by jest's globalSetup (test/support/build-once.ts).
   it('node dist/main.js with HOST=0.0.0.0 and no tokens prints one line and exits 1', async () => {
-    await run('npx', ['tsc', '-p', 'tsconfig.build.json']);
     const { code, stderr } = await run('node', ['dist/main.js'], { HOST: '0.0.0.0', PORT: '0', ADMIN_TOKENS: '', AGENT_TOKENS: '', DATABASE_URL: '' });
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^promptcast: HOST=0\.0\.0\.0 is not a loopback address/)]);
-  }, 120_000);
+  });
 });
 
 async function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {

@@ -52,7 +52,7 @@ describe('Friday fleet: many sessions and reports', () => {
   });
 
   it('reports its revision, sessions and mode to the server, visible in GET /api/agents', async () => {
-    friday = await startFriday(server.url, { reporting: { url: server.url, agentId: 'friday-7', intervalMs: 60_000 } });
+    friday = await startFriday(server.url, { reportIntervalMs: 60_000, client: { agentId: 'friday-7' } });
     const listing = async () => (await (await fetch(`${server.url}/api/agents`)).json()) as { agents: Array<Record<string, unknown>> };
     await waitFor(async () => (await listing()).agents.length === 1, 'the first report');
     expect((await listing()).agents[0]).toMatchObject({ agentId: 'friday-7', revision: 1, sessions: 0, mode: 'streaming', behind: false });

@@ -1,7 +1,7 @@
 import { listenApplicationName } from '../src/store/postgres/postgres-change.signal.js';
 import { admin, createTestDatabase, describePostgres, onDatabase, type TestDatabase } from './support/postgres.js';
 import { PromptsApi } from './support/prompts-api.js';
-import { buildServer, startServerProcess, type ServerProcess } from './support/server-process.js';
+import { startServerProcess, type ServerProcess } from './support/server-process.js';
 import { openStream, type SseEvent, type SseStream } from './support/sse.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -23,7 +23,6 @@ describePostgres('two server processes on one PostgreSQL database', () => {
   const streams: SseStream[] = [];
 
   beforeAll(async () => {
-    await buildServer();
     db = await createTestDatabase();
     // Started together: the migrations' advisory lock is part of what is under test.
     // Frequent heartbeats let a test see that a stream is live before any change reaches it.

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { FRIDAY_PROMPTS } from '../src/prompts/seed.service.js';
+import { FRIDAY_DEFAULTS } from '../src/worker/friday-prompts.js';
 import { startApp } from './support/app.js';
 import { storeTargets } from './support/store-targets.js';
 
@@ -38,6 +39,19 @@ describe.each(storeTargets)('first-start seed on $name', (target) => {
     const t = await startApp({ target, env: { SEED: 'false' } });
     try {
       expect((await request(t.url).get('/api/prompts').expect(200)).body).toEqual({ revision: 0, prompts: [] });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+// The worker may not import server code, so it keeps its own copy of the seed texts.
+describe('Friday built-in defaults', () => {
+  it('are exactly what a fresh server seeds, so a cold worker behaves as a fresh install does', async () => {
+    const t = await startApp({ env: { SEED: 'true' } });
+    try {
+      const res = await request(t.url).get('/api/prompts?format=flat').expect(200);
+      expect(res.body).toEqual({ ...FRIDAY_DEFAULTS });
     } finally {
       await t.close();
     }

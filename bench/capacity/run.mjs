@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isMain, option } from '../support/cli.mjs';
 import { freePort, pinned, ready, root, rssBytes, startPromptcast, stop } from '../support/processes.mjs';
 import { markdownTable } from '../support/stats.mjs';
@@ -49,11 +50,11 @@ async function openSubscribers(url, n, firstAddress) {
 async function measure(kind, n, dataDir, firstAddress) {
   const server = kind === 'promptcast' ? await startPromptcast({ dataDir }) : await startRaw();
   try {
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     const before = rssBytes(server.pid);
     const subs = await openSubscribers(server.url, n, firstAddress);
     // Let the connect burst's garbage settle before reading the idle footprint.
-    await new Promise((r) => setTimeout(r, 2000));
+    await sleep(2000);
     const after = rssBytes(server.pid);
     await subs.close();
     const perSubscriber = (after - before) / Math.max(1, subs.opened);

@@ -4,8 +4,9 @@
 //   npm run bench:apply -- --edits=500 --sessions=50 --warmup=20
 // `npm run bench` calls run() with 100 edits (500 into 50 sessions with --full).
 // The server runs as its own process (dist/main.js, SQLite in a temp dir, on
-// core 0); this process is the agent: PromptClient + FridayRuntime + real
-// voice.AgentSessions (no room, a FakeLLM). Edits are sequential: each one is
+// core 0); this process is the agent, assembled by createFriday as a job
+// process is (PromptClient + FridayRuntime), with real voice.AgentSessions (no
+// room, a FakeLLM). Edits are sequential: each one is
 // saved only after the previous one was applied everywhere.
 import { initializeLogger, voice } from '@livekit/agents';
 import { once } from 'node:events';
@@ -13,9 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { FRIDAY_DEFAULTS, FRIDAY_KEYS } from '../../dist/worker/friday-prompts.js';
-import { FridayRuntime } from '../../dist/worker/friday-runtime.js';
-import { PromptClient } from '../../dist/client/index.js';
+import { createFriday } from '../../dist/worker/friday.js';
 import { isMain, option } from '../support/cli.mjs';
 import { root, send, startPromptcast } from '../support/processes.mjs';
 import { percentiles } from '../support/stats.mjs';
@@ -37,23 +36,20 @@ async function oneEdit(url, runtime, sessionCount, i) {
   return [t1 - t0, t2 - t0];
 }
 
-/** The agent side: one client, one runtime, `count` live sessions. */
+/** The agent side: Friday as a job process builds it, with `count` live sessions. */
 async function startAgent(url, count) {
-  const client = new PromptClient({ url, keys: FRIDAY_KEYS, defaults: FRIDAY_DEFAULTS, agentId: 'bench' });
-  await client.ready();
-  const runtime = new FridayRuntime({ client, policy: 'live' });
+  const friday = await createFriday({ client: { url, agentId: 'bench' }, policy: 'live' });
   const sessions = [];
   for (let i = 0; i < count; i++) {
     const session = new voice.AgentSession({ llm: new voice.testing.FakeLLM(), vad: null });
     sessions.push(session);
-    await runtime.startSession(session, { id: `bench-${i}` });
+    await friday.runtime.startSession(session, { id: `bench-${i}` });
   }
   return {
-    runtime,
+    runtime: friday.runtime,
     close: async () => {
       await Promise.all(sessions.map((s) => s.close()));
-      await runtime.close();
-      await client.close();
+      await friday.close();
     },
   };
 }

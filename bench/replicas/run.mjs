@@ -13,6 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createParser } from 'eventsource-parser';
 import pg from 'pg';
 import { freePort } from '../support/processes.mjs';
@@ -42,7 +43,7 @@ async function startReplica(name, databaseUrl) {
   for (let i = 0; ; i++) {
     try { if ((await fetch(`${url}/api/prompts`)).ok) break; } catch { /* not listening yet */ }
     if (i === 600 || child.exitCode !== null) throw new Error(`replica ${name} did not come up`);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   return { name, url, child };
 }
@@ -84,7 +85,7 @@ async function untilAll(subs, revision) {
   const deadline = Date.now() + 60_000;
   while (subs.some((s) => s.last < revision)) {
     if (Date.now() > deadline) throw new Error(`subscribers did not reach revision ${revision}`);
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
   }
 }
 

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { legacyPoller, promptClient } from './consumers.mjs';
 import { send, startPromptcast, root } from '../support/processes.mjs';
 import { markdownTable, ms, percentiles, seeded } from '../support/stats.mjs';
@@ -73,7 +74,7 @@ async function settle(plan, seen, timeoutMs) {
   const deadline = performance.now() + timeoutMs;
   while (!seen.every((s) => last.every((e) => s.some((x) => x.key === e.key && x.index >= e.i)))) {
     if (performance.now() > deadline) return;
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
 }
 
@@ -98,7 +99,7 @@ function report({ full, scale, edits, windowMs, intervals, values }) {
   return {
     title: 'Staleness: stream vs polling (bench/staleness)',
     sizes: clock, table, notes: [verdict], figures: { stats, ratio, realTime, scale, edits, windowMs },
-    charts: ['img/staleness-cdf.svg'],
+    charts: ['docs/img/staleness-cdf.svg'],
   };
 }
 

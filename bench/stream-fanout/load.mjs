@@ -4,6 +4,7 @@
 // subscriber has it. Prints one JSON line with the figures.
 import { createParser } from 'eventsource-parser';
 import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { rssBytes } from '../support/processes.mjs';
 import { percentile as pct } from '../support/stats.mjs';
 
@@ -82,7 +83,7 @@ async function main() {
   const subs = await openAll();
   const connectSeconds = (performance.now() - t) / 1000;
   // Let the connect burst's garbage settle before reading the idle footprint.
-  await new Promise((r) => setTimeout(r, 1000));
+  await sleep(1000);
   const rssIdle = rssBytes(serverPid);
   const text = 'You are Friday, a helpful voice assistant. '.repeat(24); // ~1 KB, a typical prompt
   for (let w = 0; w < 3; w++) await publishOnce(`warm-up ${w} ${text}`);

@@ -116,7 +116,7 @@ export async function run({ full = false, argv = [], defaults = { sizes: '1000,5
   return {
     title: 'Stream fan-out vs raw node:http (bench/stream-fanout)',
     sizes: `N = ${settings.sizes.join(', ')}; ${settings.updates} updates per run; median of ${settings.repeats} alternating run(s) per server`,
-    table: table(results), notes: notes(results), figures: { results }, charts: ['img/fanout-latency.svg'],
+    table: table(results), notes: notes(results), figures: { results }, charts: ['docs/img/fanout-latency.svg'],
   };
 }
 

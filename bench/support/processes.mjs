@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Asked for; each process gets at most its hard limit (20,000 on the reference machine). */
@@ -32,7 +33,7 @@ export async function ready(url, attempts = 300) {
     try {
       if ((await fetch(`${url}/api/prompts`)).ok) return;
     } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   throw new Error(`${url} did not come up`);
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { parse } from 'cookie';
 import type { CookieOptions, Request } from 'express';
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { hmacSha256, safeEqual, sha256 } from '../common/crypto.js';
 import { AppConfig } from '../config/app-config.js';
 import { TokenRegistry } from './token-registry.js';
 
@@ -37,9 +37,7 @@ export class SessionCookies {
     const [, name, expires, signature] = m;
     const secret = this.tokens.adminSecret(name);
     if (!secret || Number(expires) <= now) return undefined;
-    const expected = Buffer.from(sign(secret, `${name}.${expires}`));
-    const given = Buffer.from(signature);
-    return given.length === expected.length && timingSafeEqual(given, expected) ? name : undefined;
+    return safeEqual(signature, sign(secret, `${name}.${expires}`)) ? name : undefined;
   }
 
   /** Secure follows the request: behind a TLS-terminating proxy that needs TRUST_PROXY_HOPS. */
@@ -55,6 +53,5 @@ export function sessionCookieOf(req: Request): string | undefined {
 
 function sign(secret: string, body: string): string {
   // A key of its own, so a session signature says nothing usable about the bearer secret.
-  const key = createHash('sha256').update(`promptcast session\0${secret}`).digest();
-  return createHmac('sha256', key).update(body).digest('base64url');
+  return hmacSha256(sha256(`promptcast session\0${secret}`), body, 'base64url');
 }

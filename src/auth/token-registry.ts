@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { safeEqual, sha256 } from '../common/crypto.js';
 import { AppConfig, type NamedToken } from '../config/app-config.js';
 import type { Role } from './scopes.js';
 
@@ -13,10 +13,8 @@ interface Entry extends KnownToken {
   secret: string;
 }
 
-const digestOf = (secret: string): Buffer => createHash('sha256').update(secret, 'utf8').digest();
-
 /**
- * The configured tokens. Lookups compare SHA-256 digests with timingSafeEqual
+ * The configured tokens. Lookups compare SHA-256 digests in constant time
  * against every entry, so neither the secret's length nor which entry matched
  * shows in the time an answer takes.
  */
@@ -25,7 +23,7 @@ export class TokenRegistry {
   private readonly entries: Entry[];
 
   constructor(config: AppConfig) {
-    const entry = (role: Role) => (t: NamedToken): Entry => ({ name: t.name, role, secret: t.secret, digest: digestOf(t.secret) });
+    const entry = (role: Role) => (t: NamedToken): Entry => ({ name: t.name, role, secret: t.secret, digest: sha256(t.secret) });
     this.entries = [...config.auth.admins.map(entry('admin')), ...config.auth.agents.map(entry('agent'))];
   }
 
@@ -35,10 +33,10 @@ export class TokenRegistry {
   }
 
   find(secret: string): KnownToken | undefined {
-    const given = digestOf(secret);
+    const given = sha256(secret);
     let found: Entry | undefined;
     for (const e of this.entries) {
-      if (timingSafeEqual(given, e.digest) && !found) found = e;
+      if (safeEqual(given, e.digest) && !found) found = e;
     }
     return found && { name: found.name, role: found.role };
   }

@@ -1,4 +1,5 @@
-import { Backoff, backoffCeiling, BACKOFF_DEFAULTS } from './backoff.js';
+import { backoffCeiling } from '../protocol/backoff.js';
+import { Backoff, BACKOFF_DEFAULTS } from './backoff.js';
 
 describe('Backoff', () => {
   it('doubles its ceiling from 500 ms and caps at 30 s', () => {

@@ -1,3 +1,5 @@
+import { backoffDelay } from '../protocol/backoff.js';
+
 /** Reconnection schedule settings. */
 export interface BackoffOptions {
   /** The first retry waits up to this long. Defaults to `500` ms. */
@@ -11,17 +13,9 @@ export interface BackoffOptions {
 export const BACKOFF_DEFAULTS: Required<BackoffOptions> = { initialMs: 500, maxMs: 30_000, healthyAfterMs: 60_000 };
 
 /**
- * The ceiling for retry number `attempt` (0-based): doubles from `initialMs`
- * and stops at `maxMs`.
- */
-export function backoffCeiling(attempt: number, options: Required<BackoffOptions>): number {
-  return Math.min(options.maxMs, options.initialMs * 2 ** Math.min(attempt, 52));
-}
-
-/**
- * Exponential backoff with full jitter (a uniform delay between 0 and the
- * ceiling), so a fleet that lost the same server does not come back in
- * lock-step. Pure apart from the injected `random`.
+ * The client's reconnection schedule: the shared full-jitter delay
+ * (`protocol/backoff.ts`) stepped one attempt per retry, and started over
+ * after a connection that stayed healthy. Deterministic apart from the injected `random`.
  */
 export class Backoff {
   private attempt = 0;
@@ -33,7 +27,7 @@ export class Backoff {
 
   /** The delay before the next retry; each call moves one step up the schedule. */
   next(): number {
-    const delay = Math.floor(this.random() * backoffCeiling(this.attempt, this.options));
+    const delay = backoffDelay(this.attempt, this.options, this.random);
     this.attempt += 1;
     return delay;
   }

@@ -16,7 +16,7 @@ export function securityHeaders(): RequestHandler {
   const docs = headers(["'self'", "'unsafe-inline'"]);
   return (req, res, next) => {
     // The stream is no document: CSP, framing and the rest do nothing on it, and every header a
-    // long-lived response carries stays in memory for the life of the connection (about 2 KB of
+    // long-lived response carries stays in memory for the life of the connection (about 3 KB of
     // the ~20 KB an idle subscriber costs; docs/benchmarks.md). The hub sends nosniff itself.
     if (STREAM_PATH.test(req.path)) return next();
     return (req.path === '/api/docs' || req.path.startsWith('/api/docs/') ? docs : strict)(req, res, next);

@@ -38,7 +38,7 @@ export interface WebhooksConfig {
   secret: string;
   /** Tries per delivery, the first included, before it is given up. */
   maxAttempts: number;
-  /** Wait before the first retry, doubled each time up to `backoffMaxMs`. */
+  /** Longest wait before the first retry, doubled each time up to `backoffMaxMs`; each wait is drawn below it (full jitter). */
   backoffMs: number;
   backoffMaxMs: number;
   /** Deliveries held per URL; beyond it the oldest is dropped. */

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebhooksConfig } from '../config/app-config.js';
+import { backoffDelay } from '../protocol/backoff.js';
 import { postWebhook } from './post-webhook.js';
 
 /** One change, serialised and signed once, sent to every receiver. */
@@ -27,7 +29,7 @@ type Policy = Pick<WebhooksConfig, 'maxAttempts' | 'backoffMs' | 'backoffMaxMs' 
 /**
  * One receiver's ordered queue. Deliveries go out one at a time in the order
  * they were queued (revision order); the head is retried with exponential
- * backoff while the rest wait behind it, so a receiver never sees revision
+ * backoff and full jitter while the rest wait behind it, so a receiver never sees revision
  * R+1 before R. At most `queueMax` wait; beyond that the oldest waiting one
  * is dropped. Nothing here is awaited by the write path.
  */
@@ -38,13 +40,12 @@ export class WebhookTarget {
   private inFlight: Delivery | undefined;
   private running: Promise<void> | undefined;
   private closed = false;
-  private timer: NodeJS.Timeout | undefined;
-  private wake: (() => void) | undefined;
 
   constructor(
     private readonly url: URL,
     private readonly policy: Policy,
     private readonly report: TargetReport,
+    private readonly random: () => number = Math.random,
   ) {
     const Agent = url.protocol === 'https:' ? https.Agent : http.Agent;
     this.agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -60,11 +61,9 @@ export class WebhookTarget {
     });
   }
 
-  /** Stops retrying, aborts the POST in flight, and reports what was still queued as dropped. */
+  /** Stops retrying, aborts the POST in flight or the wait before a retry, and reports what was still queued as dropped. */
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.timer);
-    this.wake?.();
     this.abort.abort();
     // ordering: the worker must have let go of the head before it is counted as dropped.
     await this.running;
@@ -110,16 +109,18 @@ export class WebhookTarget {
     }
   }
 
-  /** Doubles from `backoffMs` per failed attempt, capped at `backoffMaxMs`. */
+  /**
+   * Up to `backoffMs` after the first failed attempt, doubling per failure up to
+   * `backoffMaxMs`; jittered so replicas that all deliver to one receiver do not
+   * retry in lock-step once it is back.
+   */
   private backoff(attempt: number): number {
-    return Math.min(this.policy.backoffMs * 2 ** (attempt - 1), this.policy.backoffMaxMs);
+    return backoffDelay(attempt - 1, { initialMs: this.policy.backoffMs, maxMs: this.policy.backoffMaxMs }, this.random);
   }
 
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.wake = resolve;
-      this.timer = setTimeout(resolve, ms);
-    });
+  /** Resolves after `ms`, or at once when close() aborts; the caller checks `closed` either way. */
+  private async pause(ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: this.abort.signal }).catch(() => {});
   }
 }
 

@@ -6,7 +6,8 @@ export const FRIDAY_KEYS = [AGENT_INSTRUCTION, SESSION_INSTRUCTION] as const;
 /**
  * Built-in texts for a worker that has never reached the server and has no
  * cache (the same wording the server seeds, so a cold start behaves as a fresh
- * install does). Copied rather than imported: agent code imports no server code.
+ * install does). Copied rather than imported: agent code imports no server
+ * code; test/seed.e2e-spec.ts fails if the two drift apart.
  */
 export const FRIDAY_DEFAULTS: Readonly<Record<string, string>> = {
   [AGENT_INSTRUCTION]:

@@ -1,7 +1,6 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { freePort } from './free-port.js';
 import { waitFor } from './wait-for.js';
 
@@ -18,15 +17,11 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Compiles the server into dist/, exactly as `npm start` does before it runs. */
-export async function buildServer(): Promise<void> {
-  await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: ROOT });
-}
-
 /**
  * Starts `node dist/main.js` on a free port with `env` (plus HOST=127.0.0.1,
  * SEED=false) and resolves once it answers GET /api/prompts; rejects with its
  * output if it exits first or is not ready within `readyMs` (default 30000).
+ * dist/ is built once per jest run, by test/support/build-once.ts.
  */
 export async function startServerProcess(env: Record<string, string>, readyMs = 30_000): Promise<ServerProcess> {
   const port = await freePort();

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hmacSha256, randomId, randomKey, safeEqual } from '../../common/crypto.js';
 
 /** The cookie that carries the browser's random CSRF id (HttpOnly, SameSite=Strict). */
 export const CSRF_COOKIE = 'promptcast_csrf';
@@ -18,10 +18,10 @@ export const CSRF_FIELD = '_csrf';
  */
 @Injectable()
 export class CsrfTokens {
-  private readonly secret = randomBytes(32);
+  private readonly secret = randomKey(32);
 
   newId(): string {
-    return randomBytes(18).toString('base64url');
+    return randomId(18);
   }
 
   /** True for ids this class could have issued (shape only; the HMAC proves the rest). */
@@ -30,13 +30,11 @@ export class CsrfTokens {
   }
 
   tokenFor(id: string, session: string | undefined): string {
-    return createHmac('sha256', this.secret).update(`${id}\n${session ?? ''}`).digest('base64url');
+    return hmacSha256(this.secret, `${id}\n${session ?? ''}`, 'base64url');
   }
 
   verify(id: string | undefined, session: string | undefined, token: unknown): boolean {
     if (!this.isWellFormed(id) || typeof token !== 'string') return false;
-    const expected = Buffer.from(this.tokenFor(id, session));
-    const given = Buffer.from(token);
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return safeEqual(token, this.tokenFor(id, session));
   }
 }

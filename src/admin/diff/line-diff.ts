@@ -32,7 +32,8 @@ export interface LineDiff {
  */
 export function lineDiff(before: string, after: string, context = 3): LineDiff {
   const lines: DiffLine[] = [];
-  const changes = diffLines(before, after);
+  // Prompts rarely end in a newline, so without this, appending a line would show the old last line removed and re-added.
+  const changes = diffLines(before, after, { ignoreNewlineAtEof: true });
   let oldNo = 1;
   let newNo = 1;
   for (let i = 0; i < changes.length; i++) {

@@ -1,8 +1,6 @@
 import type { voice } from '@livekit/agents';
-import { PromptClient, type PromptClientOptions } from '../../../src/client/index.js';
 import type { AgentLogger } from '../../../src/worker/agent-logger.js';
-import { FRIDAY_DEFAULTS, FRIDAY_KEYS } from '../../../src/worker/friday-prompts.js';
-import { FridayRuntime, type FridayRuntimeOptions } from '../../../src/worker/friday-runtime.js';
+import { createFriday, type Friday as RunningFriday, type FridayOptions } from '../../../src/worker/friday.js';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn';
@@ -17,43 +15,44 @@ export function recordingLogger(): AgentLogger & { lines: LogLine[] } {
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn') };
 }
 
-export interface Friday {
-  client: PromptClient;
-  runtime: FridayRuntime;
+export interface Friday extends RunningFriday {
   log: ReturnType<typeof recordingLogger>;
-  /** Closes every session it started, the runtime and the client. */
+  /** Closes every session it started, then Friday itself. */
   close(): Promise<void>;
   /** Starts a session through the runtime and remembers it for `close()`. */
   start(session: voice.AgentSession, id?: string): Promise<void>;
 }
 
+export interface HarnessOptions extends Omit<FridayOptions, 'client' | 'log'> {
+  /** Overrides of the test client settings (fast retries, a short ready timeout). */
+  client?: Partial<FridayOptions['client']>;
+}
+
 /**
- * What a Friday job process holds after prewarm — a PromptClient on the
- * Friday keys and the runtime — pointed at a test server, with fast retries.
+ * Friday as a job process builds it (`createFriday`, the production factory),
+ * pointed at a test server, with fast retries and a recording logger.
  */
-export async function startFriday(
-  url: string,
-  options: Omit<FridayRuntimeOptions, 'client' | 'log'> & { client?: Partial<PromptClientOptions> } = {},
-): Promise<Friday> {
-  const client = new PromptClient({
-    url, keys: FRIDAY_KEYS, defaults: FRIDAY_DEFAULTS, agentId: 'friday-test',
-    backoff: { initialMs: 50, maxMs: 200 }, pollIntervalMs: 200, readyTimeoutMs: 2000,
-    ...options.client,
-  });
-  await client.ready();
+export async function startFriday(url: string, options: HarnessOptions = {}): Promise<Friday> {
   const log = recordingLogger();
-  const runtime = new FridayRuntime({ ...options, client, log });
+  const friday = await createFriday({
+    ...options,
+    log,
+    client: {
+      url, agentId: 'friday-test',
+      backoff: { initialMs: 50, maxMs: 200 }, pollIntervalMs: 200, readyTimeoutMs: 2000,
+      ...options.client,
+    },
+  });
   const sessions: voice.AgentSession[] = [];
   return {
-    client, runtime, log,
+    ...friday, log,
     start: async (session, id) => {
       sessions.push(session);
-      await runtime.startSession(session, { id });
+      await friday.runtime.startSession(session, { id });
     },
     close: async () => {
       await Promise.all(sessions.map((s) => s.close()));
-      await runtime.close();
-      await client.close();
+      await friday.close();
     },
   };
 }
