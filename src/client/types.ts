@@ -1,3 +1,4 @@
+import type { AgentMode } from '../protocol/fleet.js';
 import type { BackoffOptions } from './backoff.js';
 import type { Clock } from './clock.js';
 
@@ -7,7 +8,7 @@ import type { Clock } from './clock.js';
  * `GET /api/prompts` answers) or `offline` (neither works, the client was
  * stopped by a 401/403, or it was closed).
  */
-export type ClientMode = 'streaming' | 'polling' | 'offline';
+export type ClientMode = AgentMode;
 
 /** Where the prompts the client holds came from. */
 export type StateSource = 'server' | 'cache' | 'defaults';

@@ -10,7 +10,7 @@ export const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
 /** `POST /api/agents/report`: what one agent process holds right now. */
 export interface FleetReport {
   agentId: string;
-  /** The revision its live sessions run; null while it runs on built-in defaults. */
+  /** The oldest revision any live session runs, else the revision the process holds; null while on built-in defaults. */
   revision: number | null;
   /** Live sessions (calls) in the process. */
   sessions: number;

@@ -1,14 +1,8 @@
-import { endpointUrl, type ClientMode } from '../client/index.js';
+import { endpointUrl } from '../client/index.js';
+import type { FleetReport } from '../protocol/fleet.js';
 import type { AgentLogger } from './agent-logger.js';
 
-/** What a worker process tells the server about itself (`POST /api/agents/report`). */
-export interface FleetReport {
-  agentId: string;
-  /** The oldest revision a live session runs, else the revision the process holds; `null` on defaults. */
-  revision: number | null;
-  sessions: number;
-  mode: ClientMode;
-}
+export type { FleetReport } from '../protocol/fleet.js';
 
 export interface FleetReporterOptions {
   /** Base URL of the Promptcast server. */

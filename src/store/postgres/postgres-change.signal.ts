@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { PostgresConfig } from '../../config/app-config.js';
+import { backoffDelay } from '../../protocol/backoff.js';
 import { parseRevisionToken } from '../../protocol/revision.js';
 import { ChangeSignal, type HintListener, type SignalStatus } from '../change-signal.js';
 import type { ChangeRecord } from '../prompt-store.js';
@@ -152,11 +153,11 @@ export class PostgresChangeSignal extends ChangeSignal {
     }
   }
 
-  /** Waits out one backoff delay with jitter; false when close() cut it short. */
+  /** Waits out one backoff delay (the shared full-jitter schedule); false when close() cut it short. */
   private async pause(attempt: number): Promise<boolean> {
-    const ms = Math.min(this.reconnect.firstDelayMs * 2 ** attempt, this.reconnect.maxDelayMs);
+    const ms = backoffDelay(attempt, { initialMs: this.reconnect.firstDelayMs, maxMs: this.reconnect.maxDelayMs }, Math.random);
     try {
-      await sleep(ms / 2 + Math.random() * (ms / 2), undefined, { signal: this.closing.signal });
+      await sleep(ms, undefined, { signal: this.closing.signal });
       return true;
     } catch {
       return false;
