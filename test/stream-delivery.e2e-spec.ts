@@ -76,7 +76,7 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: delivery under lo
     const api = new PromptsApi(t.url);
     const registry = t.app.get(ConnectionRegistry);
     const hub = t.app.get(StreamHub);
-    const bus = t.app.get(ChangeBus) as CountingBus;
+    const bus = t.app.get<ChangeBus, CountingBus>(ChangeBus);
     const listenersBefore = bus.listenerCount;
     const a = await api.create('A');
     expect(hub.stats()).toMatchObject({ subscribers: 0, heartbeatActive: false });
@@ -103,7 +103,7 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: delivery under lo
   it('ends open streams on close, releases the bus, and does not hang', async () => {
     const app = await startApp({ target });
     t = app;
-    const bus = app.app.get(ChangeBus) as CountingBus;
+    const bus = app.app.get<ChangeBus, CountingBus>(ChangeBus);
     const hub = app.app.get(StreamHub);
     const streams = await Promise.all([1, 2, 3].map(() => openStream(`${app.url}/api/prompts/stream`)));
     await Promise.all(streams.map((s) => s.changesUntil(1)));
