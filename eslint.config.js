@@ -64,10 +64,7 @@ export default defineConfig(
       '@typescript-eslint/no-explicit-any': 'error',
       // A switch over a union (event types, store outcomes) names every member, even when it has a default,
       // so adding a member is a to-do at every switch; a switch over an open type (string) needs a default.
-      '@typescript-eslint/switch-exhaustiveness-check': [
-        'error',
-        { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: true },
-      ],
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: true }],
       // From the strict set, the rules that catch bugs rather than style:
       // `return promise` inside try/catch skips the catch; a catch callback's error is unknown, not any; deprecated APIs.
       '@typescript-eslint/return-await': ['error', 'error-handling-correctness-only'],
