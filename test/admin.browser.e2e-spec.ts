@@ -183,7 +183,7 @@ describe('Admin UI in a real browser', () => {
   }, SLOW);
 
   async function currentRevision(): Promise<number> {
-    return (await api().get('/api/prompts').expect(200)).body.revision;
+    return (await api().get('/api/prompts').expect(200)).body.revision as number;
   }
 });
 

@@ -26,7 +26,7 @@ describe('Admin UI (server-rendered pages)', () => {
     await api().post('/api/prompts').send({ key, text, message }).expect(201);
   }
   async function revision(): Promise<number> {
-    return (await api().get('/api/prompts').expect(200)).body.revision;
+    return (await api().get('/api/prompts').expect(200)).body.revision as number;
   }
 
   it('renders every page with its key content', async () => {

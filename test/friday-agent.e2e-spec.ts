@@ -58,7 +58,7 @@ describe('Friday agent applying prompt changes (real server, real AgentSession, 
     await friday.start(session);
     await turn(session, model, 'turn 1');
 
-    expect(model.calls[0]!.instructions).toMatch(/^You are Friday v1\.\nSay hello\.$/);
+    expect(model.calls[0].instructions).toMatch(/^You are Friday v1\.\nSay hello\.$/);
     expect(model.instructionsFor('turn 1')).toBe('You are Friday v1.');
   });
 

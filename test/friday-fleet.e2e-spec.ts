@@ -39,7 +39,7 @@ describe('Friday fleet: many sessions and reports', () => {
     const v2 = nextEvent<SettledChange>(friday.runtime.applier, 'settled', (c) => c.key === AGENT_INSTRUCTION, 5000);
     await prompts.update(AGENT_INSTRUCTION, 'v2');
     expect((await v2).applied).toBe(50);
-    expect(await Promise.all(sessions.map((s, i) => turn(s, models[i]!, 'next turn')))).toEqual(Array(50).fill('v2'));
+    expect(await Promise.all(sessions.map((s, i) => turn(s, models[i], 'next turn')))).toEqual(Array(50).fill('v2'));
 
     await Promise.all(sessions.slice(0, 25).map((s) => s.close()));
     expect(friday.runtime.registry.list().map((l) => l.id)).toEqual(sessions.slice(25).map((_, i) => `call-${i + 25}`));
@@ -58,10 +58,10 @@ describe('Friday fleet: many sessions and reports', () => {
     expect((await listing()).agents[0]).toMatchObject({ agentId: 'friday-7', revision: 1, sessions: 0, mode: 'streaming', behind: false });
 
     await friday.start(aTestSession(new RecordingLLM()));
-    await waitFor(async () => (await listing()).agents[0]!.sessions === 1, 'the report after a session started');
+    await waitFor(async () => (await listing()).agents[0].sessions === 1, 'the report after a session started');
 
     const { revision } = await prompts.update(AGENT_INSTRUCTION, 'v2');
-    await waitFor(async () => (await listing()).agents[0]!.revision === revision, 'the report after the apply');
+    await waitFor(async () => (await listing()).agents[0].revision === revision, 'the report after the apply');
     expect((await listing()).agents[0]).toMatchObject({ agentId: 'friday-7', revision, sessions: 1, behind: false });
   });
 

@@ -61,7 +61,7 @@ describe('logging', () => {
     await waitFor(() => out.lines.some((l) => l.includes('[Stream]') && l.includes('connected')), 'the connect line');
     const line = out.lines.find((l) => l.includes('[Stream]') && l.includes(' connected '));
     expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO.*\[Stream\] subscriber \S+ connected .*\(req req-pretty-1\)$/);
-    expect(() => JSON.parse(line ?? '')).toThrow();
+    expect(() => JSON.parse(line ?? '') as unknown).toThrow();
   });
 
   it('logs nothing below LOG_LEVEL', async () => {

@@ -46,7 +46,7 @@ describePostgres('PostgreSQL store', () => {
 
     it('migrates once when two replicas start at the same time on a fresh database', async () => {
       const [a, b] = await Promise.all([open(), open()]);
-      const { rows } = await query(db, 'SELECT version FROM schema_migrations ORDER BY version');
+      const { rows } = await query<{ version: number }>(db, 'SELECT version FROM schema_migrations ORDER BY version');
       expect(rows.map((r) => r.version)).toEqual(POSTGRES_MIGRATIONS.map((_, i) => i + 1));
       expect((await query(db, 'SELECT count(*)::int AS n FROM revision_counter')).rows[0].n).toBe(1);
       expect((await a.create(aPrompt())).ok && (await b.revision())).toBe(1);
@@ -145,10 +145,10 @@ async function connect(db: TestDatabase): Promise<pg.Client> {
   return client;
 }
 
-async function query(db: TestDatabase, sql: string): Promise<pg.QueryResult> {
+async function query<Row extends pg.QueryResultRow = pg.QueryResultRow>(db: TestDatabase, sql: string): Promise<pg.QueryResult<Row>> {
   const client = await connect(db);
   try {
-    return await client.query(sql);
+    return await client.query<Row>(sql);
   } finally {
     await client.end();
   }
@@ -156,6 +156,6 @@ async function query(db: TestDatabase, sql: string): Promise<pg.QueryResult> {
 
 /** Backends of this database waiting on a lock (a row lock or the revision counter). */
 async function lockWaiters(db: TestDatabase): Promise<number> {
-  const { rows } = await query(db, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+  const { rows } = await query<{ n: number }>(db, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
   return rows[0].n;
 }

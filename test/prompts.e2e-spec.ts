@@ -12,7 +12,7 @@ describe.each(storeTargets)('prompts API on $name', (target) => {
   });
   afterEach(() => t.close());
 
-  const revision = async (): Promise<number> => (await api.get('/api/prompts').expect(200)).body.revision;
+  const revision = async (): Promise<number> => (await api.get('/api/prompts').expect(200)).body.revision as number;
   const create = (key: string, text = `text of ${key}`) => api.post('/api/prompts').send({ key, text }).expect(201);
 
   /** Runs a request that must fail with `status`, and proves nothing was written. */

@@ -21,6 +21,8 @@ export function configureViews(app: NestExpressApplication): void {
   for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) {
     engine.registerPartial(basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8'));
   }
+  // hbs binds __express to its instance when it creates one (hbs/lib/hbs.js); @types/hbs declares it as a method.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   app.engine('hbs', engine.__express);
   app.setBaseViewsDir(VIEWS_DIR);
   app.setViewEngine('hbs');

@@ -33,7 +33,7 @@ export class RateLimits implements OnModuleDestroy {
   /** Resolves when the request is within its limit; rejects with the 429 otherwise. */
   check(name: RateLimitName, req: Request, res: Response): Promise<void> {
     return new Promise((resolve, reject) => {
-      void this.limiters[name](req, res, (err?: unknown) => (err ? reject(err) : resolve()));
+      void this.limiters[name](req, res, (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error('rate limiter failed', { cause: err })) : resolve()));
     });
   }
 

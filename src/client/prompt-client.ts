@@ -171,7 +171,7 @@ export class PromptClient extends EventEmitter<PromptClientEvents> {
       // Writes coalesce: a burst of changes costs one write per finished write, and the last state always lands.
       for (let next = this.cacheNext; next; next = this.cacheNext) {
         this.cacheNext = undefined;
-        await writeCache(file, next, new Date(this.options.clock.now())).catch((err: Error) => this.report(err));
+        await writeCache(file, next, new Date(this.options.clock.now())).catch((err: unknown) => this.report(err as Error));
       }
       this.cacheWriting = undefined;
     })();

@@ -74,6 +74,7 @@ function describeClientError(e: ClientError): string | undefined {
     case 'entity.too.large': return `request body is larger than the ${e.limit} byte limit`;
     case 'charset.unsupported': return 'request body charset is not supported; send UTF-8';
     case 'encoding.unsupported': return 'request body encoding is not supported';
+    case undefined: // not from body-parser
     default: return undefined;
   }
 }

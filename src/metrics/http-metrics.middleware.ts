@@ -22,8 +22,9 @@ export function httpMetrics(metrics: Metrics): RequestHandler {
 }
 
 function routeOf(req: Request, status: number): string {
-  const route = (req as Request & { route?: { path?: unknown } }).route;
-  if (route && typeof route.path === 'string') return `${req.baseUrl}${route.path}`;
+  // Express sets req.route (typed any) to the matched route; unset when nothing matched.
+  const path: unknown = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof path === 'string') return `${req.baseUrl}${path}`;
   // Static assets and whatever no route matched share two fixed labels.
   return status === 404 ? '(unmatched)' : '(other)';
 }
