@@ -77,9 +77,11 @@ export class WebhookTarget {
   }
 
   private async drain(): Promise<void> {
-    while (!this.closed && this.waiting.length > 0) {
-      this.inFlight = this.waiting.shift() as Delivery;
-      await this.deliver(this.inFlight);
+    while (!this.closed) {
+      const next = this.waiting.shift();
+      if (!next) return;
+      this.inFlight = next;
+      await this.deliver(next);
       this.inFlight = undefined;
       this.report.depth(this.depth());
     }

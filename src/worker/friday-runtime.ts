@@ -51,7 +51,7 @@ export class FridayRuntime {
   async startSession(session: voice.AgentSession, options: { room?: Room; id?: string } = {}): Promise<LiveSession> {
     // ordering: read the texts and register with no await in between, so no change can fall in the gap.
     const agent = new FridayAgent({
-      instructions: this.client.get(AGENT_INSTRUCTION) ?? FRIDAY_DEFAULTS[AGENT_INSTRUCTION]!,
+      instructions: this.client.get(AGENT_INSTRUCTION) ?? FRIDAY_DEFAULTS[AGENT_INSTRUCTION],
       greeting: this.client.get(SESSION_INSTRUCTION),
     });
     const live = this.registry.register(session, agent, this.client.status().revision, options.id);

@@ -21,7 +21,7 @@ export class AdminBrowser {
     const res = await this.withCookie(request(this.baseUrl).get(path).set('Accept', 'text/html'));
     this.remember(res.headers['set-cookie']);
     this.token = /name="_csrf" value="([^"]+)"/.exec(res.text)?.[1] ?? this.token;
-    return { status: res.status, text: res.text, headers: res.headers as Record<string, string> };
+    return { status: res.status, text: res.text, headers: res.headers };
   }
 
   /** Posts a form with the last page's CSRF token unless `_csrf` is given (or set to undefined). */
@@ -31,7 +31,7 @@ export class AdminBrowser {
     for (const [name, value] of Object.entries(form)) if (value !== undefined) body.append(name, String(value));
     const res = await this.withCookie(request(this.baseUrl).post(path).set('Accept', 'text/html').type('form').send(body.toString()));
     this.remember(res.headers['set-cookie']);
-    return { status: res.status, text: res.text, headers: res.headers as Record<string, string> };
+    return { status: res.status, text: res.text, headers: res.headers };
   }
 
   get csrfToken(): string {

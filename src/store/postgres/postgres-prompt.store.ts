@@ -212,7 +212,10 @@ export class PostgresPromptStore extends PromptStore {
       await tx.query(commit(value) ? 'COMMIT' : 'ROLLBACK');
       return value;
     } catch (err) {
-      broken = await tx.query('ROLLBACK').then(() => undefined, (e: Error) => e);
+      broken = await tx.query('ROLLBACK').then(
+        () => undefined,
+        (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+      );
       throw err;
     } finally {
       // A connection that cannot even roll back is discarded rather than returned to the pool.

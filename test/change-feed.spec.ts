@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { InProcessChangeSignal } from '../store/in-process-change.signal.js';
-import type { ChangeRecord } from '../store/prompt-store.js';
-import { SqlitePromptStore } from '../store/sqlite/sqlite-prompt.store.js';
-import { FlakyChangeLog } from '../../test/support/flaky-change-log.js';
-import { tempDir } from '../../test/support/temp-dir.js';
-import { waitFor } from '../../test/support/wait-for.js';
-import { ChangeFeed, type FeedItem } from './change-feed.js';
+import { InProcessChangeSignal } from '../src/store/in-process-change.signal.js';
+import type { ChangeRecord } from '../src/store/prompt-store.js';
+import { SqlitePromptStore } from '../src/store/sqlite/sqlite-prompt.store.js';
+import { FlakyChangeLog } from './support/flaky-change-log.js';
+import { tempDir } from './support/temp-dir.js';
+import { waitFor } from './support/wait-for.js';
+import { ChangeFeed, type FeedItem } from '../src/changes/change-feed.js';
 
 describe('ChangeFeed', () => {
   let dir: ReturnType<typeof tempDir>;
