@@ -24,7 +24,9 @@ const LOG = join(root, 'bench', 'results', 'log.md');
 
 function machine() {
   const cpu = cpus();
-  return `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} at start`;
+  return `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}, Node ${process.version}, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ')} at start`;
 }
 
 function build() {
@@ -34,7 +36,18 @@ function build() {
 
 function section(result, seconds) {
   const charts = (result.charts ?? []).map((c) => `![${result.title}](${relative(dirname(LOG), join(root, c))})`);
-  return [`#### ${result.title}`, '', `${result.sizes} (${seconds.toFixed(0)} s)`, '', result.table, '', ...result.notes.map((n) => `- ${n}`), '', ...charts, ...(charts.length ? [''] : [])].join('\n');
+  return [
+    `#### ${result.title}`,
+    '',
+    `${result.sizes} (${seconds.toFixed(0)} s)`,
+    '',
+    result.table,
+    '',
+    ...result.notes.map((n) => `- ${n}`),
+    '',
+    ...charts,
+    ...(charts.length ? [''] : []),
+  ].join('\n');
 }
 
 async function main() {
@@ -74,4 +87,7 @@ function appendEntry(entry) {
   appendFileSync(LOG, `\n${entry}`);
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

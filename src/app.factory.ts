@@ -56,10 +56,14 @@ function configureApp(app: NestExpressApplication, config: AppConfig, logger: Ap
   app.useBodyParser('json', { limit: bodyLimitBytes(config.limits) });
   app.use(limitJsonDepth());
   answerClientErrorsAsJson(app.getHttpServer());
-  app.useGlobalPipes(new ValidationPipe({
-    whitelist: true, forbidNonWhitelisted: true, transform: true,
-    exceptionFactory: (errors) => new BadRequestException(flatten(errors).join('; ')),
-  }));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) => new BadRequestException(flatten(errors).join('; ')),
+    }),
+  );
   app.useGlobalFilters(new HttpErrorFilter());
   configureViews(app);
   configureOpenApi(app);

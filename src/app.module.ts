@@ -19,8 +19,17 @@ export class AppModule {
       module: AppModule,
       // ordering: StreamModule before PromptsModule, so /api/prompts/stream is routed before /api/prompts/:key.
       imports: [
-        ConfigModule.forRoot(config), MetricsModule, AuthModule, StoreModule, ChangesModule, StreamModule, PromptsModule,
-        HealthModule, WebhooksModule, FleetModule, AdminModule,
+        ConfigModule.forRoot(config),
+        MetricsModule,
+        AuthModule,
+        StoreModule,
+        ChangesModule,
+        StreamModule,
+        PromptsModule,
+        HealthModule,
+        WebhooksModule,
+        FleetModule,
+        AdminModule,
       ],
     };
   }

@@ -21,7 +21,10 @@ describe('Admin UI in a real browser', () => {
 
   beforeAll(async () => {
     [t, browser] = await Promise.all([startApp(), launchChromium()]);
-    await api().post('/api/prompts').send({ key: 'AGENT_INSTRUCTION', text: 'You are Friday, a helpful voice assistant.\nSpeak naturally.', message: 'Seed' }).expect(201);
+    await api()
+      .post('/api/prompts')
+      .send({ key: 'AGENT_INSTRUCTION', text: 'You are Friday, a helpful voice assistant.\nSpeak naturally.', message: 'Seed' })
+      .expect(201);
     await api().post('/api/prompts').send({ key: 'SESSION_INSTRUCTION', text: 'Greet the user and offer your help.' }).expect(201);
   }, SLOW);
   afterAll(async () => {
@@ -36,7 +39,9 @@ describe('Admin UI in a real browser', () => {
         dialogs.push(d.message());
         void d.dismiss();
       });
-      page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+      page.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(m.text());
+      });
       page.on('pageerror', (e) => consoleErrors.push(e.message));
     });
   });
@@ -55,132 +60,162 @@ describe('Admin UI in a real browser', () => {
     return page;
   }
 
-  it('lets an operator create, edit, review history, diff and roll back', async () => {
-    const page = await open('/');
-    await screenshot(page, 'list');
-    await page.getByRole('link', { name: 'New prompt' }).click();
-    await page.locator('#key').fill('GREETING');
-    await page.locator('#text').fill('Hello! I am Friday.\nHow can I help you today?');
-    await page.locator('#message').fill('First greeting');
-    await screenshot(page, 'create');
-    await page.getByRole('button', { name: 'Create' }).click();
-    await page.waitForURL('**/prompts/GREETING?saved=1');
-
-    await page.locator('#text').fill('Hello! I am Friday, your assistant.\nHow can I help you today?');
-    await page.locator('#message').fill('Say who I am');
-    await page.keyboard.press('Control+s');
-    await page.waitForURL('**/prompts/GREETING?saved=2');
-    await page.getByText('Saved version 2').waitFor();
-    await screenshot(page, 'editor');
-
-    await page.getByRole('link', { name: 'History' }).click();
-    await page.locator('tr[data-version="2"]', { hasText: 'current' }).waitFor();
-    expect(await page.locator('tr[data-version="2"]').textContent()).toContain('Say who I am');
-    await screenshot(page, 'history');
-
-    await page.locator('tr[data-version="1"]').getByRole('link', { name: 'Diff vs current' }).click();
-    await page.locator('table.diff tr.add mark', { hasText: ', your assistant' }).waitFor();
-    await screenshot(page, 'diff');
-
-    await page.getByRole('link', { name: 'Roll back to v1…' }).click();
-    await page.getByRole('heading', { name: 'Roll back GREETING to v1?' }).waitFor();
-    await screenshot(page, 'rollback-confirm');
-    await page.getByRole('button', { name: 'Roll back to v1' }).click();
-    await page.waitForURL('**/prompts/GREETING?saved=3');
-    expect(await page.locator('#text').inputValue()).toBe('Hello! I am Friday.\nHow can I help you today?');
-  }, SLOW);
-
-  it('shows a banner in a second page when the prompt changes there, keeps the draft, then the conflict', async () => {
-    const mine = await open('/prompts/AGENT_INSTRUCTION');
-    const theirs = await open('/prompts/AGENT_INSTRUCTION');
-    const list = await open('/');
-    await mine.locator('#text').fill('You are Friday. My unsaved draft.');
-
-    await theirs.locator('#text').fill('You are Friday, a calm and helpful voice assistant.\nSpeak naturally.');
-    await theirs.getByRole('button', { name: 'Save' }).click();
-    await theirs.waitForURL('**/prompts/AGENT_INSTRUCTION?saved=*');
-
-    const banner = mine.locator('#change-banner');
-    await banner.waitFor({ state: 'visible' });
-    expect(await banner.textContent()).toMatch(/Changed by anonymous at revision \d+ \(now v2\)/);
-    expect(await mine.locator('#text').inputValue()).toBe('You are Friday. My unsaved draft.');
-    await list.locator('tr[data-key="AGENT_INSTRUCTION"] [data-col="version"]', { hasText: 'v2' }).waitFor();
-    await screenshot(mine, 'editor-banner');
-
-    const diff = await Promise.all([context.waitForEvent('page'), mine.locator('[data-banner-diff]').click()]).then(([p]) => p);
-    await diff.locator('table.diff mark', { hasText: 'calm and' }).waitFor();
-
-    await mine.getByRole('button', { name: 'Save' }).click();
-    await mine.getByRole('heading', { name: /Someone saved AGENT_INSTRUCTION/ }).waitFor();
-    expect(await mine.locator('#overwrite-form textarea').inputValue()).toBe('You are Friday. My unsaved draft.');
-    await screenshot(mine, 'conflict');
-  }, SLOW);
-
-  it('updates the list in place as prompts are created and deleted elsewhere', async () => {
-    const list = await open('/');
-    await api().post('/api/prompts').send({ key: 'LIVE_NEW', text: 'Appears without a reload.' }).expect(201);
-    await list.locator('tr[data-key="LIVE_NEW"]', { hasText: 'Appears without a reload.' }).waitFor();
-    await api().delete('/api/prompts/LIVE_NEW').expect(204);
-    await list.locator('#deleted-list li[data-deleted-key="LIVE_NEW"]').waitFor();
-    expect(await list.locator('tr[data-key="LIVE_NEW"]').count()).toBe(0);
-    await list.locator('[data-revision-label]').filter({ hasText: String(await currentRevision()) }).waitFor();
-  }, SLOW);
-
-  it('renders hostile prompt text as text, live or not, and no dialog ever opens', async () => {
-    const hostile = '<img src=x onerror=alert(1)> <script>alert(2)</script>';
-    await api().post('/api/prompts').send({ key: 'HOSTILE', text: hostile, message: hostile }).expect(201);
-    const list = await open('/');
-    await list.getByText(hostile).first().waitFor();
-    await api().put('/api/prompts/HOSTILE').send({ text: `${hostile} <svg onload=alert(3)>`, message: hostile }).expect(200);
-    await list.getByText(`${hostile} <svg onload=alert(3)>`).waitFor();
-
-    for (const path of ['/prompts/HOSTILE', '/prompts/HOSTILE/history', '/prompts/HOSTILE/diff?from=1']) {
-      const page = await open(path);
-      await page.getByText(hostile).first().waitFor();
-    }
-    const editor = await open('/prompts/HOSTILE');
-    expect(await editor.locator('#text').inputValue()).toBe(`${hostile} <svg onload=alert(3)>`);
-    expect(await editor.locator('img, svg').count()).toBe(0);
-    await screenshot(editor, 'hostile');
-    expect(dialogs).toEqual([]);
-  }, SLOW);
-
-  it('works as plain HTML forms with JavaScript turned off', async () => {
-    const noJs = await browser.newContext({ javaScriptEnabled: false });
-    try {
-      const page = await noJs.newPage();
-      await page.goto(`${t.url}/prompts/new`);
-      await page.locator('#key').fill('NO_JS');
-      await page.locator('#text').fill('Plain forms.');
+  it(
+    'lets an operator create, edit, review history, diff and roll back',
+    async () => {
+      const page = await open('/');
+      await screenshot(page, 'list');
+      await page.getByRole('link', { name: 'New prompt' }).click();
+      await page.locator('#key').fill('GREETING');
+      await page.locator('#text').fill('Hello! I am Friday.\nHow can I help you today?');
+      await page.locator('#message').fill('First greeting');
+      await screenshot(page, 'create');
       await page.getByRole('button', { name: 'Create' }).click();
-      await page.waitForURL('**/prompts/NO_JS?saved=1');
-      await page.locator('#text').fill('Plain forms still save.');
-      await page.getByRole('button', { name: 'Save' }).click();
-      await page.waitForURL('**/prompts/NO_JS?saved=2');
-      await page.goto(`${t.url}/prompts/NO_JS/delete`);
-      await page.getByRole('button', { name: 'Delete NO_JS' }).click();
-      await page.waitForURL('**/?deleted=NO_JS');
-      await page.locator('li[data-deleted-key="NO_JS"]').waitFor();
-    } finally {
-      await noJs.close();
-    }
-  }, SLOW);
+      await page.waitForURL('**/prompts/GREETING?saved=1');
 
-  it('reads well on a phone', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    try {
-      const list = await open('/', phone);
-      await screenshot(list, 'phone-list');
-      const editor = await open('/prompts/AGENT_INSTRUCTION', phone);
-      await screenshot(editor, 'phone-editor');
-      const diff = await open('/prompts/AGENT_INSTRUCTION/diff?from=1', phone);
-      await screenshot(diff, 'phone-diff');
-      // Nothing wider than the screen: no sideways scrolling on a phone.
-      expect(await list.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
-    } finally {
-      await phone.close();
-    }
-  }, SLOW);
+      await page.locator('#text').fill('Hello! I am Friday, your assistant.\nHow can I help you today?');
+      await page.locator('#message').fill('Say who I am');
+      await page.keyboard.press('Control+s');
+      await page.waitForURL('**/prompts/GREETING?saved=2');
+      await page.getByText('Saved version 2').waitFor();
+      await screenshot(page, 'editor');
+
+      await page.getByRole('link', { name: 'History' }).click();
+      await page.locator('tr[data-version="2"]', { hasText: 'current' }).waitFor();
+      expect(await page.locator('tr[data-version="2"]').textContent()).toContain('Say who I am');
+      await screenshot(page, 'history');
+
+      await page.locator('tr[data-version="1"]').getByRole('link', { name: 'Diff vs current' }).click();
+      await page.locator('table.diff tr.add mark', { hasText: ', your assistant' }).waitFor();
+      await screenshot(page, 'diff');
+
+      await page.getByRole('link', { name: 'Roll back to v1…' }).click();
+      await page.getByRole('heading', { name: 'Roll back GREETING to v1?' }).waitFor();
+      await screenshot(page, 'rollback-confirm');
+      await page.getByRole('button', { name: 'Roll back to v1' }).click();
+      await page.waitForURL('**/prompts/GREETING?saved=3');
+      expect(await page.locator('#text').inputValue()).toBe('Hello! I am Friday.\nHow can I help you today?');
+    },
+    SLOW,
+  );
+
+  it(
+    'shows a banner in a second page when the prompt changes there, keeps the draft, then the conflict',
+    async () => {
+      const mine = await open('/prompts/AGENT_INSTRUCTION');
+      const theirs = await open('/prompts/AGENT_INSTRUCTION');
+      const list = await open('/');
+      await mine.locator('#text').fill('You are Friday. My unsaved draft.');
+
+      await theirs.locator('#text').fill('You are Friday, a calm and helpful voice assistant.\nSpeak naturally.');
+      await theirs.getByRole('button', { name: 'Save' }).click();
+      await theirs.waitForURL('**/prompts/AGENT_INSTRUCTION?saved=*');
+
+      const banner = mine.locator('#change-banner');
+      await banner.waitFor({ state: 'visible' });
+      expect(await banner.textContent()).toMatch(/Changed by anonymous at revision \d+ \(now v2\)/);
+      expect(await mine.locator('#text').inputValue()).toBe('You are Friday. My unsaved draft.');
+      await list.locator('tr[data-key="AGENT_INSTRUCTION"] [data-col="version"]', { hasText: 'v2' }).waitFor();
+      await screenshot(mine, 'editor-banner');
+
+      const diff = await Promise.all([context.waitForEvent('page'), mine.locator('[data-banner-diff]').click()]).then(([p]) => p);
+      await diff.locator('table.diff mark', { hasText: 'calm and' }).waitFor();
+
+      await mine.getByRole('button', { name: 'Save' }).click();
+      await mine.getByRole('heading', { name: /Someone saved AGENT_INSTRUCTION/ }).waitFor();
+      expect(await mine.locator('#overwrite-form textarea').inputValue()).toBe('You are Friday. My unsaved draft.');
+      await screenshot(mine, 'conflict');
+    },
+    SLOW,
+  );
+
+  it(
+    'updates the list in place as prompts are created and deleted elsewhere',
+    async () => {
+      const list = await open('/');
+      await api().post('/api/prompts').send({ key: 'LIVE_NEW', text: 'Appears without a reload.' }).expect(201);
+      await list.locator('tr[data-key="LIVE_NEW"]', { hasText: 'Appears without a reload.' }).waitFor();
+      await api().delete('/api/prompts/LIVE_NEW').expect(204);
+      await list.locator('#deleted-list li[data-deleted-key="LIVE_NEW"]').waitFor();
+      expect(await list.locator('tr[data-key="LIVE_NEW"]').count()).toBe(0);
+      await list
+        .locator('[data-revision-label]')
+        .filter({ hasText: String(await currentRevision()) })
+        .waitFor();
+    },
+    SLOW,
+  );
+
+  it(
+    'renders hostile prompt text as text, live or not, and no dialog ever opens',
+    async () => {
+      const hostile = '<img src=x onerror=alert(1)> <script>alert(2)</script>';
+      await api().post('/api/prompts').send({ key: 'HOSTILE', text: hostile, message: hostile }).expect(201);
+      const list = await open('/');
+      await list.getByText(hostile).first().waitFor();
+      await api()
+        .put('/api/prompts/HOSTILE')
+        .send({ text: `${hostile} <svg onload=alert(3)>`, message: hostile })
+        .expect(200);
+      await list.getByText(`${hostile} <svg onload=alert(3)>`).waitFor();
+
+      for (const path of ['/prompts/HOSTILE', '/prompts/HOSTILE/history', '/prompts/HOSTILE/diff?from=1']) {
+        const page = await open(path);
+        await page.getByText(hostile).first().waitFor();
+      }
+      const editor = await open('/prompts/HOSTILE');
+      expect(await editor.locator('#text').inputValue()).toBe(`${hostile} <svg onload=alert(3)>`);
+      expect(await editor.locator('img, svg').count()).toBe(0);
+      await screenshot(editor, 'hostile');
+      expect(dialogs).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    'works as plain HTML forms with JavaScript turned off',
+    async () => {
+      const noJs = await browser.newContext({ javaScriptEnabled: false });
+      try {
+        const page = await noJs.newPage();
+        await page.goto(`${t.url}/prompts/new`);
+        await page.locator('#key').fill('NO_JS');
+        await page.locator('#text').fill('Plain forms.');
+        await page.getByRole('button', { name: 'Create' }).click();
+        await page.waitForURL('**/prompts/NO_JS?saved=1');
+        await page.locator('#text').fill('Plain forms still save.');
+        await page.getByRole('button', { name: 'Save' }).click();
+        await page.waitForURL('**/prompts/NO_JS?saved=2');
+        await page.goto(`${t.url}/prompts/NO_JS/delete`);
+        await page.getByRole('button', { name: 'Delete NO_JS' }).click();
+        await page.waitForURL('**/?deleted=NO_JS');
+        await page.locator('li[data-deleted-key="NO_JS"]').waitFor();
+      } finally {
+        await noJs.close();
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    'reads well on a phone',
+    async () => {
+      const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      try {
+        const list = await open('/', phone);
+        await screenshot(list, 'phone-list');
+        const editor = await open('/prompts/AGENT_INSTRUCTION', phone);
+        await screenshot(editor, 'phone-editor');
+        const diff = await open('/prompts/AGENT_INSTRUCTION/diff?from=1', phone);
+        await screenshot(diff, 'phone-diff');
+        // Nothing wider than the screen: no sideways scrolling on a phone.
+        expect(await list.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      } finally {
+        await phone.close();
+      }
+    },
+    SLOW,
+  );
 
   async function currentRevision(): Promise<number> {
     return (await api().get('/api/prompts').expect(200)).body.revision as number;
@@ -199,24 +234,28 @@ describe('Admin UI login in a real browser (tokens configured)', () => {
     await t?.close();
   });
 
-  it('logs in with an admin token, runs the live stream on the session cookie, and logs out', async () => {
-    const context = await browser.newContext();
-    const errors: string[] = [];
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${t.url}/prompts/new`);
-    await page.waitForURL(/\/login\?next=%2Fprompts%2Fnew$/);
-    await page.getByLabel('Admin token').fill(ADMIN.secret);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(/\/prompts\/new$/);
-    await page.locator('[data-live][data-state="open"]').waitFor();
-    await page.locator('[data-signed-in-as]', { hasText: ADMIN.name }).waitFor();
-    await screenshot(page, 'signed-in');
-    await page.getByRole('button', { name: 'Log out' }).click();
-    await page.waitForURL(/\/login$/);
-    await page.goto(`${t.url}/`);
-    await page.waitForURL(/\/login$/);
-    expect(errors).toEqual([]);
-    await context.close();
-  }, SLOW);
+  it(
+    'logs in with an admin token, runs the live stream on the session cookie, and logs out',
+    async () => {
+      const context = await browser.newContext();
+      const errors: string[] = [];
+      const page = await context.newPage();
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${t.url}/prompts/new`);
+      await page.waitForURL(/\/login\?next=%2Fprompts%2Fnew$/);
+      await page.getByLabel('Admin token').fill(ADMIN.secret);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.waitForURL(/\/prompts\/new$/);
+      await page.locator('[data-live][data-state="open"]').waitFor();
+      await page.locator('[data-signed-in-as]', { hasText: ADMIN.name }).waitFor();
+      await screenshot(page, 'signed-in');
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await page.waitForURL(/\/login$/);
+      await page.goto(`${t.url}/`);
+      await page.waitForURL(/\/login$/);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    SLOW,
+  );
 });

@@ -63,7 +63,10 @@ describe('Admin UI (server-rendered pages)', () => {
   it('escapes hostile prompt text and messages on every page that shows them', async () => {
     const key = uniqueKey('HOSTILE');
     await seed(key, HOSTILE, HOSTILE);
-    await api().put(`/api/prompts/${key}`).send({ text: `${HOSTILE}!`, message: HOSTILE }).expect(200);
+    await api()
+      .put(`/api/prompts/${key}`)
+      .send({ text: `${HOSTILE}!`, message: HOSTILE })
+      .expect(200);
     const pages = ['/', `/prompts/${key}`, `/prompts/${key}/history`, `/prompts/${key}/diff?from=1`, `/prompts/${key}/rollback?version=1`];
     for (const path of pages) {
       const { status, text } = await browser.get(path);
@@ -187,12 +190,15 @@ describe('Admin UI (server-rendered pages)', () => {
 
   it('does not accept urlencoded bodies on the JSON API, so cross-site forms cannot write', async () => {
     const before = await revision();
-    const res = await api().post('/api/prompts').type('form').send({ key: uniqueKey('XSITE'), text: 'x' });
+    const res = await api()
+      .post('/api/prompts')
+      .type('form')
+      .send({ key: uniqueKey('XSITE'), text: 'x' });
     expect(res.status).toBe(400);
     expect(await revision()).toBe(before);
   });
 
-  it('lists connected agents from the stream registry, but not the admin pages\' own streams', async () => {
+  it("lists connected agents from the stream registry, but not the admin pages' own streams", async () => {
     const agent = await openStream(`${t.url}/api/prompts/stream?agent=friday-7`);
     const adminPage = await openStream(`${t.url}/api/prompts/stream?agent=promptcast-admin-ui`);
     try {
@@ -208,19 +214,29 @@ describe('Admin UI (server-rendered pages)', () => {
     }
   });
 
-  it('shows each agent process\'s fleet report: applied revision, live sessions, and whether it is behind', async () => {
+  it("shows each agent process's fleet report: applied revision, live sessions, and whether it is behind", async () => {
     await seed(uniqueKey('FLEET'), 'text');
     const current = await revision();
     await api().post('/api/agents/report').send({ agentId: 'friday-fleet-up', revision: current, sessions: 3, mode: 'streaming' }).expect(204);
-    await api().post('/api/agents/report').send({ agentId: 'friday-fleet-old', revision: current - 1, sessions: 1, mode: 'polling' }).expect(204);
+    await api()
+      .post('/api/agents/report')
+      .send({ agentId: 'friday-fleet-old', revision: current - 1, sessions: 1, mode: 'polling' })
+      .expect(204);
     const list = await browser.get('/');
     const row = (id: string) => list.text.slice(list.text.indexOf(`<td>${id}</td>`), list.text.indexOf('</tr>', list.text.indexOf(`<td>${id}</td>`)));
-    expect(row('friday-fleet-up')).toMatch(new RegExp(`<td class="num">${current}</td>\\s*<td class="num">3</td>\\s*<td>streaming</td>[\\s\\S]*up to date`));
-    expect(row('friday-fleet-old')).toMatch(new RegExp(`<td class="num">${current - 1}</td>\\s*<td class="num">1</td>\\s*<td>polling</td>[\\s\\S]*behind`));
+    expect(row('friday-fleet-up')).toMatch(
+      new RegExp(`<td class="num">${current}</td>\\s*<td class="num">3</td>\\s*<td>streaming</td>[\\s\\S]*up to date`),
+    );
+    expect(row('friday-fleet-old')).toMatch(
+      new RegExp(`<td class="num">${current - 1}</td>\\s*<td class="num">1</td>\\s*<td>polling</td>[\\s\\S]*behind`),
+    );
   });
 
   it('serves the static assets locally', async () => {
     await api().get('/assets/app.css').expect(200).expect('content-type', /css/);
-    await api().get('/assets/js/main.js').expect(200).expect('content-type', /javascript/);
+    await api()
+      .get('/assets/js/main.js')
+      .expect(200)
+      .expect('content-type', /javascript/);
   });
 });

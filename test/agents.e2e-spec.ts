@@ -17,22 +17,50 @@ describe('fleet reports (POST /api/agents/report, GET /api/agents)', () => {
   it('lists the latest report per agent with its address and whether it is behind', async () => {
     const prompts = new PromptsApi(t.url);
     await prompts.create('AGENT_INSTRUCTION', 'v1');
-    await api.post('/api/agents/report').send(aReport({ revision: 0 })).expect(204);
-    await api.post('/api/agents/report').send(aReport({ revision: 1 })).expect(204);
-    await api.post('/api/agents/report').send(aReport({ agentId: 'friday-2', revision: null, sessions: 0, mode: 'offline' })).expect(204);
+    await api
+      .post('/api/agents/report')
+      .send(aReport({ revision: 0 }))
+      .expect(204);
+    await api
+      .post('/api/agents/report')
+      .send(aReport({ revision: 1 }))
+      .expect(204);
+    await api
+      .post('/api/agents/report')
+      .send(aReport({ agentId: 'friday-2', revision: null, sessions: 0, mode: 'offline' }))
+      .expect(204);
     await prompts.update('AGENT_INSTRUCTION', 'v2');
 
     const res = await api.get('/api/agents').expect(200);
     expect(res.body).toEqual({
       revision: 2,
       agents: [
-        { agentId: 'friday-1', revision: 1, sessions: 2, mode: 'streaming', reportedAt: expect.any(String), address: expect.stringContaining('127.0.0.1'), behind: true },
-        { agentId: 'friday-2', revision: null, sessions: 0, mode: 'offline', reportedAt: expect.any(String), address: expect.stringContaining('127.0.0.1'), behind: true },
+        {
+          agentId: 'friday-1',
+          revision: 1,
+          sessions: 2,
+          mode: 'streaming',
+          reportedAt: expect.any(String),
+          address: expect.stringContaining('127.0.0.1'),
+          behind: true,
+        },
+        {
+          agentId: 'friday-2',
+          revision: null,
+          sessions: 0,
+          mode: 'offline',
+          reportedAt: expect.any(String),
+          address: expect.stringContaining('127.0.0.1'),
+          behind: true,
+        },
       ],
     });
     expect(Date.parse(res.body.agents[0].reportedAt)).not.toBeNaN();
 
-    await api.post('/api/agents/report').send(aReport({ revision: 2 })).expect(204);
+    await api
+      .post('/api/agents/report')
+      .send(aReport({ revision: 2 }))
+      .expect(204);
     const after = await api.get('/api/agents').expect(200);
     expect(after.body.agents.find((a: { agentId: string }) => a.agentId === 'friday-1')).toMatchObject({ revision: 2, behind: false });
   });

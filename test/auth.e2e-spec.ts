@@ -39,7 +39,9 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'delete', path: '/api/prompts/KEY', expected: WRITE(204) },
   { method: 'get', path: '/api/agents', expected: READ },
   {
-    method: 'post', path: '/api/agents/report', body: () => ({ agentId: 'w1', revision: 1, sessions: 0, mode: 'streaming' }),
+    method: 'post',
+    path: '/api/agents/report',
+    body: () => ({ agentId: 'w1', revision: 1, sessions: 0, mode: 'streaming' }),
     expected: { none: 401, agent: 204, admin: 403, wrong: 401 },
   },
   { method: 'get', path: '/api/audit', expected: ADMIN_ONLY },
@@ -82,7 +84,10 @@ describe('Auth: scoped tokens', () => {
   });
 
   it.each([
-    ['none', 401], ['wrong', 401], ['agent', 200], ['admin', 200],
+    ['none', 401],
+    ['wrong', 401],
+    ['agent', 200],
+    ['admin', 200],
   ] as const)('GET /api/prompts/stream with %s credentials answers %i', async (caller, status) => {
     const secret = SECRETS[caller];
     const stream = await openStream(`${t.url}/api/prompts/stream`, { headers: secret ? bearer(secret) : {} });
@@ -99,7 +104,8 @@ describe('Auth: scoped tokens', () => {
     try {
       await stream.changesUntil(1);
       const key = await freshPrompt();
-      const [, event] = await stream.until((events) => events.some((e) => e.data.key === key), `the ${key} event`)
+      const [, event] = await stream
+        .until((events) => events.some((e) => e.data.key === key), `the ${key} event`)
         .then((events) => [undefined, events.find((e) => e.data.key === key)]);
       expect(event?.data).toMatchObject({ key, author: ADMIN.name });
     } finally {
@@ -109,7 +115,10 @@ describe('Auth: scoped tokens', () => {
 
   it("the agent's fleet reporter sends PROMPTCAST_TOKEN, so its reports land", async () => {
     const reporter = new FleetReporter({
-      url: t.url, token: AGENT.secret, intervalMs: 60_000, log: silentLogger,
+      url: t.url,
+      token: AGENT.secret,
+      intervalMs: 60_000,
+      log: silentLogger,
       snapshot: () => ({ agentId: 'fleet-token-test', revision: 1, sessions: 2, mode: 'streaming' }),
     });
     await reporter.report();
@@ -264,7 +273,11 @@ describe('Auth: rate limits', () => {
   });
 
   it('answers 429 JSON with Retry-After once writes exceed RATE_LIMIT_WRITES_PER_MIN, and writes nothing', async () => {
-    const write = (i: number) => request(t.url).post('/api/prompts').set(bearer(ADMIN.secret)).send({ key: `RL_${i}`, text: 'x' });
+    const write = (i: number) =>
+      request(t.url)
+        .post('/api/prompts')
+        .set(bearer(ADMIN.secret))
+        .send({ key: `RL_${i}`, text: 'x' });
     for (let i = 0; i < 3; i++) expect((await write(i)).status).toBe(201);
     const revision = (await request(t.url).get('/api/prompts').set(bearer(ADMIN.secret))).body.revision;
     const limited = await write(3);
@@ -339,7 +352,13 @@ describe('Auth: refusing to run open beyond loopback', () => {
 
   // dist/ is built once for the whole run by jest's globalSetup (test/support/build-once.ts).
   it('node dist/main.js with HOST=0.0.0.0 and no tokens prints one line and exits 1', async () => {
-    const { code, stderr } = await run('node', ['dist/main.js'], { HOST: '0.0.0.0', PORT: '0', ADMIN_TOKENS: '', AGENT_TOKENS: '', DATABASE_URL: '' });
+    const { code, stderr } = await run('node', ['dist/main.js'], {
+      HOST: '0.0.0.0',
+      PORT: '0',
+      ADMIN_TOKENS: '',
+      AGENT_TOKENS: '',
+      DATABASE_URL: '',
+    });
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^promptcast: HOST=0\.0\.0\.0 is not a loopback address/)]);
   });
@@ -348,7 +367,9 @@ describe('Auth: refusing to run open beyond loopback', () => {
 async function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(cmd, args, { cwd: process.cwd(), env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-  const [code] = await once(child, 'exit') as [number | null];
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
   return { code, stderr };
 }

@@ -20,39 +20,96 @@ interface Case {
 const json = (name: string, method: Case['method'], path: string, body: unknown): Case => ({ name, method, path, body });
 
 const BODIES: [string, unknown][] = [
-  ['an array', [{ key: 'X', text: 'x' }]], ['null', null], ['a number', 42], ['a string', 'text'], ['true', true],
+  ['an array', [{ key: 'X', text: 'x' }]],
+  ['null', null],
+  ['a number', 42],
+  ['a string', 'text'],
+  ['true', true],
   ['an empty object', {}],
-  ['text as a number', { key: 'X', text: 1 }], ['text as null', { key: 'X', text: null }], ['text as an array', { key: 'X', text: ['a'] }],
-  ['text as an object', { key: 'X', text: { a: 1 } }], ['a blank text', { key: 'X', text: '  \n\t ' }],
-  ['a lone high surrogate', { key: 'X', text: 'a\ud800b' }], ['a lone low surrogate', { key: 'X', text: '\udc00' }],
-  ['NUL in the text', { key: 'X', text: 'a\u0000b' }], ['NUL in the message', { key: 'X', text: 'a', message: 'm\u0000' }],
+  ['text as a number', { key: 'X', text: 1 }],
+  ['text as null', { key: 'X', text: null }],
+  ['text as an array', { key: 'X', text: ['a'] }],
+  ['text as an object', { key: 'X', text: { a: 1 } }],
+  ['a blank text', { key: 'X', text: '  \n\t ' }],
+  ['a lone high surrogate', { key: 'X', text: 'a\ud800b' }],
+  ['a lone low surrogate', { key: 'X', text: '\udc00' }],
+  ['NUL in the text', { key: 'X', text: 'a\u0000b' }],
+  ['NUL in the message', { key: 'X', text: 'a', message: 'm\u0000' }],
   ['4-byte emoji one past the limit', { key: 'X', text: EMOJI.repeat(MAX_BYTES / 4 + 1) }],
-  ['a message too long', { key: 'X', text: 'a', message: 'm'.repeat(501) }], ['a message as a number', { key: 'X', text: 'a', message: 7 }],
-  ['an unknown field', { key: 'X', text: 'a', admin: true }], ['fields only in __proto__', JSON.parse('{"__proto__":{"key":"X","text":"b"}}')],
+  ['a message too long', { key: 'X', text: 'a', message: 'm'.repeat(501) }],
+  ['a message as a number', { key: 'X', text: 'a', message: 7 }],
+  ['an unknown field', { key: 'X', text: 'a', admin: true }],
+  ['fields only in __proto__', JSON.parse('{"__proto__":{"key":"X","text":"b"}}')],
 ];
 
 const KEYS = [
-  '..%2F..%2Fetc%2Fpasswd', '%2e%2e', '..', 'A%2FB', 'A%00B', '%ZZ', "A'%3B%20DROP%20TABLE%20prompts%3B--", 'A%22%20OR%201%3D1',
-  '%E2%80%AEREVERSED', 'A%C0%AF', 'stream%00', `${'K'.repeat(200)}`, '1ABC', '_A', 'A%20B', '%F0%9F%8E%99',
+  '..%2F..%2Fetc%2Fpasswd',
+  '%2e%2e',
+  '..',
+  'A%2FB',
+  'A%00B',
+  '%ZZ',
+  "A'%3B%20DROP%20TABLE%20prompts%3B--",
+  'A%22%20OR%201%3D1',
+  '%E2%80%AEREVERSED',
+  'A%C0%AF',
+  'stream%00',
+  `${'K'.repeat(200)}`,
+  '1ABC',
+  '_A',
+  'A%20B',
+  '%F0%9F%8E%99',
 ];
 
 const CASES: Case[] = [
   ...BODIES.map(([name, body]) => json(`POST /api/prompts with ${name}`, 'post', '/api/prompts', body)),
   ...BODIES.map(([name, body]) => json(`PUT /api/prompts/BAD with ${name}`, 'put', '/api/prompts/BAD', body)),
   ...[
-    ["a key with SQL metacharacters", "A'; DROP TABLE prompts; --"], ['a key with ../', '../etc'], ['a key with a slash', 'A/B'],
-    ['an RTL-marked key', '\u202eA'], ['a key with NUL', 'A\u0000'], ['an emoji key', EMOJI], ['a key of 129 chars', `A${'b'.repeat(128)}`],
-    ['the key "stream"', 'STREAM'], ['a numeric key', 7], ['an array key', ['A']],
+    ['a key with SQL metacharacters', "A'; DROP TABLE prompts; --"],
+    ['a key with ../', '../etc'],
+    ['a key with a slash', 'A/B'],
+    ['an RTL-marked key', '\u202eA'],
+    ['a key with NUL', 'A\u0000'],
+    ['an emoji key', EMOJI],
+    ['a key of 129 chars', `A${'b'.repeat(128)}`],
+    ['the key "stream"', 'STREAM'],
+    ['a numeric key', 7],
+    ['an array key', ['A']],
   ].map(([name, key]) => json(`POST /api/prompts with ${name as string}`, 'post', '/api/prompts', { key, text: 'x' })),
   { name: 'POST /api/prompts with JSON nested 5000 deep', method: 'post', path: '/api/prompts', body: deep(5000), type: 'application/json' },
   { name: 'PUT /api/prompts/BAD with JSON nested 5000 deep', method: 'put', path: '/api/prompts/BAD', body: deep(5000), type: 'application/json' },
   json('POST /api/prompts for a key that exists', 'post', '/api/prompts', { key: 'BAD', text: 'x' }),
-  { name: 'POST /api/prompts over the body limit', method: 'post', path: '/api/prompts', body: JSON.stringify({ key: 'X', text: 'x'.repeat(MAX_BYTES * 6 + 70_000) }), type: 'application/json' },
+  {
+    name: 'POST /api/prompts over the body limit',
+    method: 'post',
+    path: '/api/prompts',
+    body: JSON.stringify({ key: 'X', text: 'x'.repeat(MAX_BYTES * 6 + 70_000) }),
+    type: 'application/json',
+  },
   { name: 'POST /api/prompts with malformed JSON', method: 'post', path: '/api/prompts', body: '{"key": "X", "text": ', type: 'application/json' },
-  { name: 'POST /api/prompts with a form body', method: 'post', path: '/api/prompts', body: 'key=X&text=x', type: 'application/x-www-form-urlencoded' },
+  {
+    name: 'POST /api/prompts with a form body',
+    method: 'post',
+    path: '/api/prompts',
+    body: 'key=X&text=x',
+    type: 'application/x-www-form-urlencoded',
+  },
   { name: 'POST /api/prompts with text/plain', method: 'post', path: '/api/prompts', body: '{"key":"X","text":"x"}', type: 'text/plain' },
-  { name: 'POST /api/prompts in latin1', method: 'post', path: '/api/prompts', body: '{"key":"X","text":"x"}', type: 'application/json; charset=latin1' },
-  { name: 'POST /api/prompts gzip-encoded garbage', method: 'post', path: '/api/prompts', body: 'not gzip', type: 'application/json', headers: { 'Content-Encoding': 'gzip' } },
+  {
+    name: 'POST /api/prompts in latin1',
+    method: 'post',
+    path: '/api/prompts',
+    body: '{"key":"X","text":"x"}',
+    type: 'application/json; charset=latin1',
+  },
+  {
+    name: 'POST /api/prompts gzip-encoded garbage',
+    method: 'post',
+    path: '/api/prompts',
+    body: 'not gzip',
+    type: 'application/json',
+    headers: { 'Content-Encoding': 'gzip' },
+  },
   ...['abc', '"1"x', '1,2', '-1', '"99999999999999999999"', 'W/"', '\u00e9'].flatMap((ifMatch) => [
     { name: `PUT with If-Match ${ifMatch}`, method: 'put' as const, path: '/api/prompts/BAD', body: { text: 'x' }, headers: { 'If-Match': ifMatch } },
     { name: `DELETE with If-Match ${ifMatch}`, method: 'delete' as const, path: '/api/prompts/BAD', headers: { 'If-Match': ifMatch } },
@@ -65,26 +122,63 @@ const CASES: Case[] = [
     { name: `GET /api/prompts/${key}/versions`, method: 'get' as const, path: `/api/prompts/${key}/versions` },
     { name: `POST /api/prompts/${key}/rollback`, method: 'post' as const, path: `/api/prompts/${key}/rollback`, body: { version: 1 } },
   ]),
-  ...[0, -1, 1.5, '1', 'abc', null, [1], { v: 1 }].map((version) => json(
-    `POST rollback to version ${JSON.stringify(version)}`, 'post', '/api/prompts/BAD/rollback', { version })),
+  ...[0, -1, 1.5, '1', 'abc', null, [1], { v: 1 }].map((version) =>
+    json(`POST rollback to version ${JSON.stringify(version)}`, 'post', '/api/prompts/BAD/rollback', { version }),
+  ),
   // As raw JSON, so the number reaches the server as written: as JavaScript literals, 1e309 is Infinity (which
   // JSON.stringify sends as null) and 99999999999999999999 is rounded before it is sent.
   ...['1e309', '99999999999999999999'].map((version): Case => ({
-    name: `POST rollback to version ${version}`, method: 'post', path: '/api/prompts/BAD/rollback', body: `{"version":${version}}`, type: 'application/json' })),
+    name: `POST rollback to version ${version}`,
+    method: 'post',
+    path: '/api/prompts/BAD/rollback',
+    body: `{"version":${version}}`,
+    type: 'application/json',
+  })),
   json('POST rollback to a version that does not exist', 'post', '/api/prompts/BAD/rollback', { version: 99 }),
-  ...['0', 'abc', '-1', '1.5', '99999999999999999999', '1e3', '%00', '1%2F..'].map((n): Case => (
-    { name: `GET /api/prompts/BAD/versions/${n}`, method: 'get', path: `/api/prompts/BAD/versions/${n}` })),
-  ...['limit=abc', 'limit=0', 'limit=101', 'limit=1e400', 'before=-1', 'before=abc', 'limit[]=1', 'limit=1&limit=2', 'unknown=1', '__proto__[x]=1']
-    .map((q): Case => ({ name: `GET versions?${q}`, method: 'get', path: `/api/prompts/BAD/versions?${q}` })),
-  ...['format=xml', 'format[]=flat', 'format=flat&format=full', 'unknown=1', 'keys=A,,B', "keys=A'--", 'keys[]=A']
-    .map((q): Case => ({ name: `GET /api/prompts?${q}`, method: 'get', path: `/api/prompts?${q}` })),
-  ...[`keys=${Array.from({ length: 5000 }, (_, i) => `K${i}`).join(',')}`, 'keys=..%2FA', 'keys=A,,B', "keys=A'--", 'keys[]=A', 'keys=%00', 'agent=' + 'a'.repeat(200), 'unknown=1']
-    .map((q): Case => ({ name: `GET /api/prompts/stream?${q.slice(0, 40)}`, method: 'get', path: `/api/prompts/stream?${q}` })),
-  ...['limit=0', 'limit=501', 'before=0', 'before=abc', 'key=..%2Fx', "key=A'%20OR%201=1", `author=${'a'.repeat(129)}`, 'unknown=1']
-    .map((q): Case => ({ name: `GET /api/audit?${q}`, method: 'get', path: `/api/audit?${q}` })),
-  ...[{}, [], null, { agentId: '../x', revision: 1, sessions: 0, mode: 'streaming' }, { agentId: 'a', revision: -1, sessions: 0, mode: 'streaming' },
-    { agentId: 'a', revision: 1, sessions: 'x', mode: 'streaming' }, { agentId: 'a', revision: 1, sessions: 0, mode: 'sleeping' }]
-    .map((body, i) => json(`POST /api/agents/report #${i + 1}`, 'post', '/api/agents/report', body)),
+  ...['0', 'abc', '-1', '1.5', '99999999999999999999', '1e3', '%00', '1%2F..'].map((n): Case => ({
+    name: `GET /api/prompts/BAD/versions/${n}`,
+    method: 'get',
+    path: `/api/prompts/BAD/versions/${n}`,
+  })),
+  ...[
+    'limit=abc',
+    'limit=0',
+    'limit=101',
+    'limit=1e400',
+    'before=-1',
+    'before=abc',
+    'limit[]=1',
+    'limit=1&limit=2',
+    'unknown=1',
+    '__proto__[x]=1',
+  ].map((q): Case => ({ name: `GET versions?${q}`, method: 'get', path: `/api/prompts/BAD/versions?${q}` })),
+  ...['format=xml', 'format[]=flat', 'format=flat&format=full', 'unknown=1', 'keys=A,,B', "keys=A'--", 'keys[]=A'].map((q): Case => ({
+    name: `GET /api/prompts?${q}`,
+    method: 'get',
+    path: `/api/prompts?${q}`,
+  })),
+  ...[
+    `keys=${Array.from({ length: 5000 }, (_, i) => `K${i}`).join(',')}`,
+    'keys=..%2FA',
+    'keys=A,,B',
+    "keys=A'--",
+    'keys[]=A',
+    'keys=%00',
+    'agent=' + 'a'.repeat(200),
+    'unknown=1',
+  ].map((q): Case => ({ name: `GET /api/prompts/stream?${q.slice(0, 40)}`, method: 'get', path: `/api/prompts/stream?${q}` })),
+  ...['limit=0', 'limit=501', 'before=0', 'before=abc', 'key=..%2Fx', "key=A'%20OR%201=1", `author=${'a'.repeat(129)}`, 'unknown=1'].map(
+    (q): Case => ({ name: `GET /api/audit?${q}`, method: 'get', path: `/api/audit?${q}` }),
+  ),
+  ...[
+    {},
+    [],
+    null,
+    { agentId: '../x', revision: 1, sessions: 0, mode: 'streaming' },
+    { agentId: 'a', revision: -1, sessions: 0, mode: 'streaming' },
+    { agentId: 'a', revision: 1, sessions: 'x', mode: 'streaming' },
+    { agentId: 'a', revision: 1, sessions: 0, mode: 'sleeping' },
+  ].map((body, i) => json(`POST /api/agents/report #${i + 1}`, 'post', '/api/agents/report', body)),
 ];
 
 /** `{"text":{"a":{"a":...}}}`, as raw JSON (JSON.stringify itself would overflow building it). */
@@ -113,7 +207,9 @@ describe('Bad input at every endpoint', () => {
     let req = request(t.url)[c.method](c.path).set('Accept', 'application/json');
     for (const [name, value] of Object.entries(c.headers ?? {})) req = req.set(name, value);
     if (c.type) req = req.type(c.type);
-    const res = await (c.body === undefined ? req : req.send(typeof c.body === 'string' && c.type ? c.body : JSON.stringify(c.body)).type(c.type ?? 'application/json'));
+    const res = await (c.body === undefined
+      ? req
+      : req.send(typeof c.body === 'string' && c.type ? c.body : JSON.stringify(c.body)).type(c.type ?? 'application/json'));
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -122,7 +218,8 @@ describe('Bad input at every endpoint', () => {
   });
 
   it.each(['abc', '-1', '1; DROP TABLE changes', '99999999999999999999', '\u00ff\u00fe', ' '])(
-    'treats Last-Event-ID %j as absent: a snapshot, nothing written', async (lastEventId) => {
+    'treats Last-Event-ID %j as absent: a snapshot, nothing written',
+    async (lastEventId) => {
       const stream = await openStream(`${t.url}/api/prompts/stream`, { headers: { 'Last-Event-ID': lastEventId } });
       try {
         expect(stream.status).toBe(200);
@@ -132,7 +229,8 @@ describe('Bad input at every endpoint', () => {
         await stream.close();
       }
       expect(await currentRevision()).toBe(revision);
-    });
+    },
+  );
 
   it.each([
     ['a CR/LF injected into Last-Event-ID', 'Last-Event-ID: 1\rX-Injected: yes'],
@@ -146,18 +244,28 @@ describe('Bad input at every endpoint', () => {
   });
 
   it('keeps the body limit consistent with PROMPT_MAX_BYTES: over the prompt limit 413 naming it, over the body limit 413 naming bytes', async () => {
-    const overPrompt = await request(t.url).post('/api/prompts').send({ key: 'BIG', text: 'x'.repeat(MAX_BYTES + 1) }).expect(413);
+    const overPrompt = await request(t.url)
+      .post('/api/prompts')
+      .send({ key: 'BIG', text: 'x'.repeat(MAX_BYTES + 1) })
+      .expect(413);
     expect(overPrompt.body.message).toContain('PROMPT_MAX_BYTES');
     // The largest legitimate body (every character escaped as \uXXXX) still reaches the service, which names the prompt limit.
     const escaped = `{"key":"BIG","text":"${'\\u00e9'.repeat(MAX_BYTES + 1)}"}`;
     expect((await request(t.url).post('/api/prompts').type('json').send(escaped).expect(413)).body.message).toContain('PROMPT_MAX_BYTES');
-    const overBody = await request(t.url).post('/api/prompts').type('json').send(`{"key":"BIG","text":"${'x'.repeat(MAX_BYTES * 6 + 64 * 1024)}"}`).expect(413);
+    const overBody = await request(t.url)
+      .post('/api/prompts')
+      .type('json')
+      .send(`{"key":"BIG","text":"${'x'.repeat(MAX_BYTES * 6 + 64 * 1024)}"}`)
+      .expect(413);
     expect(overBody.body.message).toBe(`request body is larger than the ${MAX_BYTES * 6 + 64 * 1024} byte limit`);
     expect(await currentRevision()).toBe(revision);
   });
 
   it('accepts 4-byte emoji exactly at PROMPT_MAX_BYTES (the limit counts UTF-8 bytes)', async () => {
-    await request(t.url).put('/api/prompts/BAD').send({ text: EMOJI.repeat(MAX_BYTES / 4) }).expect(200);
+    await request(t.url)
+      .put('/api/prompts/BAD')
+      .send({ text: EMOJI.repeat(MAX_BYTES / 4) })
+      .expect(200);
     revision = await currentRevision();
     expect((await request(t.url).get('/api/prompts/BAD').expect(200)).body.text).toBe(EMOJI.repeat(MAX_BYTES / 4));
   });
@@ -169,6 +277,12 @@ function rawRequest(url: string, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => socket.end(Buffer.from(text, 'latin1')));
     let answer = '';
-    socket.setEncoding('utf8').on('data', (d: string) => { answer += d; }).on('end', () => resolve(answer)).on('error', reject);
+    socket
+      .setEncoding('utf8')
+      .on('data', (d: string) => {
+        answer += d;
+      })
+      .on('end', () => resolve(answer))
+      .on('error', reject);
   });
 }

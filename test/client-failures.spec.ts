@@ -27,7 +27,11 @@ describe('PromptClient under failure', () => {
 
   function client(options: Partial<PromptClientOptions> = {}): PromptClient {
     const c = new PromptClient({
-      url: server.url, clock, pollIntervalMs: POLL_MS, backoff: { initialMs: 20, maxMs: 100 }, ...options,
+      url: server.url,
+      clock,
+      pollIntervalMs: POLL_MS,
+      backoff: { initialMs: 20, maxMs: 100 },
+      ...options,
     });
     cleanups.push(() => c.close());
     return c;
@@ -144,9 +148,14 @@ describe('PromptClient under failure', () => {
 
     it('starts from the cache file, then moves to the server', async () => {
       const cacheFile = join(dir.path, 'prompt-cache.json');
-      await writeFile(cacheFile, JSON.stringify({
-        format: 1, revision: 7, prompts: [{ key: 'A', text: 'from cache', version: 3, updatedAt: '2025-01-01T00:00:00.000Z' }],
-      }));
+      await writeFile(
+        cacheFile,
+        JSON.stringify({
+          format: 1,
+          revision: 7,
+          prompts: [{ key: 'A', text: 'from cache', version: 3, updatedAt: '2025-01-01T00:00:00.000Z' }],
+        }),
+      );
       const logs: string[] = [];
       const c = client({ cacheFile, defaults: { A: 'default' }, debug: (line) => logs.push(line) });
       expect(await c.ready()).toEqual({ source: 'cache', revision: 7, prompts: { A: 'from cache' } });

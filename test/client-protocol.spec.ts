@@ -44,7 +44,12 @@ describe('PromptClient protocol', () => {
     const revision = server.put('AGENT_INSTRUCTION', 'You are Friday, briefly.');
     await waitFor(() => changes.length === 1, 'the change');
     expect(changes[0]).toEqual({
-      key: 'AGENT_INSTRUCTION', text: 'You are Friday, briefly.', revision, version: 2, deleted: false, source: 'server',
+      key: 'AGENT_INSTRUCTION',
+      text: 'You are Friday, briefly.',
+      revision,
+      version: 2,
+      deleted: false,
+      source: 'server',
     });
     expect(c.get('AGENT_INSTRUCTION')).toBe('You are Friday, briefly.');
   });
@@ -75,7 +80,10 @@ describe('PromptClient protocol', () => {
     server.put('A', 'two');
     server.put('B', 'bee');
     await waitFor(() => changes.length === 2, 'both changes after the drop');
-    expect(changes.map((ch) => [ch.key, ch.text, ch.revision])).toEqual([['A', 'two', 2], ['B', 'bee', 3]]);
+    expect(changes.map((ch) => [ch.key, ch.text, ch.revision])).toEqual([
+      ['A', 'two', 2],
+      ['B', 'bee', 3],
+    ]);
     const resumed = server.streamRequests().at(-1);
     expect(resumed?.headers['last-event-id']).toBe('1');
   });

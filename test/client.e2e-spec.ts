@@ -80,7 +80,13 @@ describe.each(storeTargets)('PromptClient against the real server on $name', (ta
   it("transport 'poll' never opens the stream and still delivers every change by polling", async () => {
     await rest.create('A', 'one');
     const requests: string[] = [];
-    const c = client({ transport: 'poll', fetch: (input, init) => { requests.push(new URL(input).pathname); return fetch(input, init); } });
+    const c = client({
+      transport: 'poll',
+      fetch: (input, init) => {
+        requests.push(new URL(input).pathname);
+        return fetch(input, init);
+      },
+    });
     expect(await c.ready()).toMatchObject({ source: 'server', prompts: { A: 'one' } });
     await waitFor(() => c.status().mode === 'polling', 'polling mode');
     await rest.update('A', 'two');
@@ -89,7 +95,7 @@ describe.each(storeTargets)('PromptClient against the real server on $name', (ta
     expect(app.app.get(ConnectionRegistry).count).toBe(0);
   });
 
-  it("refuses a transport it does not know, naming the choices", () => {
+  it('refuses a transport it does not know, naming the choices', () => {
     expect(() => new PromptClient({ url: app.url, transport: 'carrier-pigeon' as 'poll' })).toThrow("transport must be 'auto' or 'poll'");
   });
 
@@ -106,7 +112,13 @@ describe.each(storeTargets)('PromptClient against the real server on $name', (ta
     expect(await c.ready()).toMatchObject({ source: 'cache', prompts: { A: 'from cache' } });
     const restarted = await startApp({ store, port });
     // The restarted app now owns the store: closing it (in afterEach) throws the data away.
-    app = { ...restarted, close: async () => { await restarted.close(); await store.cleanup(); } };
+    app = {
+      ...restarted,
+      close: async () => {
+        await restarted.close();
+        await store.cleanup();
+      },
+    };
     await waitFor(() => c.status().source === 'server', 'the server state', 15_000);
     expect(c.get('A')).toBe('from server');
     // A poll may bring the server state before the stream reconnects (it does on PostgreSQL's slower start).
@@ -128,9 +140,17 @@ describe('PromptClient chaos: server killed and restarted while updates are writ
     const rest = restClient(() => app.url);
     for (const key of KEYS) await rest.create(key, `${key}#-1`);
 
-    const clients = Array.from({ length: CLIENTS }, (_, i) => new PromptClient({
-      url: app.url, keys: KEYS, agentId: `chaos-${i}`, pollIntervalMs: 100, backoff: { initialMs: 20, maxMs: 300 },
-    }));
+    const clients = Array.from(
+      { length: CLIENTS },
+      (_, i) =>
+        new PromptClient({
+          url: app.url,
+          keys: KEYS,
+          agentId: `chaos-${i}`,
+          pollIntervalMs: 100,
+          backoff: { initialMs: 20, maxMs: 300 },
+        }),
+    );
     const seen = clients.map((c) => {
       const log: PromptChange[] = [];
       c.on('change', (change) => log.push(change));
@@ -138,7 +158,9 @@ describe('PromptClient chaos: server killed and restarted while updates are writ
     });
     const outages = clients.map((c) => {
       const count = { n: 0 };
-      c.on('mode', ({ previous }) => { if (previous === 'streaming') count.n += 1; });
+      c.on('mode', ({ previous }) => {
+        if (previous === 'streaming') count.n += 1;
+      });
       return count;
     });
     try {

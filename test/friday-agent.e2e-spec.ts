@@ -45,8 +45,9 @@ describe('Friday agent applying prompt changes (real server, real AgentSession, 
     expect(await applied).toEqual({ key: AGENT_INSTRUCTION, revision, policy: 'live', applied: 1 });
     expect(await turn(session, model, 'turn 2')).toBe('You are Friday v2.');
 
-    expect(friday.log.lines.filter((l) => l.message === 'applied prompt change'))
-      .toEqual([{ level: 'info', message: 'applied prompt change', fields: { session: 'call-1', revision, policy: 'live' } }]);
+    expect(friday.log.lines.filter((l) => l.message === 'applied prompt change')).toEqual([
+      { level: 'info', message: 'applied prompt change', fields: { session: 'call-1', revision, policy: 'live' } },
+    ]);
   });
 
   it('greets with SESSION_INSTRUCTION added to the system prompt for the opening reply only', async () => {
@@ -80,9 +81,12 @@ describe('Friday agent applying prompt changes (real server, real AgentSession, 
     const second = aTestSession(secondModel);
     await friday.start(second, 'call-2');
     expect(await turn(second, secondModel, 'turn 1')).toBe('You are Friday v2.');
-    expect(friday.log.lines).toContainEqual(expect.objectContaining({
-      message: 'prompt change held for new sessions', fields: { revision, policy: 'next-session', running: 1 },
-    }));
+    expect(friday.log.lines).toContainEqual(
+      expect.objectContaining({
+        message: 'prompt change held for new sessions',
+        fields: { revision, policy: 'next-session', running: 1 },
+      }),
+    );
     expect(friday.runtime.report()).toMatchObject({ revision: revision - 1, sessions: 2 });
   });
 

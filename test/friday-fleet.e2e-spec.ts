@@ -68,7 +68,9 @@ describe('Friday fleet: many sessions and reports', () => {
   it('never fails the agent when the server cannot take a report', async () => {
     const log = recordingLogger();
     const reporter = new FleetReporter({
-      url: `http://127.0.0.1:${await freePort()}`, intervalMs: 60_000, log,
+      url: `http://127.0.0.1:${await freePort()}`,
+      intervalMs: 60_000,
+      log,
       snapshot: () => ({ agentId: 'friday-1', revision: 1, sessions: 0, mode: 'offline' }),
     });
     await expect(reporter.report()).resolves.toBeUndefined();

@@ -20,9 +20,13 @@ async function node(args: string[], cwd: string): Promise<{ code: number | null;
   const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-  const [code] = await once(child, 'exit') as [number | null];
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
   return { code, stdout, stderr };
 }
 
@@ -37,8 +41,13 @@ describe('Friday worker entry (src/worker/main.ts)', () => {
     dir = tempDir();
     // prewarm reads the environment, as it does in a forked job process.
     Object.assign(process.env, {
-      LIVEKIT_URL: 'ws://127.0.0.1:7880', LIVEKIT_API_KEY: 'key', LIVEKIT_API_SECRET: 'secret', OPENAI_API_KEY: 'sk-test',
-      PROMPTCAST_URL: server.url, PROMPTCAST_AGENT_ID: 'friday-worker-test', PROMPTCAST_CACHE_FILE: `${dir.path}/cache.json`,
+      LIVEKIT_URL: 'ws://127.0.0.1:7880',
+      LIVEKIT_API_KEY: 'key',
+      LIVEKIT_API_SECRET: 'secret',
+      OPENAI_API_KEY: 'sk-test',
+      PROMPTCAST_URL: server.url,
+      PROMPTCAST_AGENT_ID: 'friday-worker-test',
+      PROMPTCAST_CACHE_FILE: `${dir.path}/cache.json`,
     });
   });
   afterEach(async () => {

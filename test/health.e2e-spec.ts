@@ -47,7 +47,12 @@ describe.each(storeTargets)('health on $name', (target) => {
       await waitFor(async () => (await request(app.url).get('/health')).body.revision === 1, 'the live revision in /health');
       const res = await request(app.url).get('/health').expect(200).expect('Cache-Control', 'no-store');
       expect(res.body).toEqual({
-        status: 'ok', uptimeS: expect.any(Number), store: { kind: target.name }, bus: 'listening', revision: 1, subscribers: 1,
+        status: 'ok',
+        uptimeS: expect.any(Number),
+        store: { kind: target.name },
+        bus: 'listening',
+        revision: 1,
+        subscribers: 1,
       });
       expect(res.body.uptimeS).toBeGreaterThan(0);
     } finally {
@@ -62,9 +67,13 @@ describe.each(storeTargets)('health on $name', (target) => {
     const { latestSchemaVersion } = await app.app.get(PromptStore).ping();
     const res = await request(app.url).get('/health/ready').expect(200);
     expect(res.body).toEqual({
-      status: 'ready', uptimeS: expect.any(Number),
+      status: 'ready',
+      uptimeS: expect.any(Number),
       store: { kind: target.name, reachable: true, schemaVersion: latestSchemaVersion, latestSchemaVersion, migrationsApplied: true },
-      bus: 'listening', revision: 2, subscribers: 0, problems: [],
+      bus: 'listening',
+      revision: 2,
+      subscribers: 0,
+      problems: [],
     });
   });
 
@@ -72,7 +81,9 @@ describe.each(storeTargets)('health on $name', (target) => {
     await app.app.get(PromptStore).close();
     const res = await request(app.url).get('/health/ready').expect(503);
     expect(res.body).toMatchObject({
-      status: 'not_ready', store: { kind: target.name, reachable: false, migrationsApplied: false }, revision: null,
+      status: 'not_ready',
+      store: { kind: target.name, reachable: false, migrationsApplied: false },
+      revision: null,
       problems: [expect.stringMatching(/^store is unreachable: /)],
     });
     await request(app.url).get('/health').expect(200);
@@ -90,7 +101,8 @@ describe.each(storeTargets)('health on $name', (target) => {
     await execBehind(app.config.store, 'DELETE FROM schema_migrations');
     const res = await request(app.url).get('/health/ready').expect(503);
     expect(res.body).toMatchObject({
-      status: 'not_ready', store: { reachable: true, schemaVersion: 0, latestSchemaVersion, migrationsApplied: false },
+      status: 'not_ready',
+      store: { reachable: true, schemaVersion: 0, latestSchemaVersion, migrationsApplied: false },
       problems: [`store schema is at version 0; this build expects ${latestSchemaVersion}`],
     });
   });

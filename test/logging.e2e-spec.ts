@@ -9,7 +9,12 @@ class LogLines extends Writable {
   readonly lines: string[] = [];
 
   override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
-    this.lines.push(...chunk.toString().split('\n').filter((l) => l !== ''));
+    this.lines.push(
+      ...chunk
+        .toString()
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
     done();
   }
 }
@@ -30,7 +35,10 @@ describe('logging', () => {
     expect(given.headers['x-request-id']).toBe('lb-7f3a.42');
     const fresh = await request(app.url).get('/api/prompts').expect(200);
     expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    const unusable = await request(app.url).get('/nope').set('X-Request-Id', `a b ${'x'.repeat(200)}`).expect(404);
+    const unusable = await request(app.url)
+      .get('/nope')
+      .set('X-Request-Id', `a b ${'x'.repeat(200)}`)
+      .expect(404);
     expect(unusable.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -44,7 +52,8 @@ describe('logging', () => {
     await waitFor(() => out.lines.some((l) => l.includes('disconnected')), 'the disconnect line');
 
     const logs = out.lines.map((l) => JSON.parse(l) as LogObject);
-    for (const l of logs) expect(l).toMatchObject({ level: expect.any(Number), time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), msg: expect.any(String) });
+    for (const l of logs)
+      expect(l).toMatchObject({ level: expect.any(Number), time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), msg: expect.any(String) });
     const created = logs.find((l) => l.reqId === 'req-create-1' && l.msg === 'request completed');
     expect(created).toMatchObject({ req: { method: 'POST', url: '/api/prompts' }, res: { statusCode: 201 }, responseTime: expect.any(Number) });
     expect(JSON.stringify(created)).not.toMatch(/headers/);

@@ -34,14 +34,27 @@ describe('/metrics', () => {
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4; charset=utf-8$/);
     const samples = parsePrometheus(res.text);
     for (const family of [
-      'promptcast_stream_subscribers', 'process_cpu_user_seconds_total', 'nodejs_eventloop_lag_seconds', 'process_resident_memory_bytes',
-    ]) expect(samples.has(family)).toBe(true);
+      'promptcast_stream_subscribers',
+      'process_cpu_user_seconds_total',
+      'nodejs_eventloop_lag_seconds',
+      'process_resident_memory_bytes',
+    ])
+      expect(samples.has(family)).toBe(true);
     // The check is strict: a malformed line or an untyped family fails it.
     expect(() => parsePrometheus('# TYPE a counter\na{x="1"} one')).toThrow(/line 2/);
     expect(() => parsePrometheus('b 1')).toThrow(/no # TYPE/);
-    for (const help of [PUBLISHED, DELIVERED, 'promptcast_stream_publish_to_flush_seconds', 'promptcast_stream_slow_subscriber_drops_total',
-      'promptcast_http_request_duration_seconds', 'promptcast_poll_responses_total', 'promptcast_store_errors_total',
-      'promptcast_webhook_deliveries_total', 'promptcast_webhook_failures_total', 'promptcast_webhook_dropped_total']) {
+    for (const help of [
+      PUBLISHED,
+      DELIVERED,
+      'promptcast_stream_publish_to_flush_seconds',
+      'promptcast_stream_slow_subscriber_drops_total',
+      'promptcast_http_request_duration_seconds',
+      'promptcast_poll_responses_total',
+      'promptcast_store_errors_total',
+      'promptcast_webhook_deliveries_total',
+      'promptcast_webhook_failures_total',
+      'promptcast_webhook_dropped_total',
+    ]) {
       expect(res.text).toContain(`# TYPE ${help} `);
     }
   });

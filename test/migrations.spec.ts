@@ -28,7 +28,10 @@ const AT = '2026-01-02T03:04:05.000Z';
 async function expectMigrated(store: PromptStore): Promise<void> {
   expect(await store.revision()).toBe(4);
   expect((await store.changesAfter(0, 10)).map((c) => [c.revision, c.key, c.kind, c.version, c.text])).toEqual([
-    [1, 'A', 'create', 1, 'a1'], [2, 'A', 'update', 2, 'a2'], [3, 'A', 'delete', 2, null], [4, 'B', 'create', 1, 'b1'],
+    [1, 'A', 'create', 1, 'a1'],
+    [2, 'A', 'update', 2, 'a2'],
+    [3, 'A', 'delete', 2, null],
+    [4, 'B', 'create', 1, 'b1'],
   ]);
   // The delete's change-log row was pruned, but the audit row that replaces it still says who and when.
   expect(await store.listDeleted()).toEqual([{ key: 'A', version: 2, deletedAt: AT, deletedBy: 'ops' }]);
@@ -53,9 +56,13 @@ describe('SQLite schema 2 → current', () => {
     for (const w of LEGACY_WRITES) {
       db.prepare('INSERT INTO changes (key, kind, version, author, at) VALUES (?, ?, ?, ?, ?)').run(w.key, w.kind, w.version, 'ops', AT);
       db.prepare('INSERT INTO audit VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)').run(w.revision, w.key, w.kind, w.version, 'ops', AT);
-      db.prepare('INSERT INTO prompts VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET version = excluded.version, deleted = excluded.deleted')
-        .run(w.key, w.version, w.deleted ? 1 : 0);
-      if (w.text !== null) db.prepare('INSERT INTO prompt_versions VALUES (?, ?, ?, ?, NULL, ?, ?)').run(w.key, w.version, w.text, 'ops', AT, w.revision);
+      db.prepare('INSERT INTO prompts VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET version = excluded.version, deleted = excluded.deleted').run(
+        w.key,
+        w.version,
+        w.deleted ? 1 : 0,
+      );
+      if (w.text !== null)
+        db.prepare('INSERT INTO prompt_versions VALUES (?, ?, ?, ?, NULL, ?, ?)').run(w.key, w.version, w.text, 'ops', AT, w.revision);
     }
     db.prepare('DELETE FROM changes WHERE revision < 4').run();
     db.close();
@@ -89,9 +96,12 @@ describePostgres('PostgreSQL schema 2 → current', () => {
         await c.query('UPDATE revision_counter SET value = $1', [w.revision]);
         await c.query('INSERT INTO changes VALUES ($1, $2, $3, $4, $5, $6)', [w.revision, w.key, w.kind, w.version, 'ops', AT]);
         await c.query('INSERT INTO audit VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6)', [w.revision, w.key, w.kind, w.version, 'ops', AT]);
-        await c.query('INSERT INTO prompts VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET version = excluded.version, deleted = excluded.deleted',
-          [w.key, w.version, w.deleted]);
-        if (w.text !== null) await c.query('INSERT INTO prompt_versions VALUES ($1, $2, $3, $4, NULL, $5, $6)', [w.key, w.version, w.text, 'ops', AT, w.revision]);
+        await c.query(
+          'INSERT INTO prompts VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET version = excluded.version, deleted = excluded.deleted',
+          [w.key, w.version, w.deleted],
+        );
+        if (w.text !== null)
+          await c.query('INSERT INTO prompt_versions VALUES ($1, $2, $3, $4, NULL, $5, $6)', [w.key, w.version, w.text, 'ops', AT, w.revision]);
       }
       await c.query('DELETE FROM changes WHERE revision < 4');
     });

@@ -10,9 +10,11 @@ type OpenApi = { openapi: string; paths: Record<string, Record<string, Operation
 function mappedRoutes(app: TestApp): string[] {
   type Layer = { route?: { path: string; methods: Record<string, boolean> } };
   const router = (app.app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } }).router;
-  return router.stack.flatMap((layer) => (layer.route
-    ? Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${(layer.route as { path: string }).path.replace(/:(\w+)/g, '{$1}')}`)
-    : []));
+  return router.stack.flatMap((layer) =>
+    layer.route
+      ? Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${(layer.route as { path: string }).path.replace(/:(\w+)/g, '{$1}')}`)
+      : [],
+  );
 }
 
 function documented(doc: OpenApi): string[] {
@@ -33,14 +35,18 @@ describe('OpenAPI', () => {
 
   it('documents every API route the app maps, and nothing it does not', () => {
     const isDocsOrPage = (r: string) => /^\w+ \/api\/docs/.test(r) || !/^\w+ \/(api|health|metrics)(\/|$)/.test(r);
-    const api = mappedRoutes(app).filter((r) => !isDocsOrPage(r)).sort();
+    const api = mappedRoutes(app)
+      .filter((r) => !isDocsOrPage(r))
+      .sort();
     expect(api.length).toBeGreaterThanOrEqual(14);
     expect(documented(doc).sort()).toEqual(api);
   });
 
   it('gives every error answer the {statusCode, error, message} schema', () => {
     // /health/ready's 503 is the one 4xx/5xx that is not an error body: it is the readiness report itself.
-    const errors = Object.entries(doc.paths).filter(([path]) => path !== '/health/ready').flatMap(([, ops]) => Object.values(ops))
+    const errors = Object.entries(doc.paths)
+      .filter(([path]) => path !== '/health/ready')
+      .flatMap(([, ops]) => Object.values(ops))
       .flatMap((op) => Object.entries(op.responses).filter(([status]) => Number(status) >= 400));
     expect(errors.length).toBeGreaterThan(15);
     for (const [, response] of errors) expect(response.content?.['application/json']?.schema?.$ref).toBe('#/components/schemas/ErrorBodySchema');
@@ -53,7 +59,9 @@ describe('OpenAPI', () => {
     for (const schema of ['SnapshotEventSchema', 'PromptUpdatedEventSchema', 'PromptDeletedEventSchema', 'HeartbeatEventSchema']) {
       expect(doc.components.schemas[schema]).toBeDefined();
     }
-    expect(doc.components.schemas.PromptUpdatedEventSchema).toMatchObject({ required: ['revision', 'key', 'version', 'text', 'updatedAt', 'author'] });
+    expect(doc.components.schemas.PromptUpdatedEventSchema).toMatchObject({
+      required: ['revision', 'key', 'version', 'text', 'updatedAt', 'author'],
+    });
     expect(doc.components.schemas.CreatePromptDto).toMatchObject({ required: ['key', 'text'] });
   });
 
@@ -64,7 +72,10 @@ describe('OpenAPI', () => {
     const csp = String(page.headers['content-security-policy']);
     expect(csp).toContain("script-src 'self';");
     expect(csp).toContain("style-src 'self' 'unsafe-inline'");
-    await request(app.url).get('/api/docs/swagger-ui-bundle.js').expect(200).expect('Content-Type', /javascript/);
+    await request(app.url)
+      .get('/api/docs/swagger-ui-bundle.js')
+      .expect(200)
+      .expect('Content-Type', /javascript/);
     // Everywhere else the strict policy stands.
     expect(String((await request(app.url).get('/health')).headers['content-security-policy'])).toContain("style-src 'self';");
   });
@@ -82,8 +93,12 @@ describe('OpenAPI', () => {
     it('renders the operations with no CSP violation and no request leaving the origin', async () => {
       const page = await browser.newPage();
       const problems: string[] = [];
-      page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-      page.on('request', (r) => { if (!r.url().startsWith(app.url) && !r.url().startsWith('data:')) problems.push(`request to ${r.url()}`); });
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
+      });
+      page.on('request', (r) => {
+        if (!r.url().startsWith(app.url) && !r.url().startsWith('data:')) problems.push(`request to ${r.url()}`);
+      });
       await page.goto(`${app.url}/api/docs`);
       await page.locator('.opblock-summary-path', { hasText: '/api/prompts/{key}/rollback' }).first().waitFor({ timeout: 10_000 });
       await screenshot(page, 'openapi-swagger-ui');

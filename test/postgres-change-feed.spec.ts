@@ -16,7 +16,10 @@ class PostgresFeed {
   readonly seen: ChangeRecord[] = [];
   readonly feed: ChangeFeed;
 
-  constructor(readonly signal: PostgresChangeSignal, readonly log: PostgresPromptStore) {
+  constructor(
+    readonly signal: PostgresChangeSignal,
+    readonly log: PostgresPromptStore,
+  ) {
     this.feed = new ChangeFeed(log, signal, undefined, 50);
     this.feed.subscribe(({ change }) => this.seen.push(change));
   }
@@ -86,7 +89,10 @@ describePostgres('ChangeFeed on PostgreSQL (LISTEN/NOTIFY signal)', () => {
     await writerB.create(aPrompt({ key: 'A' }));
     await writerB.create(aPrompt({ key: 'B' }));
     await untilSeen(2);
-    expect(feed.seen.map((c) => [c.revision, c.key])).toEqual([[1, 'A'], [2, 'B']]);
+    expect(feed.seen.map((c) => [c.revision, c.key])).toEqual([
+      [1, 'A'],
+      [2, 'B'],
+    ]);
   });
 
   it('turns 200 concurrent writes through two stores into one gap-free sequence matching the log', async () => {
@@ -183,8 +189,9 @@ describePostgres('PostgresChangeSignal watchdog', () => {
 });
 
 async function listenPids(db: TestDatabase): Promise<number[]> {
-  const { rows } = await admin((c: pg.Client) => c.query<{ pid: number }>(
-    `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = $2`, [db.name, listenApplicationName()]));
+  const { rows } = await admin((c: pg.Client) =>
+    c.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = $2`, [db.name, listenApplicationName()]),
+  );
   return rows.map((r) => r.pid);
 }
 

@@ -6,7 +6,12 @@ const URL = 'postgres://app:secret@db.internal:5432/promptcast';
 describe('PostgreSQL configuration', () => {
   it('selects PostgreSQL with pool and timeout defaults when DATABASE_URL is set', () => {
     expect(loadConfig({ DATABASE_URL: URL }, []).store).toEqual({
-      kind: 'postgres', url: URL, poolMax: 10, connectTimeoutMs: 5000, statementTimeoutMs: 10_000, listenPingMs: 30_000,
+      kind: 'postgres',
+      url: URL,
+      poolMax: 10,
+      connectTimeoutMs: 5000,
+      statementTimeoutMs: 10_000,
+      listenPingMs: 30_000,
     });
   });
 
@@ -20,7 +25,11 @@ describe('PostgreSQL configuration', () => {
   });
 
   it.each([
-    ['PG_POOL_MAX', '0'], ['PG_POOL_MAX', '2.5'], ['PG_CONNECT_TIMEOUT_MS', 'soon'], ['PG_STATEMENT_TIMEOUT_MS', '-1'], ['PG_LISTEN_PING_MS', '50'],
+    ['PG_POOL_MAX', '0'],
+    ['PG_POOL_MAX', '2.5'],
+    ['PG_CONNECT_TIMEOUT_MS', 'soon'],
+    ['PG_STATEMENT_TIMEOUT_MS', '-1'],
+    ['PG_LISTEN_PING_MS', '50'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     expect(() => loadConfig({ DATABASE_URL: URL, [name]: value }, [])).toThrow(ConfigError);
     expect(() => loadConfig({ DATABASE_URL: URL, [name]: value }, [])).toThrow(new RegExp(`${name}="${value}"`));

@@ -55,8 +55,9 @@ describePostgres('PostgreSQL store', () => {
     it('lets exactly one of many concurrent conditional updates through two stores win', async () => {
       const [a, b] = await Promise.all([open(), open()]);
       await a.create(aPrompt({ key: 'A' }));
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-        (i % 2 ? a : b).update({ ...aPrompt({ key: 'A', text: `racer ${i}` }), ifVersion: 1 })));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).update({ ...aPrompt({ key: 'A', text: `racer ${i}` }), ifVersion: 1 })),
+      );
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       expect(results.filter((r) => !r.ok && r.reason === 'stale' && r.currentVersion === 2)).toHaveLength(19);
       expect(await b.revision()).toBe(2);
@@ -84,7 +85,10 @@ describePostgres('PostgreSQL store', () => {
 
       expect(committed).toEqual(['early', 'late']);
       expect([e.ok && e.change.revision, l.ok && l.change.revision]).toEqual([2, 3]);
-      expect((await second.changesAfter(1, 10)).map((c) => [c.revision, c.key])).toEqual([[2, 'A'], [3, 'B']]);
+      expect((await second.changesAfter(1, 10)).map((c) => [c.revision, c.key])).toEqual([
+        [2, 'A'],
+        [3, 'B'],
+      ]);
     });
 
     it('hands out timestamps as millisecond ISO strings, the same everywhere they appear', async () => {
@@ -102,7 +106,10 @@ describePostgres('PostgreSQL store', () => {
       const store = await open();
       await store.create(aPrompt({ key: 'A' }));
       expect(await store.getVersion('A', 1e20)).toBeUndefined();
-      expect(await store.rollback({ key: 'A', toVersion: 2 ** 40, author: 'x', message: null })).toMatchObject({ ok: false, reason: 'version_not_found' });
+      expect(await store.rollback({ key: 'A', toVersion: 2 ** 40, author: 'x', message: null })).toMatchObject({
+        ok: false,
+        reason: 'version_not_found',
+      });
       expect((await store.listVersions('A', { limit: 5, before: 1e300 }))?.versions).toHaveLength(1);
     });
   });
@@ -110,8 +117,13 @@ describePostgres('PostgreSQL store', () => {
 
 describe('PostgresPromptStore start-up', () => {
   it('fails fast with one line naming the host, never the password, when the database is unreachable', async () => {
-    const store = new PostgresPromptStore(postgresConfig('postgres://promptcast:s3cret-pw@127.0.0.1:1/promptcast', { PG_CONNECT_TIMEOUT_MS: '2000' }));
-    const failure = await store.init().then(() => undefined, (err: unknown) => err);
+    const store = new PostgresPromptStore(
+      postgresConfig('postgres://promptcast:s3cret-pw@127.0.0.1:1/promptcast', { PG_CONNECT_TIMEOUT_MS: '2000' }),
+    );
+    const failure = await store.init().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     await store.close();
     expect(failure).toBeInstanceOf(StoreUnavailableError);
     const { message, code } = failure as StoreUnavailableError;
@@ -127,7 +139,10 @@ describe('PostgresPromptStore start-up', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
     const store = new PostgresPromptStore(postgresConfig(`postgres://u@127.0.0.1:${port}/x`, { PG_CONNECT_TIMEOUT_MS: '200' }));
-    const failure = await store.init().then(() => undefined, (err: unknown) => err);
+    const failure = await store.init().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     await store.close();
     await closeServer(silent, sockets);
     expect((failure as Error).message).toMatch(new RegExp(`^cannot use PostgreSQL at 127\\.0\\.0\\.1:${port} .*PG_CONNECT_TIMEOUT_MS is 200\\)$`));
@@ -156,6 +171,9 @@ async function query<Row extends pg.QueryResultRow = pg.QueryResultRow>(db: Test
 
 /** Backends of this database waiting on a lock (a row lock or the revision counter). */
 async function lockWaiters(db: TestDatabase): Promise<number> {
-  const { rows } = await query<{ n: number }>(db, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+  const { rows } = await query<{ n: number }>(
+    db,
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+  );
   return rows[0].n;
 }

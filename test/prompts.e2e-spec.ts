@@ -28,7 +28,13 @@ describe.each(storeTargets)('prompts API on $name', (target) => {
       await create('A');
       await create('B');
       const res = await api.get('/api/prompts').expect(200).expect('ETag', '"2"');
-      expect(res.body).toMatchObject({ revision: 2, prompts: [{ key: 'A', version: 1 }, { key: 'B', version: 1 }] });
+      expect(res.body).toMatchObject({
+        revision: 2,
+        prompts: [
+          { key: 'A', version: 1 },
+          { key: 'B', version: 1 },
+        ],
+      });
     });
 
     it('filters the list with ?keys= as the stream does, keeping the global revision as ETag', async () => {
@@ -42,8 +48,12 @@ describe.each(storeTargets)('prompts API on $name', (target) => {
     });
 
     it('creates with 201, a Location and the version as ETag', async () => {
-      const res = await api.post('/api/prompts').send({ key: 'A', text: 'hello', message: 'first' })
-        .expect(201).expect('Location', '/api/prompts/A').expect('ETag', '"1"');
+      const res = await api
+        .post('/api/prompts')
+        .send({ key: 'A', text: 'hello', message: 'first' })
+        .expect(201)
+        .expect('Location', '/api/prompts/A')
+        .expect('ETag', '"1"');
       expect(res.body).toMatchObject({ key: 'A', text: 'hello', version: 1, message: 'first', author: 'anonymous', revision: 1 });
     });
 
@@ -72,7 +82,11 @@ describe.each(storeTargets)('prompts API on $name', (target) => {
 
     it('pages versions newest first', async () => {
       await create('A', 'v1');
-      for (let i = 2; i <= 5; i++) await api.put('/api/prompts/A').send({ text: `v${i}` }).expect(200);
+      for (let i = 2; i <= 5; i++)
+        await api
+          .put('/api/prompts/A')
+          .send({ text: `v${i}` })
+          .expect(200);
       const page1 = await api.get('/api/prompts/A/versions?limit=2').expect(200);
       expect(page1.body.versions.map((v: { version: number }) => v.version)).toEqual([5, 4]);
       expect(page1.body.total).toBe(5);
@@ -105,7 +119,10 @@ describe.each(storeTargets)('prompts API on $name', (target) => {
       const text = '🎙️ Friday spricht Deutsch, 日本語, عربي — and "quotes" \\ backslashes';
       await api.post('/api/prompts').send({ key: 'U', text }).expect(201);
       expect((await api.get('/api/prompts/U').expect(200)).body.text).toBe(text);
-      await api.post('/api/prompts').send({ key: 'MAX', text: 'é'.repeat(512) }).expect(201); // exactly 1024 bytes
+      await api
+        .post('/api/prompts')
+        .send({ key: 'MAX', text: 'é'.repeat(512) })
+        .expect(201); // exactly 1024 bytes
     });
   });
 
@@ -129,7 +146,11 @@ describe.each(storeTargets)('prompts API on $name', (target) => {
     });
 
     it('rejects text with a lone surrogate', async () => {
-      await rejects(() => api.put('/api/prompts/A').set('Content-Type', 'application/json').send('{"text":"bad \\ud800 half"}'), 400, /well-formed Unicode/);
+      await rejects(
+        () => api.put('/api/prompts/A').set('Content-Type', 'application/json').send('{"text":"bad \\ud800 half"}'),
+        400,
+        /well-formed Unicode/,
+      );
     });
 
     it('answers 413 for oversize text, naming the limit', async () => {
@@ -183,10 +204,15 @@ describe.each(storeTargets)('prompts API on $name', (target) => {
 
     it('reads numbers in queries and paths as decimal digits only, bounded like every revision', async () => {
       for (const q of ['limit=0x10', 'limit=%2B5', 'limit=1e1', 'limit=05', 'before=1000000000000000', 'before=%201']) {
-        await rejects(() => api.get(`/api/prompts/A/versions?${q}`), 400, /must be a whole number written in decimal digits|must not be greater than 999999999999999/);
+        await rejects(
+          () => api.get(`/api/prompts/A/versions?${q}`),
+          400,
+          /must be a whole number written in decimal digits|must not be greater than 999999999999999/,
+        );
       }
       await rejects(() => api.get('/api/audit?before=1000000000000000'), 400, /before must not be greater than 999999999999999/);
-      for (const n of ['01', '1e3', '0x1', '+1']) await rejects(() => api.get(`/api/prompts/A/versions/${n}`), 400, /version must be a positive integer/);
+      for (const n of ['01', '1e3', '0x1', '+1'])
+        await rejects(() => api.get(`/api/prompts/A/versions/${n}`), 400, /version must be a positive integer/);
       await api.get('/api/prompts/A/versions?limit=10&before=999999999999999').expect(200);
     });
 

@@ -41,12 +41,14 @@ describePostgres('two server processes on one PostgreSQL database', () => {
 
   /** Opens a stream (or several) and waits for each one's snapshot; returns them with the snapshot revision. */
   async function subscribe(server: ServerProcess, n: number): Promise<{ stream: SseStream; from: number }[]> {
-    return Promise.all(Array.from({ length: n }, async () => {
-      const stream = await openStream(`${server.url}/api/prompts/stream`, { timeoutMs: 20_000 });
-      streams.push(stream);
-      const [snapshot] = await stream.changesUntil(1);
-      return { stream, from: Number(snapshot.id) };
-    }));
+    return Promise.all(
+      Array.from({ length: n }, async () => {
+        const stream = await openStream(`${server.url}/api/prompts/stream`, { timeoutMs: 20_000 });
+        streams.push(stream);
+        const [snapshot] = await stream.changesUntil(1);
+        return { stream, from: Number(snapshot.id) };
+      }),
+    );
   }
 
   it('delivers an edit saved on A to a subscriber on B, with its revision', async () => {
@@ -55,7 +57,8 @@ describePostgres('two server processes on one PostgreSQL database', () => {
     const written = await apiA.update('CROSS', 'saved on A');
     const [, event] = await stream.changesUntil(2);
     expect(event).toMatchObject({
-      event: 'prompt.updated', id: String(written.revision),
+      event: 'prompt.updated',
+      id: String(written.revision),
       data: { revision: written.revision, key: 'CROSS', version: 2, text: 'saved on A' },
     });
   });
@@ -64,8 +67,7 @@ describePostgres('two server processes on one PostgreSQL database', () => {
     const keys = Array.from({ length: 10 }, (_, i) => `LOAD_${i}`);
     for (const key of keys) await apiA.create(key);
     const subscribers = [...(await subscribe(a, 3)), ...(await subscribe(b, 3))];
-    const writes = await Promise.all(Array.from({ length: 200 }, (_, i) =>
-      (i % 2 ? apiA : apiB).update(keys[i % keys.length], `write ${i}`)));
+    const writes = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? apiA : apiB).update(keys[i % keys.length], `write ${i}`)));
     const revisions = writes.map((w) => w.revision).sort((x, y) => x - y);
     const last = revisions.at(-1) as number;
     expect(revisions).toEqual(Array.from({ length: 200 }, (_, i) => last - 199 + i));
@@ -131,14 +133,18 @@ describePostgres('two server processes on one PostgreSQL database', () => {
   it('lets exactly one of two updates with the same If-Match win when they go through different replicas', async () => {
     await apiA.create('RACE', 'v1');
     for (let version = 1; version <= 10; version++) {
-      const [viaA, viaB] = await Promise.all([a, b].map((server) => fetch(`${server.url}/api/prompts/RACE`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', 'if-match': `"${version}"` },
-        body: JSON.stringify({ text: `round ${version} via ${server === a ? 'A' : 'B'}` }),
-      })));
+      const [viaA, viaB] = await Promise.all(
+        [a, b].map((server) =>
+          fetch(`${server.url}/api/prompts/RACE`, {
+            method: 'PUT',
+            headers: { 'content-type': 'application/json', 'if-match': `"${version}"` },
+            body: JSON.stringify({ text: `round ${version} via ${server === a ? 'A' : 'B'}` }),
+          }),
+        ),
+      );
       expect([viaA.status, viaB.status].sort()).toEqual([200, 412]);
       const winner = viaA.status === 200 ? 'A' : 'B';
-      const current = await (await fetch(`${b.url}/api/prompts/RACE`)).json() as { version: number; text: string };
+      const current = (await (await fetch(`${b.url}/api/prompts/RACE`)).json()) as { version: number; text: string };
       expect(current).toMatchObject({ version: version + 1, text: `round ${version} via ${winner}` });
     }
   });
@@ -149,23 +155,35 @@ const lastId = (stream: SseStream): number => Number(stream.changes.at(-1)?.id ?
 /** What a stream received after its snapshot, in the log's terms. */
 function delivered(stream: SseStream): LogEntry[] {
   return stream.changes.slice(1).map((e: SseEvent) => ({
-    revision: Number(e.id), key: String(e.data.key), version: Number(e.data.version), event: e.event,
+    revision: Number(e.id),
+    key: String(e.data.key),
+    version: Number(e.data.version),
+    event: e.event,
   }));
 }
 
 /** The change log (the audit table), read straight from the database. */
 async function changeLog(db: TestDatabase): Promise<LogEntry[]> {
-  const rows = await onDatabase(db.url, (c) => c.query<{ revision: number; key: string; version: number; kind: string }>(
-    'SELECT revision::int AS revision, key, version::int AS version, kind FROM audit ORDER BY revision'));
+  const rows = await onDatabase(db.url, (c) =>
+    c.query<{ revision: number; key: string; version: number; kind: string }>(
+      'SELECT revision::int AS revision, key, version::int AS version, kind FROM audit ORDER BY revision',
+    ),
+  );
   return rows.rows.map((r) => ({
-    revision: r.revision, key: r.key, version: r.version, event: r.kind === 'delete' ? 'prompt.deleted' : 'prompt.updated',
+    revision: r.revision,
+    key: r.key,
+    version: r.version,
+    event: r.kind === 'delete' ? 'prompt.deleted' : 'prompt.updated',
   }));
 }
 
 async function listenPid(db: TestDatabase, server: ServerProcess): Promise<number> {
-  const { rows } = await admin((c) => c.query<{ pid: number }>(
-    'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE $2',
-    [db.name, `${listenApplicationName(server.pid, '')}%`]));
+  const { rows } = await admin((c) =>
+    c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE $2', [
+      db.name,
+      `${listenApplicationName(server.pid, '')}%`,
+    ]),
+  );
   if (rows.length !== 1) throw new Error(`expected one LISTEN connection for pid ${server.pid}, found ${rows.length}`);
   return rows[0].pid;
 }

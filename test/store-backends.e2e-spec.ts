@@ -25,7 +25,10 @@ describe.each(storeTargets)('the app on $name', (target) => {
     await request(app.url).post('/api/prompts').send({ key: 'A', text: 'hello' }).expect(201);
     await request(app.url).put('/api/prompts/A').send({ text: 'again' }).expect(200);
     await waitFor(() => seen.length === 2, 'both changes on the feed', 10_000);
-    expect(seen.map((c) => [c.revision, c.kind, c.text])).toEqual([[1, 'create', 'hello'], [2, 'update', 'again']]);
+    expect(seen.map((c) => [c.revision, c.kind, c.text])).toEqual([
+      [1, 'create', 'hello'],
+      [2, 'update', 'again'],
+    ]);
   });
 
   it('refuses NUL in text and message with a 400 that says so, writing nothing', async () => {
@@ -69,7 +72,10 @@ describe.each(storeTargets)('two servers starting together on one $name store', 
 describe('the app with an unreachable DATABASE_URL', () => {
   it('refuses to start with a StoreUnavailableError naming the host', async () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u:pw@127.0.0.1:1/db', SEED: 'false' }, []);
-    const failure = await createApp(config, { logger: false }).then(() => undefined, (err: unknown) => err);
+    const failure = await createApp(config, { logger: false }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(failure).toBeInstanceOf(StoreUnavailableError);
     expect((failure as Error).message).toContain('127.0.0.1:1 (DATABASE_URL)');
   });

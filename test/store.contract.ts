@@ -58,8 +58,7 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       await store.create(aPrompt({ key: 'A' }));
       expect(await store.update({ ...aPrompt({ key: 'A', text: 'v2' }) })).toMatchObject({ ok: true, prompt: { version: 2 } });
       expect(await store.update({ ...aPrompt({ key: 'A', text: 'v3' }), ifVersion: 2 })).toMatchObject({ ok: true, prompt: { version: 3 } });
-      expect(await store.update({ ...aPrompt({ key: 'A', text: 'lost' }), ifVersion: 2 }))
-        .toEqual({ ok: false, reason: 'stale', currentVersion: 3 });
+      expect(await store.update({ ...aPrompt({ key: 'A', text: 'lost' }), ifVersion: 2 })).toEqual({ ok: false, reason: 'stale', currentVersion: 3 });
       expect((await store.get('A'))?.text).toBe('v3');
       expect(await store.revision()).toBe(3);
     });
@@ -101,7 +100,10 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       const rb = await store.rollback({ key: 'A', toVersion: 1, author: 'ops', message: 'undo' });
       expect(rb).toMatchObject({ ok: true, change: { kind: 'rollback', version: 3, revision: 3 }, prompt: { text: 'first', version: 3 } });
       await store.remove({ key: 'A', author: 'ops' });
-      expect(await store.rollback({ key: 'A', toVersion: 2, author: 'ops', message: null })).toMatchObject({ ok: true, prompt: { text: 'second', version: 4 } });
+      expect(await store.rollback({ key: 'A', toVersion: 2, author: 'ops', message: null })).toMatchObject({
+        ok: true,
+        prompt: { text: 'second', version: 4 },
+      });
       expect((await store.get('A'))?.text).toBe('second');
     });
 
@@ -133,7 +135,11 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       await store.rollback({ key: 'A', toVersion: 1, author: 'x', message: null });
       const log = await store.changesAfter(0, 100);
       expect(log.map((c) => [c.revision, c.key, c.kind, c.text])).toEqual([
-        [1, 'A', 'create', 'a1'], [2, 'B', 'create', 'b1'], [3, 'A', 'update', 'a2'], [4, 'B', 'delete', null], [5, 'A', 'rollback', 'a1'],
+        [1, 'A', 'create', 'a1'],
+        [2, 'B', 'create', 'b1'],
+        [3, 'A', 'update', 'a2'],
+        [4, 'B', 'delete', null],
+        [5, 'A', 'rollback', 'a1'],
       ]);
       expect((await store.changesAfter(3, 1)).map((c) => c.revision)).toEqual([4]);
     });

@@ -28,9 +28,13 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: delivery under lo
     const keys = ['K0', 'K1', 'K2', 'K3'];
     for (const key of keys) await api.create(key);
     let writing = true;
-    const writes = Promise.all(keys.map(async (key) => {
-      for (let i = 0; i < 40; i++) await api.update(key, `${key} #${i}`);
-    })).finally(() => { writing = false; });
+    const writes = Promise.all(
+      keys.map(async (key) => {
+        for (let i = 0; i < 40; i++) await api.update(key, `${key} #${i}`);
+      }),
+    ).finally(() => {
+      writing = false;
+    });
     const seen: Seen[] = [];
     const url = `${t.url}/api/prompts/stream`;
     await Promise.all([writes, ...[0, 1, 2, 3].map((loop) => reconnectLoop(url, loop, () => writing, writes, seen))]);
@@ -39,7 +43,11 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: delivery under lo
 
     const log = await t.app.get(PromptStore).changesAfter(0, 10_000);
     expect(seen.length).toBeGreaterThan(8);
-    for (const s of seen) expectGapFree(s, log.map((c) => ({ revision: c.revision, key: c.key })));
+    for (const s of seen)
+      expectGapFree(
+        s,
+        log.map((c) => ({ revision: c.revision, key: c.key })),
+      );
   });
 
   it('drops a subscriber that stops reading once it is over the byte bound, while the others keep receiving', async () => {
@@ -82,10 +90,15 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: delivery under lo
     const beta = await openStream(`${t.url}/api/prompts/stream`, { headers: { 'X-Agent-Id': 'beta' } });
     await Promise.all([alpha.changesUntil(1), beta.changesUntil(1)]);
     const listed = registry.list().sort((x, y) => x.agent.localeCompare(y.agent));
-    expect(listed).toEqual(['alpha', 'beta'].map((agent) => ({
-      id: expect.any(String), agent, remoteAddress: expect.stringContaining('127.0.0.1'),
-      connectedSince: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), lastRevision: a.revision,
-    })));
+    expect(listed).toEqual(
+      ['alpha', 'beta'].map((agent) => ({
+        id: expect.any(String),
+        agent,
+        remoteAddress: expect.stringContaining('127.0.0.1'),
+        connectedSince: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        lastRevision: a.revision,
+      })),
+    );
     expect(listed[0].id).not.toBe(listed[1].id);
     expect(hub.stats()).toMatchObject({ subscribers: 2, heartbeatActive: true });
     expect(feed.listenerCount).toBe(listenersBefore);

@@ -44,16 +44,18 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: protocol', (targe
 
   it('refuses "stream" as a prompt key, since that path is the stream', async () => {
     const res = await fetch(`${t.url}/api/prompts`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: 'Stream', text: 'x' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: 'Stream', text: 'x' }),
     });
     expect(res.status).toBe(400);
-    expect((await res.json() as { message: string }).message).toMatch(/stream/);
+    expect(((await res.json()) as { message: string }).message).toMatch(/stream/);
   });
 
   it('answers a malformed ?keys= with a 400 that says what is wrong', async () => {
     const res = await fetch(`${streamUrl}?keys=A,,B`);
     expect(res.status).toBe(400);
-    expect((await res.json() as { message: string }).message).toMatch(/keys must be a comma-separated list/);
+    expect(((await res.json()) as { message: string }).message).toMatch(/keys must be a comma-separated list/);
   });
 
   it('sends a snapshot with the current revision and all prompts, then one prompt.updated per change', async () => {
@@ -73,7 +75,12 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: protocol', (targe
     const [, update] = await stream.changesUntil(2);
     expect(update).toMatchObject({ event: 'prompt.updated', id: String(b.revision + 1) });
     expect(update.data).toEqual({
-      revision: b.revision + 1, key: 'A', version: 2, text: 'alpha two', updatedAt: expect.any(String), author: 'anonymous',
+      revision: b.revision + 1,
+      key: 'A',
+      version: 2,
+      text: 'alpha two',
+      updatedAt: expect.any(String),
+      author: 'anonymous',
     });
     expect(written.revision).toBe(b.revision + 1);
     expect(stream.changes).toHaveLength(2);

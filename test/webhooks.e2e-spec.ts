@@ -38,7 +38,7 @@ describe.each(storeTargets)('webhooks on $name', (target) => {
     await request(url).delete('/api/prompts/A').expect(204);
   }
 
-  it('POSTs every change, signed, in revision order, to every receiver, with the stream\'s payloads', async () => {
+  it("POSTs every change, signed, in revision order, to every receiver, with the stream's payloads", async () => {
     receivers = await Promise.all([0, 1].map(() => WebhookReceiver.start(SECRET)));
     app = await startApp({ target, env: webhookEnv(receivers.map((r) => r.url)) });
     const stream = await openStream(`${app.url}/api/prompts/stream`);
@@ -64,8 +64,10 @@ describe.each(storeTargets)('webhooks on $name', (target) => {
     app = await startApp({ target, env: webhookEnv([`http://127.0.0.1:${port}/hook`]) });
     await write();
     const hook = `http://127.0.0.1:${port}/hook`;
-    await waitFor(async () => sample(await scrape((app as TestApp).url), 'promptcast_webhook_failures_total', { target: hook, reason: 'network' }) >= 3,
-      'failed attempts against the closed port');
+    await waitFor(
+      async () => sample(await scrape((app as TestApp).url), 'promptcast_webhook_failures_total', { target: hook, reason: 'network' }) >= 3,
+      'failed attempts against the closed port',
+    );
 
     receivers = [await WebhookReceiver.start(SECRET, port)];
     await waitFor(() => receivers[0].received.length === 4, 'the queued deliveries after the receiver came back');
@@ -93,10 +95,16 @@ describe.each(storeTargets)('webhooks on $name', (target) => {
     await request(app.url).post('/api/prompts').send({ key: 'A', text: 'v1' }).expect(201);
     await waitFor(() => receivers[0].received.length === 1, 'the first delivery to arrive and be held');
     // The receiver answers nothing, yet every write completes.
-    for (let v = 2; v <= 5; v++) await request(app.url).put('/api/prompts/A').send({ text: `v${v}` }).expect(200);
+    for (let v = 2; v <= 5; v++)
+      await request(app.url)
+        .put('/api/prompts/A')
+        .send({ text: `v${v}` })
+        .expect(200);
     const hook = receivers[0].url;
-    await waitFor(async () => sample(await scrape((app as TestApp).url), 'promptcast_webhook_dropped_total', { target: hook, reason: 'queue_full' }) === 2,
-      'two deliveries dropped from the full queue');
+    await waitFor(
+      async () => sample(await scrape((app as TestApp).url), 'promptcast_webhook_dropped_total', { target: hook, reason: 'queue_full' }) === 2,
+      'two deliveries dropped from the full queue',
+    );
     receivers[0].release();
     await waitFor(() => receivers[0].received.length === 3, 'the rest of the queue');
     expect(revisionsOf(receivers[0])).toEqual([1, 4, 5]);
@@ -107,12 +115,21 @@ describe.each(storeTargets)('webhooks on $name', (target) => {
     receivers = [await WebhookReceiver.start(SECRET)];
     receivers[0].hold();
     const port = await freePort();
-    app = await startApp({ target, env: webhookEnv([receivers[0].url, `http://127.0.0.1:${port}/down`], { WEBHOOK_BACKOFF_MS: '60000', WEBHOOK_BACKOFF_MAX_MS: '60000' }) });
+    app = await startApp({
+      target,
+      env: webhookEnv([receivers[0].url, `http://127.0.0.1:${port}/down`], { WEBHOOK_BACKOFF_MS: '60000', WEBHOOK_BACKOFF_MAX_MS: '60000' }),
+    });
     await write();
     await waitFor(() => receivers[0].received.length === 1, 'a delivery in flight');
     // At least one failure: with full jitter a retry may come early, and a second failure also means one is waiting.
-    await waitFor(async () => sample(await scrape((app as TestApp).url), 'promptcast_webhook_failures_total', { target: `http://127.0.0.1:${port}/down`, reason: 'network' }) >= 1,
-      'a delivery waiting to retry');
+    await waitFor(
+      async () =>
+        sample(await scrape((app as TestApp).url), 'promptcast_webhook_failures_total', {
+          target: `http://127.0.0.1:${port}/down`,
+          reason: 'network',
+        }) >= 1,
+      'a delivery waiting to retry',
+    );
     await app.close();
     app = undefined;
     await waitFor(() => timers() <= before, `timers back to ${before}`);

@@ -15,9 +15,14 @@ function subscribe(i) {
     const socket = connect({ host: hostname, port: Number(port), localAddress: source });
     sockets.push(socket);
     let ready = false;
-    socket.on('connect', () => socket.write(`GET /api/prompts/stream?agent=capacity-${source}-${i} HTTP/1.1\r\nHost: ${hostname}\r\nAccept: text/event-stream\r\n\r\n`));
+    socket.on('connect', () =>
+      socket.write(`GET /api/prompts/stream?agent=capacity-${source}-${i} HTTP/1.1\r\nHost: ${hostname}\r\nAccept: text/event-stream\r\n\r\n`),
+    );
     socket.on('data', (chunk) => {
-      if (!ready && chunk.includes('event: snapshot')) { ready = true; resolve(true); }
+      if (!ready && chunk.includes('event: snapshot')) {
+        ready = true;
+        resolve(true);
+      }
     });
     socket.on('error', () => resolve(false));
     socket.on('close', () => resolve(false));

@@ -21,7 +21,9 @@ const GiB = 1024 ** 3;
 async function serverFdLimit() {
   const sh = spawn('sh', ['-c', 'ulimit -Hn'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
-  sh.stdout.on('data', (d) => { out += d; });
+  sh.stdout.on('data', (d) => {
+    out += d;
+  });
   await once(sh, 'exit');
   return out.trim() === 'unlimited' ? Infinity : Number(out);
 }
@@ -39,11 +41,19 @@ async function openSubscribers(url, n, firstAddress) {
   const loads = [];
   for (let p = 0; p * PER_PROCESS < n; p++) {
     const count = Math.min(PER_PROCESS, n - p * PER_PROCESS);
-    const child = spawn('sh', ['-c', `exec taskset -c 1 node '${join(here, 'load.mjs')}' '${url}' ${count} 127.0.0.${firstAddress + p}`], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn('sh', ['-c', `exec taskset -c 1 node '${join(here, 'load.mjs')}' '${url}' ${count} 127.0.0.${firstAddress + p}`], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     loads.push({ child, line: once(child.stdout, 'data').then(([d]) => JSON.parse(String(d))) });
   }
   const lines = await Promise.all(loads.map((l) => l.line));
-  const close = async () => Promise.all(loads.map(async (l) => { l.child.stdin.end(); await once(l.child, 'exit'); }));
+  const close = async () =>
+    Promise.all(
+      loads.map(async (l) => {
+        l.child.stdin.end();
+        await once(l.child, 'exit');
+      }),
+    );
   return { opened: lines.reduce((a, l) => a + l.opened, 0), seconds: Math.max(...lines.map((l) => l.seconds)), close };
 }
 
@@ -58,7 +68,16 @@ async function measure(kind, n, dataDir, firstAddress) {
     const after = rssBytes(server.pid);
     await subs.close();
     const perSubscriber = (after - before) / Math.max(1, subs.opened);
-    return { kind, asked: n, opened: subs.opened, connectSeconds: subs.seconds, rssBefore: before, rssAfter: after, perSubscriber, withinGiB: Math.floor((GiB - before) / perSubscriber) };
+    return {
+      kind,
+      asked: n,
+      opened: subs.opened,
+      connectSeconds: subs.seconds,
+      rssBefore: before,
+      rssAfter: after,
+      perSubscriber,
+      withinGiB: Math.floor((GiB - before) / perSubscriber),
+    };
   } finally {
     await server.stop();
   }
@@ -84,11 +103,23 @@ export async function run({ full = false, argv = [] } = {}) {
 function report(results, fdLimit, capped) {
   const kb = (b) => (b / 1024).toFixed(1);
   const [pc, raw] = results;
-  const rows = results.map((r) => [r.kind, r.asked, r.opened, r.connectSeconds.toFixed(1), (r.rssBefore / 2 ** 20).toFixed(0), (r.rssAfter / 2 ** 20).toFixed(0), kb(r.perSubscriber), r.withinGiB.toLocaleString('en')]);
+  const rows = results.map((r) => [
+    r.kind,
+    r.asked,
+    r.opened,
+    r.connectSeconds.toFixed(1),
+    (r.rssBefore / 2 ** 20).toFixed(0),
+    (r.rssAfter / 2 ** 20).toFixed(0),
+    kb(r.perSubscriber),
+    r.withinGiB.toLocaleString('en'),
+  ]);
   return {
     title: 'Connection capacity (bench/capacity)',
     sizes: `${pc.asked} idle subscribers per server, load over ${Math.ceil(pc.asked / PER_PROCESS)} processes; server fd hard limit ${fdLimit}`,
-    table: markdownTable(['server', 'asked', 'held', 'connect s', 'RSS before MiB', 'RSS with all MiB', 'RSS/idle sub KB', 'subscribers within 1 GiB (extrapolated)'], rows),
+    table: markdownTable(
+      ['server', 'asked', 'held', 'connect s', 'RSS before MiB', 'RSS with all MiB', 'RSS/idle sub KB', 'subscribers within 1 GiB (extrapolated)'],
+      rows,
+    ),
     notes: [
       `Promptcast: ${kb(pc.perSubscriber)} KB per idle subscriber (goal ≤ 16 KB: ${pc.perSubscriber <= 16 * 1024 ? 'met' : 'NOT met'}), ${(pc.perSubscriber / raw.perSubscriber).toFixed(2)}× the raw baseline.`,
       `Subscribers in one process: ${pc.opened.toLocaleString('en')} held${capped ? ` (the most the fd hard limit, ${fdLimit}, lets one process hold here)` : ' (the size asked; --full asks for 20k)'}; within 1 GiB RSS about ${pc.withinGiB.toLocaleString('en')} by extrapolation (goal ≥ 20k: ${pc.withinGiB >= 20_000 ? 'met by extrapolation' : 'NOT met'}${pc.opened < 20_000 ? ', not measured at 20k' : ''}).`,
@@ -98,6 +129,10 @@ function report(results, fdLimit, capped) {
 }
 
 if (isMain(import.meta.url)) {
-  run({ full: process.argv.includes('--full'), argv: process.argv }).then((r) => console.log(`${r.sizes}\n\n${r.table}\n\n${r.notes.join('\n')}`))
-    .catch((err) => { console.error(err); process.exit(1); });
+  run({ full: process.argv.includes('--full'), argv: process.argv })
+    .then((r) => console.log(`${r.sizes}\n\n${r.table}\n\n${r.notes.join('\n')}`))
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
 }

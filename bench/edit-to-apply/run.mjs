@@ -70,7 +70,7 @@ export async function run({ full = false, argv = [], defaults = { edits: 200, se
     const apply = [];
     for (let i = 0; i < warmup + edits; i++) {
       const [saved, applied] = await oneEdit(server.url, agent.runtime, sessionCount, i);
-      if (i >= warmup) save.push(saved), apply.push(applied);
+      if (i >= warmup) (save.push(saved), apply.push(applied));
     }
     return report({ edits, sessions: sessionCount, warmup, save: percentiles(save), apply: percentiles(apply) });
   } finally {
@@ -99,9 +99,14 @@ function report(result) {
 }
 
 if (isMain(import.meta.url)) {
-  run({ full: process.argv.includes('--full'), argv: process.argv }).then((r) => {
-    const text = `${new Date().toISOString()} — Node ${process.version}; ${r.sizes}\n\n${r.table}\n\n${r.notes.join('\n')}\n`;
-    writeFileSync(join(here, 'last-run.md'), text);
-    console.log(text);
-  }).catch((error) => { console.error(error); process.exit(1); });
+  run({ full: process.argv.includes('--full'), argv: process.argv })
+    .then((r) => {
+      const text = `${new Date().toISOString()} — Node ${process.version}; ${r.sizes}\n\n${r.table}\n\n${r.notes.join('\n')}\n`;
+      writeFileSync(join(here, 'last-run.md'), text);
+      console.log(text);
+    })
+    .catch((error) => {
+      console.error(error);
+      process.exit(1);
+    });
 }

@@ -10,11 +10,20 @@ const result = await autocannon({
   connections: Number(connections),
   headers: etag ? { 'if-none-match': etag } : {},
 });
-const statuses = { '2xx': result['2xx'], '3xx': result['3xx'], '4xx': result['4xx'], '5xx': result['5xx'], errors: result.errors, timeouts: result.timeouts };
-console.log(JSON.stringify({
-  requests: result.requests.total,
-  perSecond: result.requests.average,
-  bytesPerResponse: result.throughput.total / Math.max(1, result.requests.total),
-  latency: { p50: result.latency.p50, p99: result.latency.p99 },
-  statuses,
-}));
+const statuses = {
+  '2xx': result['2xx'],
+  '3xx': result['3xx'],
+  '4xx': result['4xx'],
+  '5xx': result['5xx'],
+  errors: result.errors,
+  timeouts: result.timeouts,
+};
+console.log(
+  JSON.stringify({
+    requests: result.requests.total,
+    perSecond: result.requests.average,
+    bytesPerResponse: result.throughput.total / Math.max(1, result.requests.total),
+    latency: { p50: result.latency.p50, p99: result.latency.p99 },
+    statuses,
+  }),
+);

@@ -12,7 +12,10 @@ import { markdownTable, ms } from '../support/stats.mjs';
 
 const here = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname);
 // Two prompts of a typical size, as an agent fleet polls them.
-const PROMPTS = { AGENT_INSTRUCTION: 'You are Friday, a helpful voice assistant. '.repeat(24), SESSION_INSTRUCTION: 'Greet the caller by name. '.repeat(12) };
+const PROMPTS = {
+  AGENT_INSTRUCTION: 'You are Friday, a helpful voice assistant. '.repeat(24),
+  SESSION_INSTRUCTION: 'Greet the caller by name. '.repeat(12),
+};
 
 async function startRaw() {
   const port = await freePort();
@@ -24,7 +27,9 @@ async function startRaw() {
 
 async function measure(kind, server, seconds, connections) {
   for (const [key, text] of Object.entries(PROMPTS)) {
-    await (kind === 'promptcast' ? send(server.url, 'POST', '/api/prompts', { key, text }) : send(server.url, 'PUT', `/api/prompts/${key}`, { text }));
+    await (kind === 'promptcast'
+      ? send(server.url, 'POST', '/api/prompts', { key, text })
+      : send(server.url, 'PUT', `/api/prompts/${key}`, { text }));
   }
   const etag = (await fetch(`${server.url}/api/prompts`)).headers.get('etag');
   const load = (extra) => runJson(1, [join(here, 'load.mjs'), `${server.url}/api/prompts`, String(seconds), String(connections), ...extra]);
@@ -57,8 +62,19 @@ export async function run({ full = false, argv = [] } = {}) {
 }
 
 function report(results, seconds, connections) {
-  const rows = results.flatMap((r) => [['304 (If-None-Match)', r.notModified], ['200 (full body)', r.full]]
-    .map(([what, x]) => [r.kind, what, Math.round(x.perSecond).toLocaleString('en'), Math.round(x.bytesPerResponse), ms(x.latency.p50), ms(x.latency.p99)]));
+  const rows = results.flatMap((r) =>
+    [
+      ['304 (If-None-Match)', r.notModified],
+      ['200 (full body)', r.full],
+    ].map(([what, x]) => [
+      r.kind,
+      what,
+      Math.round(x.perSecond).toLocaleString('en'),
+      Math.round(x.bytesPerResponse),
+      ms(x.latency.p50),
+      ms(x.latency.p99),
+    ]),
+  );
   const [pc, raw] = results;
   const rate = pc.notModified.perSecond;
   return {
@@ -66,13 +82,17 @@ function report(results, seconds, connections) {
     sizes: `autocannon, ${connections} connections, ${seconds} s per phase; server on core 0, load on core 1; 2 prompts (~1.4 KB)`,
     table: markdownTable(['server', 'answer', 'req/s', 'bytes/response (headers included)', 'latency p50 ms', 'p99 ms'], rows),
     notes: [
-      `Promptcast 304/s: ${Math.round(rate).toLocaleString('en')} (goal ≥ 10,000: ${rate >= 10_000 ? 'met' : 'NOT met'}); ${(rate / raw.notModified.perSecond).toFixed(2)}× the raw node:http baseline; 304 vs 200 on Promptcast: ${(rate / pc.full.perSecond).toFixed(2)}× the requests, ${(pc.notModified.bytesPerResponse / pc.full.bytesPerResponse * 100).toFixed(0)}% of the bytes`,
+      `Promptcast 304/s: ${Math.round(rate).toLocaleString('en')} (goal ≥ 10,000: ${rate >= 10_000 ? 'met' : 'NOT met'}); ${(rate / raw.notModified.perSecond).toFixed(2)}× the raw node:http baseline; 304 vs 200 on Promptcast: ${(rate / pc.full.perSecond).toFixed(2)}× the requests, ${((pc.notModified.bytesPerResponse / pc.full.bytesPerResponse) * 100).toFixed(0)}% of the bytes`,
     ],
     figures: { results },
   };
 }
 
 if (isMain(import.meta.url)) {
-  run({ full: process.argv.includes('--full'), argv: process.argv }).then((r) => console.log(`${r.sizes}\n\n${r.table}\n\n${r.notes.join('\n')}`))
-    .catch((err) => { console.error(err); process.exit(1); });
+  run({ full: process.argv.includes('--full'), argv: process.argv })
+    .then((r) => console.log(`${r.sizes}\n\n${r.table}\n\n${r.notes.join('\n')}`))
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
 }

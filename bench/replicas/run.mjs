@@ -30,18 +30,28 @@ if (!adminUrl) throw new Error('set DATABASE_URL (e.g. postgres://postgres@127.0
 async function admin(sql) {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
-  try { await client.query(sql); } finally { await client.end(); }
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
 
 async function startReplica(name, databaseUrl) {
   const port = await freePort();
   const { NODE_OPTIONS: _, ...env } = process.env;
   const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: root, stdio: 'ignore', env: { ...env, PORT: String(port), HOST: '127.0.0.1', SEED: 'false', DATABASE_URL: databaseUrl },
+    cwd: root,
+    stdio: 'ignore',
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1', SEED: 'false', DATABASE_URL: databaseUrl },
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
-    try { if ((await fetch(`${url}/api/prompts`)).ok) break; } catch { /* not listening yet */ }
+    try {
+      if ((await fetch(`${url}/api/prompts`)).ok) break;
+    } catch {
+      /* not listening yet */
+    }
     if (i === 600 || child.exitCode !== null) throw new Error(`replica ${name} did not come up`);
     await sleep(50);
   }
@@ -74,7 +84,9 @@ function subscribe(replica) {
 async function write(replica, key, text) {
   const sent = performance.now();
   const res = await fetch(`${replica.url}/api/prompts/${key}`, {
-    method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }),
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
   });
   if (res.status !== 200) throw new Error(`PUT answered ${res.status}`);
   const { revision } = await res.json();
@@ -123,25 +135,40 @@ try {
   replicas.push(...(await Promise.all([startReplica('A', url.toString()), startReplica('B', url.toString())])));
   for (let k = 0; k < KEYS; k++) {
     await fetch(`${replicas[0].url}/api/prompts`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: `K${k}`, text: 'start' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: `K${k}`, text: 'start' }),
     });
   }
   const subs = await Promise.all(replicas.flatMap((r) => Array.from({ length: SUBSCRIBERS }, () => subscribe(r))));
   const results = {
-    date: new Date().toISOString(), node: process.version, writes: WRITES, subscribersPerReplica: SUBSCRIBERS,
+    date: new Date().toISOString(),
+    node: process.version,
+    writes: WRITES,
+    subscribersPerReplica: SUBSCRIBERS,
     sequential: await phase(replicas, subs, false),
     burst: await phase(replicas, subs, true),
   };
   for (const s of subs) s.close();
-  const rows = ['sequential', 'burst'].flatMap((p) => ['cross', 'same', 'answered'].map((k) => {
-    const r = results[p][k];
-    return `| ${p} | ${k} | ${r.n} | ${r.p50} | ${r.p99} | ${r.max} |`;
-  }));
+  const rows = ['sequential', 'burst'].flatMap((p) =>
+    ['cross', 'same', 'answered'].map((k) => {
+      const r = results[p][k];
+      return `| ${p} | ${k} | ${r.n} | ${r.p50} | ${r.p99} | ${r.max} |`;
+    }),
+  );
   const table = ['| phase | measured | samples | p50 ms | p99 ms | max ms |', '|---|---|---|---|---|---|', ...rows].join('\n');
   console.log(table);
   writeFileSync(join(here, 'last-run.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(here, 'last-run.md'), `${results.date}, Node ${results.node}, ${WRITES} writes, ${SUBSCRIBERS} subscribers per replica\n\n${table}\n`);
+  writeFileSync(
+    join(here, 'last-run.md'),
+    `${results.date}, Node ${results.node}, ${WRITES} writes, ${SUBSCRIBERS} subscribers per replica\n\n${table}\n`,
+  );
 } finally {
-  await Promise.all(replicas.map(async (r) => { r.child.kill('SIGTERM'); if (r.child.exitCode === null) await once(r.child, 'exit'); }));
+  await Promise.all(
+    replicas.map(async (r) => {
+      r.child.kill('SIGTERM');
+      if (r.child.exitCode === null) await once(r.child, 'exit');
+    }),
+  );
   await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
 }

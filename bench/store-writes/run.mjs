@@ -16,7 +16,9 @@ import { root } from '../support/processes.mjs';
 async function storeModules(dist) {
   const at = (p) => import(pathToFileURL(resolve(root, dist, p)).href);
   const [{ SqlitePromptStore }, { PostgresPromptStore }, { loadConfig }] = await Promise.all([
-    at('store/sqlite/sqlite-prompt.store.js'), at('store/postgres/postgres-prompt.store.js'), at('config/load-config.js'),
+    at('store/sqlite/sqlite-prompt.store.js'),
+    at('store/postgres/postgres-prompt.store.js'),
+    at('config/load-config.js'),
   ]);
   return { SqlitePromptStore, PostgresPromptStore, loadConfig };
 }
@@ -46,7 +48,11 @@ async function onPostgres(m, writes, url) {
   const admin = async (sql) => {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    try { await c.query(sql); } finally { await c.end(); }
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
   };
   await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin(`CREATE DATABASE ${name}`);
@@ -69,8 +75,11 @@ export async function run({ argv = process.argv, full = false } = {}) {
   const m = await storeModules(dist);
   const rows = [['sqlite', await onSqlite(m, writes)]];
   if (process.env.DATABASE_URL) rows.push(['postgres', await onPostgres(m, writes, process.env.DATABASE_URL)]);
-  const table = ['| store | writes/s | ms per write |', '|---|---|---|',
-    ...rows.map(([name, r]) => `| ${name} | ${r.perSecond.toFixed(0)} | ${r.msEach.toFixed(3)} |`)].join('\n');
+  const table = [
+    '| store | writes/s | ms per write |',
+    '|---|---|---|',
+    ...rows.map(([name, r]) => `| ${name} | ${r.perSecond.toFixed(0)} | ${r.msEach.toFixed(3)} |`),
+  ].join('\n');
   return { title: 'Store writes', sizes: `${writes} sequential updates of a ~600-byte prompt, build ${dist}`, table, notes: [] };
 }
 

@@ -25,12 +25,23 @@ function subscribe(i, parse) {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: hostname, port: Number(port), localAddress: `127.0.0.${1 + Math.floor(i / PER_SOURCE_ADDRESS)}` });
     const sub = { seen: 0, ids: [], tail: Buffer.alloc(0), ready: false };
-    const parser = parse && createParser({ onEvent: (e) => { if (e.event === 'prompt.updated') sub.ids.push(Number(e.id)); } });
-    socket.on('connect', () => socket.write(`GET /api/prompts/stream?agent=bench-${i} HTTP/1.1\r\nHost: ${hostname}\r\nAccept: text/event-stream\r\n\r\n`));
+    const parser =
+      parse &&
+      createParser({
+        onEvent: (e) => {
+          if (e.event === 'prompt.updated') sub.ids.push(Number(e.id));
+        },
+      });
+    socket.on('connect', () =>
+      socket.write(`GET /api/prompts/stream?agent=bench-${i} HTTP/1.1\r\nHost: ${hostname}\r\nAccept: text/event-stream\r\n\r\n`),
+    );
     socket.on('data', (chunk) => {
       if (parser) parser.feed(chunk.toString('utf8'));
       if (!sub.ready) {
-        if (chunk.includes('event: snapshot')) { sub.ready = true; resolve(sub); }
+        if (chunk.includes('event: snapshot')) {
+          sub.ready = true;
+          resolve(sub);
+        }
         return;
       }
       // Checking the seam with the previous read catches a marker split across two reads.
@@ -64,10 +75,14 @@ async function publishOnce(text) {
   round += 1;
   pending = n;
   firstAt = 0;
-  const done = new Promise((resolve) => { onRoundDone = resolve; });
+  const done = new Promise((resolve) => {
+    onRoundDone = resolve;
+  });
   const t0 = performance.now();
   const res = await fetch(`${url}/api/prompts/BENCH`, {
-    method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }),
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
   });
   if (!res.ok) throw new Error(`PUT answered ${res.status}`);
   await res.arrayBuffer();
@@ -94,15 +109,25 @@ async function main() {
   const e2e = rounds.map((r) => r.e2e);
   const spread = rounds.map((r) => r.spread);
   const put = rounds.map((r) => r.put);
-  console.log(JSON.stringify({
-    n, m, connectSeconds,
-    e2e: { p50: pct(e2e, 50), p99: pct(e2e, 99), max: Math.max(...e2e) },
-    spread: { p50: pct(spread, 50), p99: pct(spread, 99), max: Math.max(...spread) },
-    put: { p50: pct(put, 50), p99: pct(put, 99) },
-    rssPerSubscriber: (rssIdle - rssBefore) / n, rssBefore, rssIdle,
-    sampleInOrder: ordered, sampleSize: sample.length,
-  }));
+  console.log(
+    JSON.stringify({
+      n,
+      m,
+      connectSeconds,
+      e2e: { p50: pct(e2e, 50), p99: pct(e2e, 99), max: Math.max(...e2e) },
+      spread: { p50: pct(spread, 50), p99: pct(spread, 99), max: Math.max(...spread) },
+      put: { p50: pct(put, 50), p99: pct(put, 99) },
+      rssPerSubscriber: (rssIdle - rssBefore) / n,
+      rssBefore,
+      rssIdle,
+      sampleInOrder: ordered,
+      sampleSize: sample.length,
+    }),
+  );
   for (const s of subscribers) s.destroy();
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -28,7 +28,9 @@ async function startServer(kind, dataDir) {
   if (kind === 'raw') return startRaw();
   const server = await startPromptcast({ dataDir });
   const res = await fetch(`${server.url}/api/prompts`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: 'BENCH', text: 'start' }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ key: 'BENCH', text: 'start' }),
   });
   if (res.status !== 201) throw new Error(`creating BENCH answered ${res.status}`);
   return server;
@@ -49,17 +51,48 @@ function medianOf(runs) {
   const pick = (f) => median(runs.map(f));
   const stat = (k) => Object.fromEntries(Object.keys(runs[0][k]).map((q) => [q, pick((r) => r[k][q])]));
   return {
-    kind: runs[0].kind, n: runs[0].n, m: runs[0].m, runs: runs.length,
-    e2e: stat('e2e'), spread: stat('spread'), put: stat('put'),
-    rssPerSubscriber: pick((r) => r.rssPerSubscriber), connectSeconds: pick((r) => r.connectSeconds),
-    sampleInOrder: runs.every((r) => r.sampleInOrder), each: runs,
+    kind: runs[0].kind,
+    n: runs[0].n,
+    m: runs[0].m,
+    runs: runs.length,
+    e2e: stat('e2e'),
+    spread: stat('spread'),
+    put: stat('put'),
+    rssPerSubscriber: pick((r) => r.rssPerSubscriber),
+    connectSeconds: pick((r) => r.connectSeconds),
+    sampleInOrder: runs.every((r) => r.sampleInOrder),
+    each: runs,
   };
 }
 
 function table(results) {
   return markdownTable(
-    ['server', 'N', 'publish→last p50 ms', 'p99 ms', 'max ms', 'first→last p50 ms', 'p99 ms', 'PUT answered p50 ms', 'RSS/idle sub KB', 'connect s', 'sample in order'],
-    results.map((r) => [r.kind, r.n, ms(r.e2e.p50), ms(r.e2e.p99), ms(r.e2e.max), ms(r.spread.p50), ms(r.spread.p99), ms(r.put.p50), (r.rssPerSubscriber / 1024).toFixed(1), r.connectSeconds.toFixed(1), r.sampleInOrder ? 'yes' : 'NO']),
+    [
+      'server',
+      'N',
+      'publish→last p50 ms',
+      'p99 ms',
+      'max ms',
+      'first→last p50 ms',
+      'p99 ms',
+      'PUT answered p50 ms',
+      'RSS/idle sub KB',
+      'connect s',
+      'sample in order',
+    ],
+    results.map((r) => [
+      r.kind,
+      r.n,
+      ms(r.e2e.p50),
+      ms(r.e2e.p99),
+      ms(r.e2e.max),
+      ms(r.spread.p50),
+      ms(r.spread.p99),
+      ms(r.put.p50),
+      (r.rssPerSubscriber / 1024).toFixed(1),
+      r.connectSeconds.toFixed(1),
+      r.sampleInOrder ? 'yes' : 'NO',
+    ]),
   );
 }
 
@@ -69,8 +102,13 @@ function notes(results) {
   for (let i = 0; i < results.length; i += 2) {
     const [pc, raw] = [results[i], results[i + 1]];
     const goal = { 1000: 50, 10000: 200 }[pc.n];
-    const verdict = goal === undefined ? '' : `; goal p99 ≤ ${goal} ms: ${pc.e2e.p99 <= goal ? 'met' : 'NOT met'} (raw ${raw.e2e.p99 <= goal ? 'meets' : 'misses'} it too)`;
-    lines.push(`N=${pc.n}: publish→last ÷ raw: p50 ${(pc.e2e.p50 / raw.e2e.p50).toFixed(2)}×, p99 ${(pc.e2e.p99 / raw.e2e.p99).toFixed(2)}× (goal ≤ 1.3×); fan-out alone (first→last p50) ${(pc.spread.p50 / raw.spread.p50).toFixed(2)}×; RSS/idle sub ${(pc.rssPerSubscriber / raw.rssPerSubscriber).toFixed(2)}×${verdict}`);
+    const verdict =
+      goal === undefined
+        ? ''
+        : `; goal p99 ≤ ${goal} ms: ${pc.e2e.p99 <= goal ? 'met' : 'NOT met'} (raw ${raw.e2e.p99 <= goal ? 'meets' : 'misses'} it too)`;
+    lines.push(
+      `N=${pc.n}: publish→last ÷ raw: p50 ${(pc.e2e.p50 / raw.e2e.p50).toFixed(2)}×, p99 ${(pc.e2e.p99 / raw.e2e.p99).toFixed(2)}× (goal ≤ 1.3×); fan-out alone (first→last p50) ${(pc.spread.p50 / raw.spread.p50).toFixed(2)}×; RSS/idle sub ${(pc.rssPerSubscriber / raw.rssPerSubscriber).toFixed(2)}×${verdict}`,
+    );
   }
   return lines;
 }
@@ -79,17 +117,28 @@ function chart(results) {
   const series = [];
   for (const kind of ['promptcast', 'raw']) {
     const mine = results.filter((r) => r.kind === kind);
-    series.push({ name: `${kind} p50`, points: mine.map((r) => [r.n, r.e2e.p50]) }, { name: `${kind} p99`, points: mine.map((r) => [r.n, r.e2e.p99]) });
+    series.push(
+      { name: `${kind} p50`, points: mine.map((r) => [r.n, r.e2e.p50]) },
+      { name: `${kind} p99`, points: mine.map((r) => [r.n, r.e2e.p99]) },
+    );
   }
-  writeFileSync(join(root, 'docs', 'img', 'fanout-latency.svg'), lineChart({
-    title: 'Publish → last subscriber, by subscriber count', xLabel: 'subscribers (N)', yLabel: 'ms (median of runs)', series,
-  }));
+  writeFileSync(
+    join(root, 'docs', 'img', 'fanout-latency.svg'),
+    lineChart({
+      title: 'Publish → last subscriber, by subscriber count',
+      xLabel: 'subscribers (N)',
+      yLabel: 'ms (median of runs)',
+      series,
+    }),
+  );
 }
 
 /** `settings`: {sizes, updates, parsers, repeats}; returns the runner's report. */
 export async function run({ full = false, argv = [], defaults = { sizes: '1000,5000', updates: 30, repeats: 3 } } = {}) {
   const settings = {
-    sizes: String(option(argv, 'sizes', full ? '1000,5000,10000' : defaults.sizes)).split(',').map(Number),
+    sizes: String(option(argv, 'sizes', full ? '1000,5000,10000' : defaults.sizes))
+      .split(',')
+      .map(Number),
     updates: Number(option(argv, 'updates', full ? 30 : defaults.updates)),
     parsers: Number(option(argv, 'parsers', 20)),
     repeats: Number(option(argv, 'repeats', full ? 3 : defaults.repeats)),
@@ -116,14 +165,22 @@ export async function run({ full = false, argv = [], defaults = { sizes: '1000,5
   return {
     title: 'Stream fan-out vs raw node:http (bench/stream-fanout)',
     sizes: `N = ${settings.sizes.join(', ')}; ${settings.updates} updates per run; median of ${settings.repeats} alternating run(s) per server`,
-    table: table(results), notes: notes(results), figures: { results }, charts: ['docs/img/fanout-latency.svg'],
+    table: table(results),
+    notes: notes(results),
+    figures: { results },
+    charts: ['docs/img/fanout-latency.svg'],
   };
 }
 
 if (isMain(import.meta.url)) {
-  run({ full: process.argv.includes('--full'), argv: process.argv }).then((r) => {
-    const text = `${r.sizes}\n\n${r.table}\n\n${r.notes.join('\n')}\n`;
-    writeFileSync(join(here, 'last-run.md'), text);
-    console.log(text);
-  }).catch((err) => { console.error(err); process.exit(1); });
+  run({ full: process.argv.includes('--full'), argv: process.argv })
+    .then((r) => {
+      const text = `${r.sizes}\n\n${r.table}\n\n${r.notes.join('\n')}\n`;
+      writeFileSync(join(here, 'last-run.md'), text);
+      console.log(text);
+    })
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
 }

@@ -32,7 +32,9 @@ export async function ready(url, attempts = 300) {
   for (let i = 0; i < attempts; i++) {
     try {
       if ((await fetch(`${url}/api/prompts`)).ok) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await sleep(50);
   }
   throw new Error(`${url} did not come up`);
@@ -47,9 +49,13 @@ export async function startPromptcast({ dataDir, core = 0, env = {}, nodeOptions
   const url = `http://127.0.0.1:${port}`;
   const child = pinned(core, ['dist/main.js'], {
     env: {
-      PORT: String(port), HOST: '127.0.0.1', SQLITE_PATH: join(dataDir, `${port}.db`), SEED: 'false',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SQLITE_PATH: join(dataDir, `${port}.db`),
+      SEED: 'false',
       // All load comes from loopback addresses: lift the per-address limits meant for real clients.
-      STREAM_MAX_PER_ADDRESS: '1000000', RATE_LIMIT_WRITES_PER_MIN: '1000000',
+      STREAM_MAX_PER_ADDRESS: '1000000',
+      RATE_LIMIT_WRITES_PER_MIN: '1000000',
       ...env,
     },
     nodeOptions,
@@ -67,7 +73,9 @@ export async function stop(child) {
 
 /** Resident set size of a process, bytes, from /proc. */
 export function rssBytes(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line.split(/\s+/)[1]) * 1024;
 }
 
@@ -82,7 +90,9 @@ export async function send(url, method, path, body) {
 export async function runJson(core, args, options = {}) {
   const child = pinned(core, args, { ...options, stdout: 'pipe' });
   let out = '';
-  child.stdout.on('data', (d) => { out += d; });
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
   const [code] = await once(child, 'exit');
   if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}`);
   return JSON.parse(out.trim().split('\n').at(-1));

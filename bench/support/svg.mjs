@@ -22,20 +22,32 @@ ${body}
 /** The legend: one row under the x axis label, clear of every curve. */
 function legend(series) {
   let x = PAD.left;
-  return series.map((s, i) => {
-    const item = `<line x1="${x}" y1="${H + 10}" x2="${x + 20}" y2="${H + 10}" stroke="${COLORS[i % COLORS.length]}" stroke-width="3"/>`
-      + `<text x="${x + 26}" y="${H + 14}">${esc(s.name)}</text>`;
-    x += 26 + esc(s.name).length * 6.6 + 24;
-    return item;
-  }).join('\n');
+  return series
+    .map((s, i) => {
+      const item =
+        `<line x1="${x}" y1="${H + 10}" x2="${x + 20}" y2="${H + 10}" stroke="${COLORS[i % COLORS.length]}" stroke-width="3"/>` +
+        `<text x="${x + 26}" y="${H + 14}">${esc(s.name)}</text>`;
+      x += 26 + esc(s.name).length * 6.6 + 24;
+      return item;
+    })
+    .join('\n');
 }
 
 function axes(xTicks, yTicks) {
   const x0 = PAD.left;
   const y0 = H - PAD.bottom;
-  const lines = [`<line x1="${x0}" y1="${y0}" x2="${W - PAD.right}" y2="${y0}" stroke="black"/>`, `<line x1="${x0}" y1="${PAD.top}" x2="${x0}" y2="${y0}" stroke="black"/>`];
-  for (const t of xTicks) lines.push(`<line x1="${t.at}" y1="${PAD.top}" x2="${t.at}" y2="${y0}" stroke="#ddd"/><text x="${t.at}" y="${y0 + 18}" text-anchor="middle">${esc(t.label)}</text>`);
-  for (const t of yTicks) lines.push(`<line x1="${x0}" y1="${t.at}" x2="${W - PAD.right}" y2="${t.at}" stroke="#ddd"/><text x="${x0 - 8}" y="${t.at + 4}" text-anchor="end">${esc(t.label)}</text>`);
+  const lines = [
+    `<line x1="${x0}" y1="${y0}" x2="${W - PAD.right}" y2="${y0}" stroke="black"/>`,
+    `<line x1="${x0}" y1="${PAD.top}" x2="${x0}" y2="${y0}" stroke="black"/>`,
+  ];
+  for (const t of xTicks)
+    lines.push(
+      `<line x1="${t.at}" y1="${PAD.top}" x2="${t.at}" y2="${y0}" stroke="#ddd"/><text x="${t.at}" y="${y0 + 18}" text-anchor="middle">${esc(t.label)}</text>`,
+    );
+  for (const t of yTicks)
+    lines.push(
+      `<line x1="${x0}" y1="${t.at}" x2="${W - PAD.right}" y2="${t.at}" stroke="#ddd"/><text x="${x0 - 8}" y="${t.at + 4}" text-anchor="end">${esc(t.label)}</text>`,
+    );
   return lines.join('\n');
 }
 
@@ -54,7 +66,10 @@ export function cdfChart({ title, xLabel, series }) {
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ at: sy(f), label: `${f * 100}%` }));
   const paths = series.map((s, i) => {
     const sorted = [...s.values].sort((a, b) => a - b);
-    const pts = sorted.flatMap((v, k) => [`${sx(v).toFixed(1)},${sy(k / sorted.length).toFixed(1)}`, `${sx(v).toFixed(1)},${sy((k + 1) / sorted.length).toFixed(1)}`]);
+    const pts = sorted.flatMap((v, k) => [
+      `${sx(v).toFixed(1)},${sy(k / sorted.length).toFixed(1)}`,
+      `${sx(v).toFixed(1)},${sy((k + 1) / sorted.length).toFixed(1)}`,
+    ]);
     return `<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2" points="${pts.join(' ')}"/>`;
   });
   return frame(title, xLabel, 'share of edits seen (CDF)', `${axes(xTicks, yTicks)}\n${paths.join('\n')}\n${legend(series)}`);

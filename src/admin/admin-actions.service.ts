@@ -56,10 +56,19 @@ export class AdminActionsService {
     const latest = await this.pages.latest(key);
     const stored = await this.prompts.get(key).catch(() => undefined);
     return {
-      view: 'conflict', status: HttpStatus.CONFLICT,
+      view: 'conflict',
+      status: HttpStatus.CONFLICT,
       model: {
-        ...(await this.pages.frame()), page: 'conflict', title: `${key} · conflict`, key, text, message: form.message,
-        loadedVersion: form.version, stored, latest, diff: lineDiff(latest.text, text),
+        ...(await this.pages.frame()),
+        page: 'conflict',
+        title: `${key} · conflict`,
+        key,
+        text,
+        message: form.message,
+        loadedVersion: form.version,
+        stored,
+        latest,
+        diff: lineDiff(latest.text, text),
       },
     };
   }

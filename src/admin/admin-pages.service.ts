@@ -31,9 +31,13 @@ export class AdminPagesService {
     return {
       view: 'list',
       model: {
-        ...(await this.frame(snapshot.revision)), page: 'list', title: 'Prompts', notice,
+        ...(await this.frame(snapshot.revision)),
+        page: 'list',
+        title: 'Prompts',
+        notice,
         prompts: snapshot.prompts.map((p) => ({ ...p, size: byteLength(p.text) })),
-        deleted: await this.prompts.deleted(), agents,
+        deleted: await this.prompts.deleted(),
+        agents,
         // What each agent process reports it applied: the stream only knows what it sent.
         fleet: (await this.fleet.list()).agents,
       },
@@ -50,10 +54,18 @@ export class AdminPagesService {
   async editorPage(key: string, state: { text: string; version: number; [k: string]: unknown }, status?: number): Promise<Page> {
     const prompt = state.prompt ?? (await this.prompts.get(key));
     return {
-      view: 'prompt', status,
+      view: 'prompt',
+      status,
       model: {
-        ...(await this.frame()), ...state, page: 'prompt', title: key, key, prompt,
-        bytes: byteLength(state.text), chars: [...state.text].length, maxBytes: this.config.limits.promptMaxBytes,
+        ...(await this.frame()),
+        ...state,
+        page: 'prompt',
+        title: key,
+        key,
+        prompt,
+        bytes: byteLength(state.text),
+        chars: [...state.text].length,
+        maxBytes: this.config.limits.promptMaxBytes,
       },
     };
   }
@@ -62,15 +74,23 @@ export class AdminPagesService {
     const list = await this.prompts.versions(key, HISTORY_PAGE, before);
     const latest = await this.latest(key);
     const versions = list.versions.map((v) => ({
-      ...v, current: v.version === latest.version,
+      ...v,
+      current: v.version === latest.version,
       canRollback: list.deleted || v.version !== latest.version,
     }));
     const oldest = versions.at(-1)?.version;
     return {
       view: 'history',
       model: {
-        ...(await this.frame()), page: 'history', title: `${key} · history`, key, versions, total: list.total,
-        deleted: list.deleted, latest, nextBefore: oldest !== undefined && oldest > 1 ? oldest : undefined,
+        ...(await this.frame()),
+        page: 'history',
+        title: `${key} · history`,
+        key,
+        versions,
+        total: list.total,
+        deleted: list.deleted,
+        latest,
+        nextBefore: oldest !== undefined && oldest > 1 ? oldest : undefined,
       },
     };
   }
@@ -91,8 +111,15 @@ export class AdminPagesService {
     return {
       view: 'rollback',
       model: {
-        ...(await this.frame()), page: 'rollback', title: `${key} · ${deleted ? 'restore' : 'roll back'}`,
-        key, target, latest, deleted, nextVersion: latest.version + 1, diff: lineDiff(latest.text, target.text),
+        ...(await this.frame()),
+        page: 'rollback',
+        title: `${key} · ${deleted ? 'restore' : 'roll back'}`,
+        key,
+        target,
+        latest,
+        deleted,
+        nextVersion: latest.version + 1,
+        diff: lineDiff(latest.text, target.text),
       },
     };
   }

@@ -8,7 +8,14 @@ import { AdminActionsService } from './admin-actions.service.js';
 import { AdminPagesService } from './admin-pages.service.js';
 import { CsrfGuard } from './csrf/csrf.guard.js';
 import {
-  CreatePromptForm, DeleteForm, DiffQuery, HistoryQuery, NoticeQuery, RollbackForm, SavePromptForm, VersionQuery,
+  CreatePromptForm,
+  DeleteForm,
+  DiffQuery,
+  HistoryQuery,
+  NoticeQuery,
+  RollbackForm,
+  SavePromptForm,
+  VersionQuery,
 } from './dto/admin-forms.dto.js';
 import { HtmlErrorFilter } from './html-error.filter.js';
 import { send } from './page.js';
@@ -49,7 +56,12 @@ export class AdminController {
 
   @WriteRateLimit()
   @Post('prompts/:key')
-  async save(@Param('key', PromptKeyPipe) key: string, @Body() form: SavePromptForm, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
+  async save(
+    @Param('key', PromptKeyPipe) key: string,
+    @Body() form: SavePromptForm,
+    @Actor() actor: RequestActor,
+    @Res() res: Response,
+  ): Promise<void> {
     send(res, await this.actions.save(key, form, actor));
   }
 
@@ -70,7 +82,12 @@ export class AdminController {
 
   @WriteRateLimit()
   @Post('prompts/:key/rollback')
-  async rollback(@Param('key', PromptKeyPipe) key: string, @Body() form: RollbackForm, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
+  async rollback(
+    @Param('key', PromptKeyPipe) key: string,
+    @Body() form: RollbackForm,
+    @Actor() actor: RequestActor,
+    @Res() res: Response,
+  ): Promise<void> {
     send(res, await this.actions.rollback(key, form, actor));
   }
 
@@ -81,7 +98,12 @@ export class AdminController {
 
   @WriteRateLimit()
   @Post('prompts/:key/delete')
-  async remove(@Param('key', PromptKeyPipe) key: string, @Body() form: DeleteForm, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
+  async remove(
+    @Param('key', PromptKeyPipe) key: string,
+    @Body() form: DeleteForm,
+    @Actor() actor: RequestActor,
+    @Res() res: Response,
+  ): Promise<void> {
     send(res, await this.actions.remove(key, form, actor));
   }
 }

@@ -19,7 +19,11 @@ import { LoginService } from './login.service.js';
   imports: [PromptsModule, StreamModule, FleetModule],
   controllers: [AdminController, LoginController],
   providers: [
-    AdminPagesService, AdminActionsService, LoginService, CsrfTokens, CsrfGuard,
+    AdminPagesService,
+    AdminActionsService,
+    LoginService,
+    CsrfTokens,
+    CsrfGuard,
     { provide: SubscriberDirectory, useClass: RegistrySubscriberDirectory },
   ],
 })

@@ -1,9 +1,7 @@
 import type { Response } from 'express';
 
 /** What an admin route answers: a view to render, or somewhere to go next. */
-export type Page =
-  | { view: string; model: Record<string, unknown>; status?: number }
-  | { redirect: string };
+export type Page = { view: string; model: Record<string, unknown>; status?: number } | { redirect: string };
 
 /** Writes a Page; redirects are 303 so a reload never re-posts a form. */
 export function send(res: Response, page: Page): void {

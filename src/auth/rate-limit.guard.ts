@@ -1,5 +1,12 @@
 import {
-  applyDecorators, CanActivate, ExecutionContext, HttpException, HttpStatus, Injectable, OnModuleDestroy, SetMetadata,
+  applyDecorators,
+  CanActivate,
+  ExecutionContext,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  OnModuleDestroy,
+  SetMetadata,
   UseGuards,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -33,7 +40,9 @@ export class RateLimits implements OnModuleDestroy {
   /** Resolves when the request is within its limit; rejects with the 429 otherwise. */
   check(name: RateLimitName, req: Request, res: Response): Promise<void> {
     return new Promise((resolve, reject) => {
-      void this.limiters[name](req, res, (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error('rate limiter failed', { cause: err })) : resolve()));
+      void this.limiters[name](req, res, (err?: unknown) =>
+        err ? reject(err instanceof Error ? err : new Error('rate limiter failed', { cause: err })) : resolve(),
+      );
     });
   }
 
@@ -45,12 +54,19 @@ export class RateLimits implements OnModuleDestroy {
     const store = new MemoryStore();
     this.stores.push(store);
     return rateLimit({
-      windowMs: MINUTE_MS, limit, store, standardHeaders: 'draft-7', legacyHeaders: false,
+      windowMs: MINUTE_MS,
+      limit,
+      store,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
       // Retry-After is already set when this runs; the error goes through Nest's filters like any other.
-      handler: (_req, res, next) => next(new HttpException(
-        `too many ${what} from this address: at most ${limit} a minute (${variable}); retry after ${String(res.getHeader('Retry-After'))} s`,
-        HttpStatus.TOO_MANY_REQUESTS,
-      )),
+      handler: (_req, res, next) =>
+        next(
+          new HttpException(
+            `too many ${what} from this address: at most ${limit} a minute (${variable}); retry after ${String(res.getHeader('Retry-After'))} s`,
+            HttpStatus.TOO_MANY_REQUESTS,
+          ),
+        ),
     });
   }
 }

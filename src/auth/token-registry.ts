@@ -23,7 +23,9 @@ export class TokenRegistry {
   private readonly entries: Entry[];
 
   constructor(config: AppConfig) {
-    const entry = (role: Role) => (t: NamedToken): Entry => ({ name: t.name, role, secret: t.secret, digest: sha256(t.secret) });
+    const entry =
+      (role: Role) =>
+      (t: NamedToken): Entry => ({ name: t.name, role, secret: t.secret, digest: sha256(t.secret) });
     this.entries = [...config.auth.admins.map(entry('admin')), ...config.auth.agents.map(entry('agent'))];
   }
 

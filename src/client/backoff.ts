@@ -21,7 +21,10 @@ export class Backoff {
   private attempt = 0;
   private readonly options: Required<BackoffOptions>;
 
-  constructor(options: BackoffOptions = {}, private readonly random: () => number = Math.random) {
+  constructor(
+    options: BackoffOptions = {},
+    private readonly random: () => number = Math.random,
+  ) {
     this.options = { ...BACKOFF_DEFAULTS, ...options };
   }
 

@@ -24,7 +24,9 @@ export async function readCache(file: string): Promise<HeldState | undefined> {
     const snapshot = parsePromptList(body);
     return { source: 'cache', revision: snapshot.revision, prompts: snapshot.prompts };
   } catch (err) {
-    throw new PromptClientError('CACHE_READ_FAILED', `the prompt cache ${file} is not usable (${(err as Error).message}); ignoring it`, undefined, { cause: err });
+    throw new PromptClientError('CACHE_READ_FAILED', `the prompt cache ${file} is not usable (${(err as Error).message}); ignoring it`, undefined, {
+      cause: err,
+    });
   }
 }
 
@@ -34,7 +36,9 @@ export async function readCache(file: string): Promise<HeldState | undefined> {
  */
 export async function writeCache(file: string, state: HeldState, savedAt: Date): Promise<void> {
   const body = {
-    format: FORMAT, revision: state.revision, savedAt: savedAt.toISOString(),
+    format: FORMAT,
+    revision: state.revision,
+    savedAt: savedAt.toISOString(),
     prompts: Object.entries(state.prompts).map(([key, entry]) => ({ key, ...entry })),
   };
   const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;

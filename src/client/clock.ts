@@ -31,10 +31,13 @@ export class TimerSlots<Name extends string> {
   set(name: Name, ms: number, callback: () => void): void {
     this.clear(name);
     if (this.closed) return;
-    const handle = this.clock.setTimeout(() => {
-      this.handles.delete(name);
-      callback();
-    }, Math.max(0, ms));
+    const handle = this.clock.setTimeout(
+      () => {
+        this.handles.delete(name);
+        callback();
+      },
+      Math.max(0, ms),
+    );
     this.handles.set(name, handle);
   }
 

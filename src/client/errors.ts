@@ -1,13 +1,6 @@
 /** What went wrong, in a form a program can branch on. */
 export type PromptClientErrorCode =
-  | 'UNAUTHORIZED'
-  | 'STREAM_FAILED'
-  | 'STREAM_STALLED'
-  | 'POLL_FAILED'
-  | 'BAD_EVENT'
-  | 'CACHE_READ_FAILED'
-  | 'CACHE_WRITE_FAILED'
-  | 'CLOSED';
+  'UNAUTHORIZED' | 'STREAM_FAILED' | 'STREAM_STALLED' | 'POLL_FAILED' | 'BAD_EVENT' | 'CACHE_READ_FAILED' | 'CACHE_WRITE_FAILED' | 'CLOSED';
 
 /** Every error the client reports (through the `error` event or a rejected promise). */
 export class PromptClientError extends Error {

@@ -2,10 +2,20 @@ import { parsePromptList, parseStreamEvent } from './events.js';
 
 describe('parseStreamEvent', () => {
   it('parses every event of the protocol', () => {
-    expect(parseStreamEvent('snapshot', '{"revision":3,"prompts":{"A":{"text":"t","version":2,"updatedAt":"u"}}}'))
-      .toEqual({ type: 'snapshot', revision: 3, prompts: { A: { text: 't', version: 2, updatedAt: 'u' } } });
-    expect(parseStreamEvent('prompt.updated', '{"revision":4,"key":"A","version":3,"text":"t","updatedAt":"u","author":"ann"}'))
-      .toEqual({ type: 'prompt.updated', revision: 4, key: 'A', version: 3, text: 't', updatedAt: 'u', author: 'ann' });
+    expect(parseStreamEvent('snapshot', '{"revision":3,"prompts":{"A":{"text":"t","version":2,"updatedAt":"u"}}}')).toEqual({
+      type: 'snapshot',
+      revision: 3,
+      prompts: { A: { text: 't', version: 2, updatedAt: 'u' } },
+    });
+    expect(parseStreamEvent('prompt.updated', '{"revision":4,"key":"A","version":3,"text":"t","updatedAt":"u","author":"ann"}')).toEqual({
+      type: 'prompt.updated',
+      revision: 4,
+      key: 'A',
+      version: 3,
+      text: 't',
+      updatedAt: 'u',
+      author: 'ann',
+    });
     expect(parseStreamEvent('prompt.deleted', '{"revision":5,"key":"A"}')).toEqual({ type: 'prompt.deleted', revision: 5, key: 'A' });
     expect(parseStreamEvent('heartbeat', '{"revision":5}')).toEqual({ type: 'heartbeat', revision: 5 });
     expect(parseStreamEvent('heartbeat', '{"revision":5,"intervalMs":1000}')).toEqual({ type: 'heartbeat', revision: 5, intervalMs: 1000 });

@@ -27,8 +27,13 @@ export function parseStreamEvent(type: string, data: string): StreamEvent {
       return { type, revision, prompts: entries(body.prompts, type) };
     case 'prompt.updated':
       return {
-        type, revision, key: str(body, 'key', type), version: int(body, 'version', type), text: str(body, 'text', type),
-        updatedAt: str(body, 'updatedAt', type), author: typeof body.author === 'string' ? body.author : '',
+        type,
+        revision,
+        key: str(body, 'key', type),
+        version: int(body, 'version', type),
+        text: str(body, 'text', type),
+        updatedAt: str(body, 'updatedAt', type),
+        author: typeof body.author === 'string' ? body.author : '',
       };
     case 'prompt.deleted':
       return { type, revision, key: str(body, 'key', type) };

@@ -5,6 +5,15 @@ export { promptClientOptionsFromEnv } from './options.js';
 export type { BackoffOptions } from './backoff.js';
 export type { Clock, TimerHandle } from './clock.js';
 export type {
-  ClientMode, ClientTransport, ClientStatus, FetchFn, LogLevel, ModeChange, PromptChange, PromptClientEvents, PromptClientOptions,
-  ReadyState, StateSource,
+  ClientMode,
+  ClientTransport,
+  ClientStatus,
+  FetchFn,
+  LogLevel,
+  ModeChange,
+  PromptChange,
+  PromptClientEvents,
+  PromptClientOptions,
+  ReadyState,
+  StateSource,
 } from './types.js';

@@ -55,7 +55,10 @@ export class Link {
   /** Epoch ms of the last stream event or successful poll. */
   lastHeardAt: number | null = null;
 
-  constructor(private readonly options: ResolvedOptions, private readonly on: LinkHandlers) {
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly on: LinkHandlers,
+  ) {
     this.timers = new TimerSlots(options.clock);
     this.backoff = new Backoff(options.backoff, options.random);
     this.stallMs = options.heartbeatMs * CLIENT_DEFAULTS.stallFactor;
@@ -143,9 +146,11 @@ export class Link {
     const now = this.options.clock.now();
     if (wasOpen) this.backoff.connectionEnded(this.openedAt, now);
     else this.failedAttempts += 1;
-    this.reportOutage(stalled
-      ? new PromptClientError('STREAM_STALLED', `the stream sent nothing for ${this.stallMs} ms; reconnecting`)
-      : new PromptClientError('STREAM_FAILED', `the stream ${wasOpen ? 'dropped' : 'failed'}: ${failure.message}`, failure.status));
+    this.reportOutage(
+      stalled
+        ? new PromptClientError('STREAM_STALLED', `the stream sent nothing for ${this.stallMs} ms; reconnecting`)
+        : new PromptClientError('STREAM_FAILED', `the stream ${wasOpen ? 'dropped' : 'failed'}: ${failure.message}`, failure.status),
+    );
     this.phase = 'waiting';
     const delay = this.backoff.next();
     this.on.log(`reconnecting in ${delay} ms (retry ${this.backoff.attempts})`, 'debug');

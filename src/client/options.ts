@@ -3,8 +3,8 @@ import { systemClock } from './clock.js';
 import type { ClientTransport, PromptClientOptions } from './types.js';
 
 /** Options with every default filled in. */
-export type ResolvedOptions = Required<Omit<PromptClientOptions, 'token' | 'keys' | 'agentId' | 'cacheFile'>>
-  & Pick<PromptClientOptions, 'token' | 'keys' | 'agentId' | 'cacheFile'>;
+export type ResolvedOptions = Required<Omit<PromptClientOptions, 'token' | 'keys' | 'agentId' | 'cacheFile'>> &
+  Pick<PromptClientOptions, 'token' | 'keys' | 'agentId' | 'cacheFile'>;
 
 export const CLIENT_DEFAULTS = {
   readyTimeoutMs: 5_000,

@@ -10,7 +10,11 @@ export type PollResult = { kind: 'not-modified' } | { kind: 'state'; snapshot: S
  * `If-None-Match`, so an unchanged server answers `304` with no body.
  */
 export async function pollOnce(
-  fetchFn: FetchFn, url: URL, headers: Record<string, string>, revision: number | null, signal: AbortSignal,
+  fetchFn: FetchFn,
+  url: URL,
+  headers: Record<string, string>,
+  revision: number | null,
+  signal: AbortSignal,
 ): Promise<PollResult> {
   const conditional: Record<string, string> = revision === null ? {} : { 'If-None-Match': formatEtag(revision) };
   let response: Response;

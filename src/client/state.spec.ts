@@ -6,13 +6,21 @@ const all: StateScope = { keys: undefined, defaults: { A: 'default A' } };
 
 function server(revision: number, prompts: Record<string, string>): HeldState {
   return {
-    source: 'server', revision,
+    source: 'server',
+    revision,
     prompts: Object.fromEntries(Object.entries(prompts).map(([k, text]) => [k, { text, version: 1, updatedAt: at }])),
   };
 }
 
-const updated = (revision: number, key: string, text: string): StreamEvent =>
-  ({ type: 'prompt.updated', revision, key, text, version: revision, updatedAt: at, author: 'x' });
+const updated = (revision: number, key: string, text: string): StreamEvent => ({
+  type: 'prompt.updated',
+  revision,
+  key,
+  text,
+  version: revision,
+  updatedAt: at,
+  author: 'x',
+});
 
 describe('applyEvent', () => {
   it('applies a newer update and ignores any revision not newer than the one held', () => {
@@ -24,7 +32,11 @@ describe('applyEvent', () => {
   });
 
   it('replaces the whole state on a snapshot: keys absent from it are gone', () => {
-    const next = applyEvent(server(5, { A: 'a', B: 'b' }), { type: 'snapshot', revision: 9, prompts: { B: { text: 'b2', version: 2, updatedAt: at } } }, all);
+    const next = applyEvent(
+      server(5, { A: 'a', B: 'b' }),
+      { type: 'snapshot', revision: 9, prompts: { B: { text: 'b2', version: 2, updatedAt: at } } },
+      all,
+    );
     expect(next).toEqual({ source: 'server', revision: 9, prompts: { B: { text: 'b2', version: 2, updatedAt: at } } });
   });
 
@@ -42,7 +54,11 @@ describe('applyEvent', () => {
 
   it('keeps only followed keys, but still advances the revision for others', () => {
     const scope: StateScope = { keys: new Set(['A']), defaults: {} };
-    const snap = applyEvent(undefined, { type: 'snapshot', revision: 2, prompts: { A: { text: 'a', version: 1, updatedAt: at }, B: { text: 'b', version: 1, updatedAt: at } } }, scope);
+    const snap = applyEvent(
+      undefined,
+      { type: 'snapshot', revision: 2, prompts: { A: { text: 'a', version: 1, updatedAt: at }, B: { text: 'b', version: 1, updatedAt: at } } },
+      scope,
+    );
     expect(Object.keys(snap?.prompts ?? {})).toEqual(['A']);
     expect(applyEvent(snap, updated(3, 'B', 'b'), scope)).toEqual({ ...snap, revision: 3 });
   });

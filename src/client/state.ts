@@ -68,8 +68,12 @@ export function diffStates(before: HeldState | undefined, after: HeldState, scop
     if (text === textOf(before, key, scope)) continue;
     const entry = after.prompts[key];
     changes.push({
-      key, text, revision: after.revision, version: entry?.version,
-      deleted: after.source === 'server' && entry === undefined, source: after.source,
+      key,
+      text,
+      revision: after.revision,
+      version: entry?.version,
+      deleted: after.source === 'server' && entry === undefined,
+      source: after.source,
     });
   }
   return changes;

@@ -34,10 +34,11 @@ export interface StreamConnection {
 export function openStream(url: URL, headers: Record<string, string>, fetchFn: FetchFn, handlers: StreamHandlers): StreamConnection {
   let done = false;
   const source = new EventSource(url, {
-    fetch: (input, init) => fetchFn(input, { ...init, headers: { ...init.headers, ...headers } }).catch((err: unknown) => {
-      // eventsource reports only "fetch failed"; keep the reason (ECONNREFUSED...). Aborts stay aborts.
-      throw err instanceof Error && err.name === 'AbortError' ? err : new Error(describeFetchError(err));
-    }),
+    fetch: (input, init) =>
+      fetchFn(input, { ...init, headers: { ...init.headers, ...headers } }).catch((err: unknown) => {
+        // eventsource reports only "fetch failed"; keep the reason (ECONNREFUSED...). Aborts stay aborts.
+        throw err instanceof Error && err.name === 'AbortError' ? err : new Error(describeFetchError(err));
+      }),
   });
   const close = () => {
     done = true;

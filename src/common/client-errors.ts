@@ -14,13 +14,16 @@ export function answerClientErrorsAsJson(server: Server): void {
       return;
     }
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const message = status === 431
-      ? 'the request line or headers are larger than the server accepts (a URL with a huge query?)'
-      : status === 408 ? 'the request took too long to arrive' : 'malformed HTTP request (an invalid character or line break in a header?)';
+    const message =
+      status === 431
+        ? 'the request line or headers are larger than the server accepts (a URL with a huge query?)'
+        : status === 408
+          ? 'the request took too long to arrive'
+          : 'malformed HTTP request (an invalid character or line break in a header?)';
     const body = JSON.stringify({ statusCode: status, error: STATUS_CODES[status], message });
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   });
 }

@@ -54,7 +54,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     const status = clientStatusOf(exception);
     if (status) return bodyOf(status, describeClientError(exception as ClientError) ?? STATUS_CODES[status] ?? 'Bad request');
-    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return bodyOf(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
   }
 }
@@ -70,12 +70,17 @@ function clientStatusOf(e: unknown): number | undefined {
 
 function describeClientError(e: ClientError): string | undefined {
   switch (e.type) {
-    case 'entity.parse.failed': return 'request body is not valid JSON';
-    case 'entity.too.large': return `request body is larger than the ${e.limit} byte limit`;
-    case 'charset.unsupported': return 'request body charset is not supported; send UTF-8';
-    case 'encoding.unsupported': return 'request body encoding is not supported';
+    case 'entity.parse.failed':
+      return 'request body is not valid JSON';
+    case 'entity.too.large':
+      return `request body is larger than the ${e.limit} byte limit`;
+    case 'charset.unsupported':
+      return 'request body charset is not supported; send UTF-8';
+    case 'encoding.unsupported':
+      return 'request body encoding is not supported';
     case undefined: // not from body-parser
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 

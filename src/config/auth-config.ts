@@ -36,7 +36,8 @@ export function parseTokens(variable: string, value: string | undefined): NamedT
     if (colon < 0) throw new ConfigError(`Invalid configuration: ${where} is not name:secret`);
     const name = entry.slice(0, colon).trim();
     const secret = entry.slice(colon + 1).trim();
-    if (!NAME.test(name)) throw new ConfigError(`Invalid configuration: ${where} has an invalid name (use letters, digits, "_", ".", "@", "-"; at most 64)`);
+    if (!NAME.test(name))
+      throw new ConfigError(`Invalid configuration: ${where} has an invalid name (use letters, digits, "_", ".", "@", "-"; at most 64)`);
     if (!SECRET.test(secret)) throw new ConfigError(`Invalid configuration: ${where} ("${name}") has a secret with spaces or non-ASCII characters`);
     if (secret.length < SECRET_MIN_LENGTH) {
       throw new ConfigError(`Invalid configuration: ${where} ("${name}") has a secret shorter than ${SECRET_MIN_LENGTH} characters`);
@@ -63,7 +64,10 @@ LOOPBACK.addAddress('::1', 'ipv6');
 
 /** `localhost`, 127.0.0.0/8 and ::1 (in any spelling, also IPv4-mapped). */
 export function isLoopback(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (h === 'localhost') return true;
   const family = isIP(h);
   return family !== 0 && LOOPBACK.check(h, family === 6 ? 'ipv6' : 'ipv4');

@@ -21,117 +21,221 @@ function toInteger({ value }: { value: unknown }): unknown {
  * default; a present but malformed value stops the server at start.
  */
 export class EnvVars {
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   HOST = '127.0.0.1';
 
-  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
   /** Most connections one server holds in its PostgreSQL pool (the LISTEN connection is extra). */
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   PG_POOL_MAX = 10;
 
   /** How long opening a PostgreSQL connection may take before it counts as unreachable. */
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(600_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
   PG_CONNECT_TIMEOUT_MS = 5000;
 
   /** Longest a single statement may run; also bounds how long a stalled transaction holds the revision lock. */
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(3_600_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
   PG_STATEMENT_TIMEOUT_MS = 10_000;
 
   /** How often the LISTEN connection runs `SELECT 1`; a ping that fails or outlasts PG_CONNECT_TIMEOUT_MS replaces it. */
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(3_600_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
   PG_LISTEN_PING_MS = 30_000;
 
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   SQLITE_PATH = './data/promptcast.db';
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1024 * 1024)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1024 * 1024)
   PROMPT_MAX_BYTES = 32 * 1024;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
   SEED = true;
 
   // The contract promises clients a heartbeat at least every 15 s, so it cannot be set longer.
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(15_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(15_000)
   STREAM_HEARTBEAT_MS = 15_000;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(10_000_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
   STREAM_RETENTION = 10_000;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1024) @Max(256 * 1024 * 1024)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1024)
+  @Max(256 * 1024 * 1024)
   STREAM_MAX_BUFFER_BYTES = 1024 * 1024;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(600_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
   STREAM_RETRY_MIN_MS = 1000;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(600_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
   STREAM_RETRY_MAX_MS = 5000;
 
   // Agents report every 15 s by default; four missed reports mean the agent is gone.
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1000) @Max(24 * 60 * 60 * 1000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1000)
+  @Max(24 * 60 * 60 * 1000)
   AGENT_REPORT_TTL_MS = 60_000;
 
   /** `name:secret,...`: tokens that may read, write and use the admin UI. Parsed in auth-config.ts. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   ADMIN_TOKENS?: string;
 
   /** `name:secret,...`: tokens that may read, stream and report (LiveKit workers). */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   AGENT_TOKENS?: string;
 
   /** How long an admin UI login lasts. */
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(60_000) @Max(30 * 24 * 60 * 60 * 1000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(60_000)
+  @Max(30 * 24 * 60 * 60 * 1000)
   SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
   /** Writes (API and admin UI) one client address may make per minute. */
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1_000_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   RATE_LIMIT_WRITES_PER_MIN = 600;
 
   /** Login attempts one client address may make per minute. */
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1_000_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   RATE_LIMIT_LOGIN_PER_MIN = 10;
 
   /** Open streams one client address may hold at once. */
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1_000_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   STREAM_MAX_PER_ADDRESS = 50;
 
   /** Reverse proxies in front of the server whose X-Forwarded-For/-Proto are believed; 0 trusts none. */
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(10)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(10)
   TRUST_PROXY_HOPS = 0;
 
   /** Unset: `json` when NODE_ENV=production, `pretty` otherwise. */
-  @IsOptional() @IsIn(['json', 'pretty'])
+  @IsOptional()
+  @IsIn(['json', 'pretty'])
   LOG_FORMAT?: 'json' | 'pretty';
 
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   NODE_ENV?: string;
 
   /** Comma-separated http(s) receivers; checked one by one in ops-config.ts. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   WEBHOOK_URLS?: string;
 
-  @IsOptional() @IsString() @MinLength(16, { message: 'WEBHOOK_SECRET must be at least 16 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'WEBHOOK_SECRET must be at least 16 characters' })
   WEBHOOK_SECRET?: string;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   WEBHOOK_MAX_ATTEMPTS = 10;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(600_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
   WEBHOOK_BACKOFF_MS = 500;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(3_600_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
   WEBHOOK_BACKOFF_MAX_MS = 60_000;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1_000_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   WEBHOOK_QUEUE_MAX = 1000;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(600_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
   WEBHOOK_TIMEOUT_MS = 10_000;
 }

@@ -5,16 +5,26 @@ describe('loadConfig', () => {
   it('applies defaults when nothing is set', () => {
     const config = loadConfig({}, []);
     expect(config).toMatchObject({
-      port: 3000, host: '127.0.0.1', seed: true,
+      port: 3000,
+      host: '127.0.0.1',
+      seed: true,
       store: { kind: 'sqlite', path: './data/promptcast.db' },
       limits: { promptMaxBytes: 32 * 1024 },
     });
   });
 
   it('reads every variable', () => {
-    const config = loadConfig({
-      PORT: '8080', HOST: '0.0.0.0', SQLITE_PATH: '/tmp/x.db', PROMPT_MAX_BYTES: '100', SEED: 'false', ADMIN_TOKENS: 'ops:0123456789abcdef',
-    }, []);
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        SQLITE_PATH: '/tmp/x.db',
+        PROMPT_MAX_BYTES: '100',
+        SEED: 'false',
+        ADMIN_TOKENS: 'ops:0123456789abcdef',
+      },
+      [],
+    );
     expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', seed: false, store: { path: '/tmp/x.db' }, limits: { promptMaxBytes: 100 } });
   });
 
@@ -23,8 +33,10 @@ describe('loadConfig', () => {
   });
 
   it('selects PostgreSQL when DATABASE_URL is set', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/promptcast' }, []).store)
-      .toMatchObject({ kind: 'postgres', url: 'postgres://u:p@db:5432/promptcast' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/promptcast' }, []).store).toMatchObject({
+      kind: 'postgres',
+      url: 'postgres://u:p@db:5432/promptcast',
+    });
   });
 
   it('turns the seed off with --no-seed', () => {
@@ -32,7 +44,11 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    ['PORT', 'abc'], ['PORT', '70000'], ['PORT', '12.5'], ['PROMPT_MAX_BYTES', '0'], ['SEED', 'maybe'],
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '12.5'],
+    ['PROMPT_MAX_BYTES', '0'],
+    ['SEED', 'maybe'],
   ])('stops on a bad %s=%s with a message naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value }, [])).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value }, [])).toThrow(new RegExp(`${name}="${value}"`));
@@ -46,13 +62,19 @@ describe('loadConfig', () => {
   it('logs JSON in production and pretty lines elsewhere, unless LOG_FORMAT says', () => {
     expect(loadConfig({}, []).ops.logging).toEqual({ level: 'info', format: 'pretty' });
     expect(loadConfig({ NODE_ENV: 'production' }, []).ops.logging.format).toBe('json');
-    expect(loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'pretty', LOG_LEVEL: 'debug' }, []).ops.logging).toEqual({ level: 'debug', format: 'pretty' });
+    expect(loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'pretty', LOG_LEVEL: 'debug' }, []).ops.logging).toEqual({
+      level: 'debug',
+      format: 'pretty',
+    });
     expect(() => loadConfig({ LOG_LEVEL: 'loud' }, [])).toThrow(/LOG_LEVEL="loud"/);
   });
 
   it('reads webhook receivers and their settings; none means off', () => {
     expect(loadConfig({}, []).ops.webhooks.urls).toEqual([]);
-    const { webhooks } = loadConfig({ WEBHOOK_URLS: ' http://a.test/hook , https://b.test/x ', WEBHOOK_SECRET: 's'.repeat(16), WEBHOOK_MAX_ATTEMPTS: '3' }, []).ops;
+    const { webhooks } = loadConfig(
+      { WEBHOOK_URLS: ' http://a.test/hook , https://b.test/x ', WEBHOOK_SECRET: 's'.repeat(16), WEBHOOK_MAX_ATTEMPTS: '3' },
+      [],
+    ).ops;
     expect(webhooks).toMatchObject({ urls: ['http://a.test/hook', 'https://b.test/x'], secret: 's'.repeat(16), maxAttempts: 3, backoffMs: 500 });
   });
 

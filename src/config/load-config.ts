@@ -15,9 +15,18 @@ type Env = Record<string, string | undefined>;
 export function loadConfig(env: Env = process.env, argv: readonly string[] = process.argv): AppConfig {
   const vars = parseEnv(env);
   const seed = vars.SEED && !argv.includes('--no-seed');
-  return new AppConfig(vars.PORT, vars.HOST, storeConfig(vars), { promptMaxBytes: vars.PROMPT_MAX_BYTES }, seed, streamConfig(vars),
-    { reportTtlMs: vars.AGENT_REPORT_TTL_MS }, authConfig(vars),
-    { writesPerMin: vars.RATE_LIMIT_WRITES_PER_MIN, loginPerMin: vars.RATE_LIMIT_LOGIN_PER_MIN }, opsConfig(vars));
+  return new AppConfig(
+    vars.PORT,
+    vars.HOST,
+    storeConfig(vars),
+    { promptMaxBytes: vars.PROMPT_MAX_BYTES },
+    seed,
+    streamConfig(vars),
+    { reportTtlMs: vars.AGENT_REPORT_TTL_MS },
+    authConfig(vars),
+    { writesPerMin: vars.RATE_LIMIT_WRITES_PER_MIN, loginPerMin: vars.RATE_LIMIT_LOGIN_PER_MIN },
+    opsConfig(vars),
+  );
 }
 
 function storeConfig(vars: EnvVars): StoreConfig {

@@ -14,7 +14,10 @@ export function opsConfig(vars: EnvVars): OpsConfig {
 }
 
 function webhooksConfig(vars: EnvVars): WebhooksConfig {
-  const urls = (vars.WEBHOOK_URLS ?? '').split(',').map((u) => u.trim()).filter((u) => u !== '');
+  const urls = (vars.WEBHOOK_URLS ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
   urls.forEach((url, i) => checkUrl(url, i));
   if (urls.length > 0 && !vars.WEBHOOK_SECRET) {
     invalid('WEBHOOK_SECRET must be set when WEBHOOK_URLS is (receivers verify every delivery with it)');

@@ -1,7 +1,13 @@
 import { AgentRoster, type AgentEntry } from './agent-roster.js';
 
 const anEntry = (overrides: Partial<AgentEntry> = {}): AgentEntry => ({
-  agentId: 'friday-1', revision: 1, sessions: 0, mode: 'streaming', reportedAt: 0, address: '127.0.0.1', ...overrides,
+  agentId: 'friday-1',
+  revision: 1,
+  sessions: 0,
+  mode: 'streaming',
+  reportedAt: 0,
+  address: '127.0.0.1',
+  ...overrides,
 });
 
 describe('AgentRoster', () => {
@@ -10,7 +16,10 @@ describe('AgentRoster', () => {
     roster.upsert(anEntry({ agentId: 'a', revision: 1, reportedAt: 1 }));
     roster.upsert(anEntry({ agentId: 'b', revision: 1, reportedAt: 2 }));
     roster.upsert(anEntry({ agentId: 'a', revision: 2, reportedAt: 3 }));
-    expect(roster.list(3).map((e) => [e.agentId, e.revision])).toEqual([['b', 1], ['a', 2]]);
+    expect(roster.list(3).map((e) => [e.agentId, e.revision])).toEqual([
+      ['b', 1],
+      ['a', 2],
+    ]);
   });
 
   it('forgets agents silent for longer than the TTL', () => {

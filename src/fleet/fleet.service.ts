@@ -14,7 +14,10 @@ import type { AgentReportDto } from './dto/agent-report.dto.js';
 export class FleetService {
   private readonly roster: AgentRoster;
 
-  constructor(config: AppConfig, private readonly prompts: PromptsService) {
+  constructor(
+    config: AppConfig,
+    private readonly prompts: PromptsService,
+  ) {
     this.roster = new AgentRoster(config.agents.reportTtlMs);
   }
 

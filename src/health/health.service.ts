@@ -50,8 +50,12 @@ export class HealthService {
 
   liveness(): Liveness {
     return {
-      status: 'ok', uptimeS: this.uptimeS(), store: { kind: this.store.kind }, bus: this.signal.status,
-      revision: this.hub.stats().revision, subscribers: this.registry.count,
+      status: 'ok',
+      uptimeS: this.uptimeS(),
+      store: { kind: this.store.kind },
+      bus: this.signal.status,
+      revision: this.hub.stats().revision,
+      subscribers: this.registry.count,
     };
   }
 
@@ -61,8 +65,13 @@ export class HealthService {
     const revision = store.reachable ? await this.store.revision().catch(() => null) : null;
     if (this.signal.status !== 'listening') problems.push(`change bus is ${this.signal.status}, not listening`);
     return {
-      status: problems.length === 0 ? 'ready' : 'not_ready', uptimeS: this.uptimeS(), store, bus: this.signal.status,
-      revision, subscribers: this.registry.count, problems,
+      status: problems.length === 0 ? 'ready' : 'not_ready',
+      uptimeS: this.uptimeS(),
+      store,
+      bus: this.signal.status,
+      revision,
+      subscribers: this.registry.count,
+      problems,
     };
   }
 

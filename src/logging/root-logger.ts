@@ -23,12 +23,15 @@ export function createRootLogger(config: LoggingConfig, options: RootLoggerOptio
     redact: { paths: ['req.headers', 'res.headers'], remove: true },
   };
   if (config.format === 'json') return pino(settings, options.destination ?? pino.destination({ dest: 1, sync: true }));
-  return pino(settings, pinoPretty({
-    destination: options.destination ?? 1,
-    sync: true,
-    colorize: options.destination ? false : undefined,
-    translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'pid,hostname,context,reqId',
-    messageFormat: '{if context}[{context}] {end}{msg}{if reqId} (req {reqId}){end}',
-  }));
+  return pino(
+    settings,
+    pinoPretty({
+      destination: options.destination ?? 1,
+      sync: true,
+      colorize: options.destination ? false : undefined,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname,context,reqId',
+      messageFormat: '{if context}[{context}] {end}{msg}{if reqId} (req {reqId}){end}',
+    }),
+  );
 }

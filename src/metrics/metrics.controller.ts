@@ -15,7 +15,10 @@ export class MetricsController {
   @RequireScope('read')
   @Get()
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition (version 0.0.4); metrics listed in docs/operations.md.', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition (version 0.0.4); metrics listed in docs/operations.md.',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   @ApiErrors(401, 403)
   async scrape(@Res({ passthrough: true }) res: Response): Promise<string> {
     res.type(this.metrics.contentType);

@@ -15,7 +15,9 @@ export class Metrics {
   readonly registry = new Registry();
 
   readonly subscribers = new Gauge({
-    name: 'promptcast_stream_subscribers', help: 'Open SSE streams.', registers: [this.registry],
+    name: 'promptcast_stream_subscribers',
+    help: 'Open SSE streams.',
+    registers: [this.registry],
   });
 
   readonly feedReadFailures = new Counter({
@@ -25,59 +27,79 @@ export class Metrics {
   });
 
   readonly eventsPublished = new Counter({
-    name: 'promptcast_stream_events_published_total', help: 'Changes the stream hub put out, in revision order, by event type.',
-    labelNames: ['type'] as const, registers: [this.registry],
+    name: 'promptcast_stream_events_published_total',
+    help: 'Changes the stream hub put out, in revision order, by event type.',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
   });
 
   readonly eventsDelivered = new Counter({
-    name: 'promptcast_stream_events_delivered_total', help: 'Live change events written to subscribers (one per event per subscriber).',
+    name: 'promptcast_stream_events_delivered_total',
+    help: 'Live change events written to subscribers (one per event per subscriber).',
     registers: [this.registry],
   });
 
   readonly publishToFlush = new Histogram({
     name: 'promptcast_stream_publish_to_flush_seconds',
     help: 'From the change feed hearing of a change to its frame being written to every open stream.',
-    buckets: LATENCY_BUCKETS, registers: [this.registry],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
   });
 
   readonly slowDrops = new Counter({
-    name: 'promptcast_stream_slow_subscriber_drops_total', help: 'Subscribers disconnected for leaving too much unread.',
+    name: 'promptcast_stream_slow_subscriber_drops_total',
+    help: 'Subscribers disconnected for leaving too much unread.',
     registers: [this.registry],
   });
 
   readonly httpDuration = new Histogram({
-    name: 'promptcast_http_request_duration_seconds', help: 'HTTP requests by method, route template and status.',
-    labelNames: ['method', 'route', 'status'] as const, buckets: HTTP_BUCKETS, registers: [this.registry],
+    name: 'promptcast_http_request_duration_seconds',
+    help: 'HTTP requests by method, route template and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: HTTP_BUCKETS,
+    registers: [this.registry],
   });
 
   readonly pollResponses = new Counter({
-    name: 'promptcast_poll_responses_total', help: 'GET /api/prompts answers: 304 (unchanged) or 200 (full body).',
-    labelNames: ['status'] as const, registers: [this.registry],
+    name: 'promptcast_poll_responses_total',
+    help: 'GET /api/prompts answers: 304 (unchanged) or 200 (full body).',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
   });
 
   readonly storeErrors = new Counter({
-    name: 'promptcast_store_errors_total', help: 'Store calls that threw, by operation.',
-    labelNames: ['operation'] as const, registers: [this.registry],
+    name: 'promptcast_store_errors_total',
+    help: 'Store calls that threw, by operation.',
+    labelNames: ['operation'] as const,
+    registers: [this.registry],
   });
 
   readonly webhookDeliveries = new Counter({
-    name: 'promptcast_webhook_deliveries_total', help: 'Webhook POSTs the receiver answered with 2xx.',
-    labelNames: ['target'] as const, registers: [this.registry],
+    name: 'promptcast_webhook_deliveries_total',
+    help: 'Webhook POSTs the receiver answered with 2xx.',
+    labelNames: ['target'] as const,
+    registers: [this.registry],
   });
 
   readonly webhookFailures = new Counter({
-    name: 'promptcast_webhook_failures_total', help: 'Webhook attempts that failed (non-2xx, network error or timeout); each retry counts.',
-    labelNames: ['target', 'reason'] as const, registers: [this.registry],
+    name: 'promptcast_webhook_failures_total',
+    help: 'Webhook attempts that failed (non-2xx, network error or timeout); each retry counts.',
+    labelNames: ['target', 'reason'] as const,
+    registers: [this.registry],
   });
 
   readonly webhookDropped = new Counter({
-    name: 'promptcast_webhook_dropped_total', help: 'Webhook deliveries abandoned: queue_full, gave_up (attempts exhausted) or shutdown.',
-    labelNames: ['target', 'reason'] as const, registers: [this.registry],
+    name: 'promptcast_webhook_dropped_total',
+    help: 'Webhook deliveries abandoned: queue_full, gave_up (attempts exhausted) or shutdown.',
+    labelNames: ['target', 'reason'] as const,
+    registers: [this.registry],
   });
 
   readonly webhookQueued = new Gauge({
-    name: 'promptcast_webhook_queue_depth', help: 'Deliveries waiting per receiver, the one in flight included.',
-    labelNames: ['target'] as const, registers: [this.registry],
+    name: 'promptcast_webhook_queue_depth',
+    help: 'Deliveries waiting per receiver, the one in flight included.',
+    labelNames: ['target'] as const,
+    registers: [this.registry],
   });
 
   constructor() {

@@ -14,9 +14,11 @@ export const DOCS_PATH = 'api/docs';
 export function configureOpenApi(app: NestExpressApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Promptcast')
-    .setDescription('Live system prompts for LiveKit voice agents: prompts with full history, pushed over SSE. '
-      + 'Every error is `{statusCode, error, message}`. With ADMIN_TOKENS/AGENT_TOKENS set, send `Authorization: Bearer <token>`; '
-      + '`/health` and `/health/ready` need none.')
+    .setDescription(
+      'Live system prompts for LiveKit voice agents: prompts with full history, pushed over SSE. ' +
+        'Every error is `{statusCode, error, message}`. With ADMIN_TOKENS/AGENT_TOKENS set, send `Authorization: Bearer <token>`; ' +
+        '`/health` and `/health/ready` need none.',
+    )
     .setVersion('0.1.0')
     .addBearerAuth()
     .addSecurityRequirements('bearer')

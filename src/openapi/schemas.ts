@@ -17,7 +17,7 @@ export class ErrorBodySchema {
 export class PromptSchema implements Prompt {
   @ApiProperty({ example: 'AGENT_INSTRUCTION' }) key!: string;
   @ApiProperty() text!: string;
-  @ApiProperty({ description: 'Per-prompt version; the prompt\'s ETag.' }) version!: number;
+  @ApiProperty({ description: "Per-prompt version; the prompt's ETag." }) version!: number;
   @ApiProperty() author!: string;
   @ApiProperty({ type: String, nullable: true }) message!: string | null;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
@@ -25,7 +25,7 @@ export class PromptSchema implements Prompt {
 }
 
 export class SnapshotSchema implements PromptList {
-  @ApiProperty({ description: 'Global revision; the collection\'s ETag.' }) revision!: number;
+  @ApiProperty({ description: "Global revision; the collection's ETag." }) revision!: number;
   @ApiProperty({ type: [PromptSchema] }) prompts!: PromptSchema[];
 }
 
@@ -108,7 +108,7 @@ export class ReadinessSchema implements Readiness {
   @ApiProperty() uptimeS!: number;
   @ApiProperty({ type: StoreReadinessSchema }) store!: StoreReadinessSchema;
   @ApiProperty({ enum: BUS_STATES }) bus!: SignalStatus;
-  @ApiProperty({ type: Number, nullable: true, description: 'The store\'s revision.' }) revision!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: "The store's revision." }) revision!: number | null;
   @ApiProperty() subscribers!: number;
   @ApiProperty({ type: [String], description: 'One line per failed check; empty when ready.' }) problems!: string[];
 }

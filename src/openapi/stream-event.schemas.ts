@@ -34,7 +34,13 @@ export class HeartbeatEventSchema implements HeartbeatData {
   @ApiProperty({ description: 'The revision this stream has delivered up to.' }) revision!: number;
 }
 
-export const STREAM_EVENT_SCHEMAS = [SnapshotPromptSchema, SnapshotEventSchema, PromptUpdatedEventSchema, PromptDeletedEventSchema, HeartbeatEventSchema];
+export const STREAM_EVENT_SCHEMAS = [
+  SnapshotPromptSchema,
+  SnapshotEventSchema,
+  PromptUpdatedEventSchema,
+  PromptDeletedEventSchema,
+  HeartbeatEventSchema,
+];
 
 export const STREAM_DESCRIPTION = `Server-Sent Events (text/event-stream). Every event has an \`id\` (the revision) and a JSON \`data\` line.
 

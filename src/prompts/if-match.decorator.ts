@@ -16,7 +16,9 @@ export function requiredVersion(header: string | undefined): number | undefined 
     case 'version':
       return precondition.version;
     case 'never':
-      throw new PreconditionFailedException(`If-Match ${precondition.tag} can never match: name a version in quotes, such as "3" (weak tags never match)`);
+      throw new PreconditionFailedException(
+        `If-Match ${precondition.tag} can never match: name a version in quotes, such as "3" (weak tags never match)`,
+      );
     case 'invalid':
       throw new BadRequestException(precondition.problem);
   }

@@ -47,7 +47,8 @@ export class PromptsController {
     return withEtag(res, await this.prompts.get(key));
   }
 
-  @RequireScope('write') @WriteRateLimit()
+  @RequireScope('write')
+  @WriteRateLimit()
   @Post()
   @ApiCreatedResponse({ type: PromptSchema })
   @ApiErrors(400, 409, 413, 429)
@@ -56,25 +57,34 @@ export class PromptsController {
     return withEtag(res, await this.prompts.create(dto.key, dto, actor));
   }
 
-  @RequireScope('write') @WriteRateLimit()
+  @RequireScope('write')
+  @WriteRateLimit()
   @Put(':key')
   @ApiOkResponse({ type: PromptSchema, description: 'The new version.' })
   @IF_MATCH
   @ApiErrors(400, 404, 412, 413, 429)
   async update(
-    @Param('key', PromptKeyPipe) key: string, @Body() dto: UpdatePromptDto, @IfMatchVersion() ifVersion: number | undefined,
-    @Actor() actor: RequestActor, @Res({ passthrough: true }) res: Response,
+    @Param('key', PromptKeyPipe) key: string,
+    @Body() dto: UpdatePromptDto,
+    @IfMatchVersion() ifVersion: number | undefined,
+    @Actor() actor: RequestActor,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<PromptRecord> {
     return withEtag(res, await this.prompts.update(key, dto, actor, ifVersion));
   }
 
-  @RequireScope('write') @WriteRateLimit()
+  @RequireScope('write')
+  @WriteRateLimit()
   @Delete(':key')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted; its history stays readable and a rollback restores it.' })
   @IF_MATCH
   @ApiErrors(400, 404, 412, 429)
-  async remove(@Param('key', PromptKeyPipe) key: string, @IfMatchVersion() ifVersion: number | undefined, @Actor() actor: RequestActor): Promise<void> {
+  async remove(
+    @Param('key', PromptKeyPipe) key: string,
+    @IfMatchVersion() ifVersion: number | undefined,
+    @Actor() actor: RequestActor,
+  ): Promise<void> {
     await this.prompts.remove(key, actor, ifVersion);
   }
 
@@ -94,12 +104,18 @@ export class PromptsController {
     return this.prompts.version(key, n);
   }
 
-  @RequireScope('write') @WriteRateLimit()
+  @RequireScope('write')
+  @WriteRateLimit()
   @Post(':key/rollback')
   @HttpCode(200)
   @ApiOkResponse({ type: PromptSchema, description: 'The new version, holding the old text.' })
   @ApiErrors(400, 404, 429)
-  async rollback(@Param('key', PromptKeyPipe) key: string, @Body() dto: RollbackDto, @Actor() actor: RequestActor, @Res({ passthrough: true }) res: Response): Promise<PromptRecord> {
+  async rollback(
+    @Param('key', PromptKeyPipe) key: string,
+    @Body() dto: RollbackDto,
+    @Actor() actor: RequestActor,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PromptRecord> {
     return withEtag(res, await this.prompts.rollback(key, dto.version, actor, dto.message));
   }
 }

@@ -1,11 +1,24 @@
 import {
-  BadRequestException, ConflictException, Injectable, Logger, NotFoundException, PayloadTooLargeException,
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  PayloadTooLargeException,
   PreconditionFailedException,
 } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { ChangeSignal } from '../store/change-signal.js';
 import {
-  AuditEntry, AuditQuery, DeletedPrompt, PromptRecord, PromptStore, Snapshot, VersionList, VersionRecord, WriteOutcome,
+  AuditEntry,
+  AuditQuery,
+  DeletedPrompt,
+  PromptRecord,
+  PromptStore,
+  Snapshot,
+  VersionList,
+  VersionRecord,
+  WriteOutcome,
 } from '../store/prompt-store.js';
 
 export interface Actor {
@@ -64,7 +77,11 @@ export class PromptsService {
     this.checkText(input.text);
     checkMessage(input.message);
     const outcome = await this.store.update({
-      key, text: input.text, ...origin(actor), message: input.message ?? null, ifVersion,
+      key,
+      text: input.text,
+      ...origin(actor),
+      message: input.message ?? null,
+      ifVersion,
     });
     return this.settle(key, outcome);
   }
@@ -76,7 +93,10 @@ export class PromptsService {
   async rollback(key: string, toVersion: number, actor: Actor, message?: string): Promise<PromptRecord> {
     checkMessage(message);
     const outcome = await this.store.rollback({
-      key, toVersion, ...origin(actor), message: message ?? `Rollback to version ${toVersion}`,
+      key,
+      toVersion,
+      ...origin(actor),
+      message: message ?? `Rollback to version ${toVersion}`,
     });
     return this.settle(key, outcome, toVersion);
   }
@@ -100,10 +120,14 @@ export class PromptsService {
   private async settle(key: string, outcome: WriteOutcome, toVersion?: number): Promise<PromptRecord> {
     if (!outcome.ok) {
       switch (outcome.reason) {
-        case 'exists': throw new ConflictException(`prompt "${key}" already exists (version ${outcome.currentVersion}); use PUT to change it`);
-        case 'not_found': return notFound(key);
-        case 'stale': throw new PreconditionFailedException(`prompt "${key}" is at version ${outcome.currentVersion}; your If-Match is stale`);
-        case 'version_not_found': throw new NotFoundException(`prompt "${key}" has no version ${toVersion}`);
+        case 'exists':
+          throw new ConflictException(`prompt "${key}" already exists (version ${outcome.currentVersion}); use PUT to change it`);
+        case 'not_found':
+          return notFound(key);
+        case 'stale':
+          throw new PreconditionFailedException(`prompt "${key}" is at version ${outcome.currentVersion}; your If-Match is stale`);
+        case 'version_not_found':
+          throw new NotFoundException(`prompt "${key}" has no version ${toVersion}`);
       }
     }
     // ordering: the store has committed before anyone hears of the change.

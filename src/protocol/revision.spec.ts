@@ -1,7 +1,11 @@
 import { formatEtag, ifNoneMatchHits, parseEntityTags, parseIfMatch, parseRevisionToken, REVISION_MAX } from './revision.js';
 
 describe('parseRevisionToken', () => {
-  it.each([['0', 0], ['7', 7], ['999999999999999', REVISION_MAX]])('reads %s as %i', (raw, n) => {
+  it.each([
+    ['0', 0],
+    ['7', 7],
+    ['999999999999999', REVISION_MAX],
+  ])('reads %s as %i', (raw, n) => {
     expect(parseRevisionToken(raw)).toBe(n);
   });
 
@@ -13,7 +17,11 @@ describe('parseRevisionToken', () => {
 describe('entity tags (RFC 9110)', () => {
   it('formats a strong tag and parses lists of strong and weak tags', () => {
     expect(formatEtag(12)).toBe('"12"');
-    expect(parseEntityTags('"1", W/"2" ,"x"')).toEqual([{ weak: false, opaque: '1' }, { weak: true, opaque: '2' }, { weak: false, opaque: 'x' }]);
+    expect(parseEntityTags('"1", W/"2" ,"x"')).toEqual([
+      { weak: false, opaque: '1' },
+      { weak: true, opaque: '2' },
+      { weak: false, opaque: 'x' },
+    ]);
     expect(parseEntityTags(' * ')).toBe('*');
   });
 
@@ -41,10 +49,17 @@ describe('parseIfMatch', () => {
 });
 
 describe('ifNoneMatchHits (weak comparison)', () => {
-  it.each([['"4"', true], ['W/"4"', true], ['"3", "4"', true], ['*', true], ['"3"', false], ['4', false], ['"4', false], ['', false], [undefined, false]])(
-    '%p against revision 4 → %p',
-    (header, hit) => {
-      expect(ifNoneMatchHits(header, 4)).toBe(hit);
-    },
-  );
+  it.each([
+    ['"4"', true],
+    ['W/"4"', true],
+    ['"3", "4"', true],
+    ['*', true],
+    ['"3"', false],
+    ['4', false],
+    ['"4', false],
+    ['', false],
+    [undefined, false],
+  ])('%p against revision 4 → %p', (header, hit) => {
+    expect(ifNoneMatchHits(header, 4)).toBe(hit);
+  });
 });

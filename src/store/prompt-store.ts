@@ -131,5 +131,4 @@ export interface AuditQuery {
 export type WriteFailure = 'exists' | 'not_found' | 'stale' | 'version_not_found';
 
 export type WriteOutcome =
-  | { ok: true; change: ChangeRecord; prompt: PromptRecord | null }
-  | { ok: false; reason: WriteFailure; currentVersion?: number };
+  { ok: true; change: ChangeRecord; prompt: PromptRecord | null } | { ok: false; reason: WriteFailure; currentVersion?: number };

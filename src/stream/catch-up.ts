@@ -38,7 +38,10 @@ async function replay(store: Log, session: StreamSession, from: number, maxRepla
   while (after < current && !session.isClosed) {
     const page = await store.changesAfter(after, REPLAY_PAGE);
     if (page[0]?.revision !== after + 1) return false;
-    const bytes = select(page.map((c) => changeFrame(encodeChange(c))), { lastRevision: after, keys: session.keys });
+    const bytes = select(
+      page.map((c) => changeFrame(encodeChange(c))),
+      { lastRevision: after, keys: session.keys },
+    );
     after = page.at(-1)?.revision ?? after;
     session.writeCatchUp(bytes, after);
     await session.drained();

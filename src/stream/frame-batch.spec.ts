@@ -3,7 +3,9 @@ import type { Frame } from './sse-frames.js';
 
 const frame = (revision: number, key: string): Frame => ({ revision, key, event: 'prompt.updated', bytes: Buffer.from(`<${revision}${key}>`) });
 const reader = (lastRevision: number, keys?: string[]) => ({
-  lastRevision, keys: keys ? new Set(keys) : undefined, keysSignature: keys ? keys.join(',') : '*',
+  lastRevision,
+  keys: keys ? new Set(keys) : undefined,
+  keysSignature: keys ? keys.join(',') : '*',
 });
 
 describe('FrameBatch', () => {

@@ -1,5 +1,11 @@
 import {
-  BeforeApplicationShutdown, HttpException, HttpStatus, Injectable, Logger, OnApplicationBootstrap, ServiceUnavailableException,
+  BeforeApplicationShutdown,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  ServiceUnavailableException,
 } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -107,7 +113,8 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     if (this.registry.countFrom(address) < max) return;
     res.setHeader('Retry-After', String(Math.max(1, Math.ceil(this.config.stream.retryMaxMs / 1000))));
     throw new HttpException(
-      `too many open streams from ${address}: at most ${max} (STREAM_MAX_PER_ADDRESS); close one and retry`, HttpStatus.TOO_MANY_REQUESTS,
+      `too many open streams from ${address}: at most ${max} (STREAM_MAX_PER_ADDRESS); close one and retry`,
+      HttpStatus.TOO_MANY_REQUESTS,
     );
   }
 

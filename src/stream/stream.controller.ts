@@ -20,13 +20,19 @@ export class StreamController {
   @Get()
   @ApiOperation({ summary: 'Live prompt changes over Server-Sent Events', description: STREAM_DESCRIPTION })
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'An open event stream (see the description for events and payloads).', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    description: 'An open event stream (see the description for events and payloads).',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The revision you hold; resume after it.' })
   @ApiHeader({ name: 'X-Agent-Id', required: false, description: 'A name for this subscriber.' })
   @ApiErrors(400, 429, 503)
   stream(
-    @Query() query: StreamQuery, @Headers('last-event-id') lastEventId: string | undefined,
-    @Headers('x-agent-id') agentId: string | undefined, @Req() req: Request, @Res() res: Response,
+    @Query() query: StreamQuery,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Headers('x-agent-id') agentId: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
   ): Promise<void> {
     return this.hub.open(res, toSubscriber(query, { lastEventId, agentId, remoteAddress: req.ip }));
   }

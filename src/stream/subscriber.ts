@@ -23,5 +23,8 @@ export function toSubscriber(query: StreamQuery, headers: StreamRequestHeaders):
 
 // The name goes into log lines and the admin UI: printable, one line, bounded.
 function cleanAgentName(raw: string): string {
-  return raw.replace(/[\p{Cc}\p{Cf}]/gu, '').trim().slice(0, 128);
+  return raw
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .trim()
+    .slice(0, 128);
 }

@@ -42,7 +42,8 @@ describe('WebhookTarget retry schedule', () => {
     let failedOnce!: () => void;
     const waiting = new Promise<void>((resolve) => (failedOnce = resolve));
     const report: TargetReport = {
-      delivered: () => {}, depth: () => {},
+      delivered: () => {},
+      depth: () => {},
       failed: () => failedOnce(),
       dropped: (_d, reason) => dropped.push(reason),
     };

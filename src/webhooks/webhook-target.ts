@@ -103,7 +103,10 @@ export class WebhookTarget {
   private async attempt(delivery: Delivery, attempt: number): Promise<{ reason: FailureReason; detail: string } | undefined> {
     try {
       const status = await postWebhook(this.url, delivery.body, {
-        headers: headersOf(delivery, attempt), agent: this.agent, signal: this.abort.signal, timeoutMs: this.policy.timeoutMs,
+        headers: headersOf(delivery, attempt),
+        agent: this.agent,
+        signal: this.abort.signal,
+        timeoutMs: this.policy.timeoutMs,
       });
       return status >= 200 && status < 300 ? undefined : { reason: 'status', detail: `answered HTTP ${status}` };
     } catch (err) {

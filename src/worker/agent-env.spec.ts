@@ -6,18 +6,28 @@ describe('readAgentEnv', () => {
   it('defaults to the realtime model, the live policy, a local server and a 15 s report', () => {
     expect(readAgentEnv(complete)).toMatchObject({
       livekit: { url: 'wss://x.livekit.cloud', apiKey: 'key', apiSecret: 'secret' },
-      model: 'realtime', apply: 'live', reportIntervalMs: 15_000,
+      model: 'realtime',
+      apply: 'live',
+      reportIntervalMs: 15_000,
       promptcast: { url: 'http://127.0.0.1:3000', cacheFile: './data/prompt-cache.json', agentId: expect.stringMatching(/^friday-/) },
     });
   });
 
   it('reads every variable', () => {
     const env = readAgentEnv({
-      ...complete, AGENT_MODEL: 'pipeline', PROMPT_APPLY: 'next-session', AGENT_REPORT_INTERVAL: '2.5',
-      PROMPTCAST_URL: 'https://prompts.example', PROMPTCAST_TOKEN: 't', PROMPTCAST_AGENT_ID: 'friday-eu-1', PROMPTCAST_CACHE_FILE: '/var/cache.json',
+      ...complete,
+      AGENT_MODEL: 'pipeline',
+      PROMPT_APPLY: 'next-session',
+      AGENT_REPORT_INTERVAL: '2.5',
+      PROMPTCAST_URL: 'https://prompts.example',
+      PROMPTCAST_TOKEN: 't',
+      PROMPTCAST_AGENT_ID: 'friday-eu-1',
+      PROMPTCAST_CACHE_FILE: '/var/cache.json',
     });
     expect(env).toMatchObject({
-      model: 'pipeline', apply: 'next-session', reportIntervalMs: 2500,
+      model: 'pipeline',
+      apply: 'next-session',
+      reportIntervalMs: 2500,
       promptcast: { url: 'https://prompts.example', token: 't', agentId: 'friday-eu-1', cacheFile: '/var/cache.json' },
     });
   });

@@ -49,7 +49,9 @@ export async function createFriday(options: FridayOptions): Promise<Friday> {
   const reporting = reportIntervalMs === undefined ? undefined : { url, token, agentId, intervalMs: reportIntervalMs };
   const runtime = new FridayRuntime({ client, policy, log, reporting });
   return {
-    client, runtime, ready,
+    client,
+    runtime,
+    ready,
     close: async () => {
       // ordering: the applier must stop before the client does, so no change is applied through a closed client.
       await runtime.close();

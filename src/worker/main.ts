@@ -31,10 +31,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   loadEnvLocal();
   try {
     const env = readAgentEnv();
-    cli.runApp(new ServerOptions({
-      agent: fileURLToPath(import.meta.url),
-      wsURL: env.livekit.url, apiKey: env.livekit.apiKey, apiSecret: env.livekit.apiSecret,
-    }));
+    cli.runApp(
+      new ServerOptions({
+        agent: fileURLToPath(import.meta.url),
+        wsURL: env.livekit.url,
+        apiKey: env.livekit.apiKey,
+        apiSecret: env.livekit.apiSecret,
+      }),
+    );
   } catch (error) {
     if (!(error instanceof AgentEnvError)) throw error;
     console.error(error.message);

@@ -42,7 +42,11 @@ export async function startApp(options: StartOptions = {}): Promise<TestApp> {
   const { port } = app.getHttpServer().address() as AddressInfo;
   const stop = () => app.close();
   return {
-    app, config, url: `http://127.0.0.1:${port}`, store, stop,
+    app,
+    config,
+    url: `http://127.0.0.1:${port}`,
+    store,
+    stop,
     close: async () => {
       await stop();
       if (!options.store) await store.cleanup();

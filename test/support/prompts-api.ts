@@ -20,7 +20,7 @@ export class PromptsApi {
 
   async revision(): Promise<number> {
     const res = await fetch(`${this.baseUrl}/api/prompts`);
-    return (await res.json() as { revision: number }).revision;
+    return ((await res.json()) as { revision: number }).revision;
   }
 
   private async send(method: string, path: string, body?: unknown): Promise<Response> {

@@ -33,16 +33,27 @@ export async function startServerProcess(env: Record<string, string>, readyMs = 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   const server: ServerProcess = {
-    url: `http://127.0.0.1:${port}`, pid: child.pid ?? 0, output: () => output, stop: () => stopProcess(child),
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
+    output: () => output,
+    stop: () => stopProcess(child),
   };
   try {
-    await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before it was ready:\n${output}`);
-      return answers(`${server.url}/api/prompts`);
-    }, `the server on port ${port} to answer GET /api/prompts`, readyMs);
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before it was ready:\n${output}`);
+        return answers(`${server.url}/api/prompts`);
+      },
+      `the server on port ${port} to answer GET /api/prompts`,
+      readyMs,
+    );
   } catch (err) {
     await server.stop();
     throw err;

@@ -27,20 +27,27 @@ export class SseStream {
   readonly ended: Promise<void>;
   private readonly signal = new EventEmitter();
 
-  constructor(private readonly res: IncomingMessage, private readonly timeoutMs: number) {
+  constructor(
+    private readonly res: IncomingMessage,
+    private readonly timeoutMs: number,
+  ) {
     const parser = createParser({
       onEvent: (e) => {
         this.events.push({ event: e.event ?? 'message', id: e.id, data: JSON.parse(e.data) as Record<string, unknown> });
         this.signal.emit('change');
       },
-      onRetry: (ms) => { this.retry = ms; },
+      onRetry: (ms) => {
+        this.retry = ms;
+      },
     });
     res.setEncoding('utf8');
     res.on('data', (chunk: string) => parser.feed(chunk));
-    this.ended = new Promise((resolve) => res.once('close', () => {
-      this.signal.emit('change');
-      resolve();
-    }));
+    this.ended = new Promise((resolve) =>
+      res.once('close', () => {
+        this.signal.emit('change');
+        resolve();
+      }),
+    );
   }
 
   get status(): number {

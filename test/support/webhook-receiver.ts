@@ -55,7 +55,12 @@ export class WebhookReceiver {
   }
 
   private record(raw: Buffer, headers: IncomingHttpHeaders, res: ServerResponse): void {
-    const r: Received = { headers, raw, body: JSON.parse(raw.toString('utf8')) as Record<string, unknown>, signatureValid: verify(raw, headers, this.secret) };
+    const r: Received = {
+      headers,
+      raw,
+      body: JSON.parse(raw.toString('utf8')) as Record<string, unknown>,
+      signatureValid: verify(raw, headers, this.secret),
+    };
     this.received.push(r);
     const answer = (): void => {
       res.statusCode = this.answer(r);

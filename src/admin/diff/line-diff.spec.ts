@@ -7,9 +7,17 @@ describe('lineDiff', () => {
     expect(d.lines).toHaveLength(3);
     const [del, add, same] = d.lines;
     expect(del).toMatchObject({ kind: 'del', oldNo: 1, newNo: null });
-    expect(del.segments).toEqual([{ text: 'You are ', changed: false }, { text: 'Friday', changed: true }, { text: '.', changed: false }]);
+    expect(del.segments).toEqual([
+      { text: 'You are ', changed: false },
+      { text: 'Friday', changed: true },
+      { text: '.', changed: false },
+    ]);
     expect(add).toMatchObject({ kind: 'add', oldNo: null, newNo: 1 });
-    expect(add.segments).toEqual([{ text: 'You are ', changed: false }, { text: 'Saturday', changed: true }, { text: '.', changed: false }]);
+    expect(add.segments).toEqual([
+      { text: 'You are ', changed: false },
+      { text: 'Saturday', changed: true },
+      { text: '.', changed: false },
+    ]);
     expect(same).toMatchObject({ kind: 'same', oldNo: 2, newNo: 2, segments: [{ text: 'Be brief.', changed: false }] });
   });
 
@@ -17,8 +25,16 @@ describe('lineDiff', () => {
     const { lines } = lineDiff('You are kind.', 'You are calm and brief.');
     expect(lines.map((l) => l.kind)).toEqual(['del', 'add']);
     const [del, add] = lines;
-    expect(add.segments).toEqual([{ text: 'You are ', changed: false }, { text: 'calm and brief', changed: true }, { text: '.', changed: false }]);
-    expect(del.segments).toEqual([{ text: 'You are ', changed: false }, { text: 'kind', changed: true }, { text: '.', changed: false }]);
+    expect(add.segments).toEqual([
+      { text: 'You are ', changed: false },
+      { text: 'calm and brief', changed: true },
+      { text: '.', changed: false },
+    ]);
+    expect(del.segments).toEqual([
+      { text: 'You are ', changed: false },
+      { text: 'kind', changed: true },
+      { text: '.', changed: false },
+    ]);
   });
 
   it('folds unchanged runs far from any change into one skip row', () => {
@@ -35,7 +51,10 @@ describe('lineDiff', () => {
     expect(lineDiff('a\n', 'a\n')).toMatchObject({ identical: true, added: 0, removed: 0 });
     expect(lineDiff('a\n', 'b\n')).toMatchObject({ identical: false });
     // With and without a final newline: appending a line removes nothing.
-    for (const [before, after] of [['a\n', 'a\nb\n'], ['a', 'a\nb']]) {
+    for (const [before, after] of [
+      ['a\n', 'a\nb\n'],
+      ['a', 'a\nb'],
+    ]) {
       const d = lineDiff(before, after);
       expect(d).toMatchObject({ identical: false, added: 1, removed: 0 });
       expect(d.lines).toEqual([

@@ -7,18 +7,23 @@ import { PositiveInt } from '../../common/numeric-params.js';
  * carries the CSRF token, which CsrfGuard checks before validation matters.
  */
 export class CsrfForm {
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   _csrf?: string;
 }
 
 export class CreatePromptForm extends CsrfForm {
-  @IsString() @Matches(PROMPT_KEY_PATTERN, { message: `key must be ${PROMPT_KEY_RULE}` })
+  @IsString()
+  @Matches(PROMPT_KEY_PATTERN, { message: `key must be ${PROMPT_KEY_RULE}` })
   key!: string;
 
-  @IsString() @IsNotEmpty({ message: 'text must not be empty' })
+  @IsString()
+  @IsNotEmpty({ message: 'text must not be empty' })
   text!: string;
 
-  @IsOptional() @IsString() @MaxLength(MESSAGE_MAX_LENGTH)
+  @IsOptional()
+  @IsString()
+  @MaxLength(MESSAGE_MAX_LENGTH)
   message?: string;
 }
 
@@ -26,7 +31,9 @@ export class SavePromptForm extends CsrfForm {
   @IsString()
   text!: string;
 
-  @IsOptional() @IsString() @MaxLength(MESSAGE_MAX_LENGTH)
+  @IsOptional()
+  @IsString()
+  @MaxLength(MESSAGE_MAX_LENGTH)
   message?: string;
 
   /** The version the editor was loaded at; the save only lands if it is still current. */
@@ -38,7 +45,9 @@ export class RollbackForm extends CsrfForm {
   @PositiveInt()
   version!: number;
 
-  @IsOptional() @IsString() @MaxLength(MESSAGE_MAX_LENGTH)
+  @IsOptional()
+  @IsString()
+  @MaxLength(MESSAGE_MAX_LENGTH)
   message?: string;
 }
 
@@ -58,20 +67,25 @@ export class DiffQuery {
   from!: number;
 
   /** Defaults to the newest version. */
-  @IsOptional() @PositiveInt()
+  @IsOptional()
+  @PositiveInt()
   to?: number;
 }
 
 export class HistoryQuery {
-  @IsOptional() @PositiveInt()
+  @IsOptional()
+  @PositiveInt()
   before?: number;
 }
 
 /** One-shot notices after a redirect (`?saved=3`, `?deleted=KEY`), shown once and escaped. */
 export class NoticeQuery {
-  @IsOptional() @PositiveInt()
+  @IsOptional()
+  @PositiveInt()
   saved?: number;
 
-  @IsOptional() @IsString() @Matches(PROMPT_KEY_PATTERN)
+  @IsOptional()
+  @IsString()
+  @Matches(PROMPT_KEY_PATTERN)
   deleted?: string;
 }

@@ -10,10 +10,15 @@ export class RegistrySubscriberDirectory extends SubscriberDirectory {
   }
 
   list(): ConnectedAgent[] {
-    return this.registry.list()
+    return this.registry
+      .list()
       .filter((c) => c.agent !== ADMIN_UI_AGENT)
       .map((c) => ({
-        id: c.id, agent: c.agent || null, address: c.remoteAddress, connectedAt: c.connectedSince, lastRevision: c.lastRevision,
+        id: c.id,
+        agent: c.agent || null,
+        address: c.remoteAddress,
+        connectedAt: c.connectedSince,
+        lastRevision: c.lastRevision,
       }));
   }
 }

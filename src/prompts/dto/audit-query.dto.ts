@@ -8,20 +8,26 @@ import { PositiveInt } from '../../common/numeric-params.js';
 export class AuditListQuery {
   /** Entries per page. Defaults to 50. */
   @ApiPropertyOptional({ minimum: 1, maximum: 500, description: 'Defaults to 50.' })
-  @IsOptional() @PositiveInt(500)
+  @IsOptional()
+  @PositiveInt(500)
   limit?: number;
 
   /** Cursor: only changes with a revision below this (the previous page's `next`). */
   @ApiPropertyOptional({ minimum: 1, maximum: REVISION_MAX, description: "Cursor: the previous page's `next`." })
-  @IsOptional() @PositiveInt()
+  @IsOptional()
+  @PositiveInt()
   before?: number;
 
   @ApiPropertyOptional({ description: 'Only this prompt.' })
-  @IsOptional() @IsString() @Matches(PROMPT_KEY_PATTERN, { message: `key must be ${PROMPT_KEY_RULE}` })
+  @IsOptional()
+  @IsString()
+  @Matches(PROMPT_KEY_PATTERN, { message: `key must be ${PROMPT_KEY_RULE}` })
   key?: string;
 
   /** A token name ("anonymous" for changes made while the server ran open). */
   @ApiPropertyOptional({ maxLength: 128, description: 'Only changes by this token name.' })
-  @IsOptional() @IsString() @MaxLength(128)
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
   author?: string;
 }

@@ -4,15 +4,19 @@ import { MESSAGE_MAX_LENGTH, PROMPT_KEY_PATTERN, PROMPT_KEY_RULE } from '../../p
 
 export class CreatePromptDto {
   @ApiProperty({ pattern: PROMPT_KEY_PATTERN.source, example: 'AGENT_INSTRUCTION' })
-  @IsString() @Matches(PROMPT_KEY_PATTERN, { message: `key must be ${PROMPT_KEY_RULE}` })
+  @IsString()
+  @Matches(PROMPT_KEY_PATTERN, { message: `key must be ${PROMPT_KEY_RULE}` })
   key!: string;
 
   // Size and Unicode well-formedness are checked by the service against the configured limit.
   @ApiProperty({ description: 'Non-blank, well-formed Unicode, no NUL, at most PROMPT_MAX_BYTES UTF-8 bytes.' })
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   text!: string;
 
   @ApiPropertyOptional({ maxLength: MESSAGE_MAX_LENGTH, description: 'Why this version; shown in history.' })
-  @IsOptional() @IsString() @MaxLength(MESSAGE_MAX_LENGTH)
+  @IsOptional()
+  @IsString()
+  @MaxLength(MESSAGE_MAX_LENGTH)
   message?: string;
 }

@@ -4,10 +4,13 @@ import { MESSAGE_MAX_LENGTH } from '../../protocol/prompts.js';
 
 export class RollbackDto {
   @ApiProperty({ minimum: 1, description: 'The version whose text becomes the new version.' })
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   version!: number;
 
   @ApiPropertyOptional({ maxLength: MESSAGE_MAX_LENGTH, description: 'Defaults to "Rollback to version N".' })
-  @IsOptional() @IsString() @MaxLength(MESSAGE_MAX_LENGTH)
+  @IsOptional()
+  @IsString()
+  @MaxLength(MESSAGE_MAX_LENGTH)
   message?: string;
 }

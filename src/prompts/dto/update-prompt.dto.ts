@@ -4,10 +4,13 @@ import { MESSAGE_MAX_LENGTH } from '../../protocol/prompts.js';
 
 export class UpdatePromptDto {
   @ApiProperty({ description: 'Non-blank, well-formed Unicode, no NUL, at most PROMPT_MAX_BYTES UTF-8 bytes.' })
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   text!: string;
 
   @ApiPropertyOptional({ maxLength: MESSAGE_MAX_LENGTH })
-  @IsOptional() @IsString() @MaxLength(MESSAGE_MAX_LENGTH)
+  @IsOptional()
+  @IsString()
+  @MaxLength(MESSAGE_MAX_LENGTH)
   message?: string;
 }

@@ -5,8 +5,24 @@ import { CHANGES_CHANNEL, createPool, unavailable } from './postgres.connection.
 import { POSTGRES_MIGRATIONS } from './postgres.migrations.js';
 import { refuseChange } from '../write-precondition.js';
 import {
-  AuditEntry, AuditQuery, ChangeKind, ChangeOrigin, ChangeRecord, CreateInput, DeletedPrompt, PromptRecord, PromptStore, RemoveInput, RollbackInput,
-  Snapshot, StorePing, UpdateInput, VersionList, VersionPage, VersionRecord, WriteOutcome,
+  AuditEntry,
+  AuditQuery,
+  ChangeKind,
+  ChangeOrigin,
+  ChangeRecord,
+  CreateInput,
+  DeletedPrompt,
+  PromptRecord,
+  PromptStore,
+  RemoveInput,
+  RollbackInput,
+  Snapshot,
+  StorePing,
+  UpdateInput,
+  VersionList,
+  VersionPage,
+  VersionRecord,
+  WriteOutcome,
 } from '../prompt-store.js';
 
 /** Timestamps leave the database as the same ISO strings SQLite stores (millisecond precision, `Z`). */
@@ -69,7 +85,9 @@ export class PostgresPromptStore extends PromptStore {
   }
 
   async ping(): Promise<StorePing> {
-    const { rows: [{ v }] } = await this.pool.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+    const {
+      rows: [{ v }],
+    } = await this.pool.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
     return { schemaVersion: v ?? 0, latestSchemaVersion: POSTGRES_MIGRATIONS.length };
   }
 
@@ -90,31 +108,42 @@ export class PostgresPromptStore extends PromptStore {
 
   async listDeleted(): Promise<DeletedPrompt[]> {
     // The newest delete of each key; a key deleted, restored and deleted again has several.
-    return (await this.pool.query<DeletedPrompt>(`
+    return (
+      await this.pool.query<DeletedPrompt>(`
       SELECT p.key, p.version, ${iso('c.at')} AS "deletedAt", c.author AS "deletedBy"
       FROM prompts p
       LEFT JOIN audit c ON c.revision = (
         SELECT max(revision) FROM audit WHERE key = p.key AND kind = 'delete')
-      WHERE p.deleted ORDER BY p.key`)).rows;
+      WHERE p.deleted ORDER BY p.key`)
+    ).rows;
   }
 
   async listVersions(key: string, page: VersionPage): Promise<VersionList | undefined> {
     return this.readConsistently(async (db) => {
       const row = await this.keyRow(db, key);
       if (!row) return undefined;
-      const { rows: versions } = await db.query<VersionList['versions'][number]>(`
+      const { rows: versions } = await db.query<VersionList['versions'][number]>(
+        `
         SELECT key, version, author, message, ${iso('created_at')} AS "createdAt", revision, octet_length(text) AS size
         FROM prompt_versions WHERE key = $1 AND version < $2::bigint ORDER BY version DESC LIMIT $3`,
-      [key, clamp(page.before ?? Number.MAX_SAFE_INTEGER), page.limit]);
-      const { rows: [{ total }] } = await db.query<{ total: number }>('SELECT count(*) AS total FROM prompt_versions WHERE key = $1', [key]);
+        [key, clamp(page.before ?? Number.MAX_SAFE_INTEGER), page.limit],
+      );
+      const {
+        rows: [{ total }],
+      } = await db.query<{ total: number }>('SELECT count(*) AS total FROM prompt_versions WHERE key = $1', [key]);
       return { versions, total, deleted: row.deleted };
     });
   }
 
   async getVersion(key: string, version: number): Promise<VersionRecord | undefined> {
-    return (await this.pool.query<VersionRecord>(`
+    return (
+      await this.pool.query<VersionRecord>(
+        `
       SELECT key, version, text, author, message, ${iso('created_at')} AS "createdAt", revision
-      FROM prompt_versions WHERE key = $1 AND version = $2::bigint`, [key, clamp(version)])).rows[0];
+      FROM prompt_versions WHERE key = $1 AND version = $2::bigint`,
+        [key, clamp(version)],
+      )
+    ).rows[0];
   }
 
   async create(input: CreateInput): Promise<WriteOutcome> {
@@ -149,8 +178,12 @@ export class PostgresPromptStore extends PromptStore {
     return this.write(async (tx, stamp) => {
       const row = await this.keyRow(tx, input.key);
       if (!row) return { ok: false, reason: 'not_found' };
-      const { rows: [target] } = await tx.query<{ text: string }>(
-        'SELECT text FROM prompt_versions WHERE key = $1 AND version = $2::bigint', [input.key, clamp(input.toVersion)]);
+      const {
+        rows: [target],
+      } = await tx.query<{ text: string }>('SELECT text FROM prompt_versions WHERE key = $1 AND version = $2::bigint', [
+        input.key,
+        clamp(input.toVersion),
+      ]);
       if (!target) return { ok: false, reason: 'version_not_found', currentVersion: row.version };
       // Rolling back a deleted key restores it: that is how deleted prompts come back.
       return this.addVersion(tx, stamp, { ...input, text: target.text }, row.version + 1, 'rollback');
@@ -158,19 +191,28 @@ export class PostgresPromptStore extends PromptStore {
   }
 
   async changesAfter(after: number, limit: number): Promise<ChangeRecord[]> {
-    return (await this.pool.query<ChangeRecord>(`
+    return (
+      await this.pool.query<ChangeRecord>(
+        `
       SELECT c.revision, c.key, c.kind, c.version, c.author, ${iso('c.at')} AS at,
              CASE WHEN c.kind = 'delete' THEN NULL ELSE v.text END AS text
       FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version
-      WHERE c.revision > $1 ORDER BY c.revision LIMIT $2`, [after, limit])).rows;
+      WHERE c.revision > $1 ORDER BY c.revision LIMIT $2`,
+        [after, limit],
+      )
+    ).rows;
   }
 
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
-    return (await this.pool.query<AuditEntry>(`
+    return (
+      await this.pool.query<AuditEntry>(
+        `
       SELECT revision, key, kind, version, author, address, message, ${iso('at')} AS at FROM audit
       WHERE revision < $1::bigint AND ($2::text IS NULL OR key = $2) AND ($3::text IS NULL OR author = $3)
       ORDER BY revision DESC LIMIT $4`,
-    [clamp(query.before ?? Number.MAX_SAFE_INTEGER), query.key ?? null, query.author ?? null, query.limit])).rows;
+        [clamp(query.before ?? Number.MAX_SAFE_INTEGER), query.key ?? null, query.author ?? null, query.limit],
+      )
+    ).rows;
   }
 
   private async migrate(): Promise<void> {
@@ -178,7 +220,9 @@ export class PostgresPromptStore extends PromptStore {
       // Replicas starting together queue here; the lock ends with the transaction, even if this process dies.
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       await tx.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)');
-      const { rows: [{ v }] } = await tx.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+      const {
+        rows: [{ v }],
+      } = await tx.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
       const applied = v ?? 0;
       for (const [i, sql] of POSTGRES_MIGRATIONS.slice(applied).entries()) {
         await tx.query(sql);
@@ -188,14 +232,18 @@ export class PostgresPromptStore extends PromptStore {
   }
 
   private write(fn: (tx: Db, stamp: Stamp) => Promise<WriteOutcome>): Promise<WriteOutcome> {
-    return this.transaction('BEGIN', async (tx) => {
-      // ordering: the counter bump is the first statement, so its row lock serialises the whole write.
-      const stamp = await this.nextRevision(tx);
-      const outcome = await fn(tx, stamp);
-      // Queued with the transaction: PostgreSQL delivers it on commit and drops it on rollback.
-      if (outcome.ok) await tx.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, String(stamp.revision)]);
-      return outcome;
-    }, (outcome) => outcome.ok);
+    return this.transaction(
+      'BEGIN',
+      async (tx) => {
+        // ordering: the counter bump is the first statement, so its row lock serialises the whole write.
+        const stamp = await this.nextRevision(tx);
+        const outcome = await fn(tx, stamp);
+        // Queued with the transaction: PostgreSQL delivers it on commit and drops it on rollback.
+        if (outcome.ok) await tx.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, String(stamp.revision)]);
+        return outcome;
+      },
+      (outcome) => outcome.ok,
+    );
   }
 
   /** Reads that must describe one moment (a snapshot and its revision) share one snapshot. */
@@ -225,34 +273,51 @@ export class PostgresPromptStore extends PromptStore {
 
   private async nextRevision(tx: Db): Promise<Stamp> {
     // clock_timestamp() is read after the lock is granted, so timestamps follow revision order too.
-    const { rows: [stamp] } = await tx.query<Stamp>(
-      `UPDATE revision_counter SET value = value + 1 RETURNING value AS revision, ${iso('clock_timestamp()')} AS at`);
+    const {
+      rows: [stamp],
+    } = await tx.query<Stamp>(`UPDATE revision_counter SET value = value + 1 RETURNING value AS revision, ${iso('clock_timestamp()')} AS at`);
     return stamp;
   }
 
   private async addVersion(tx: Db, stamp: Stamp, input: CreateInput, version: number, kind: ChangeKind): Promise<WriteOutcome> {
     const change = await this.logChange(tx, stamp, input, kind, version);
-    await tx.query(`
+    await tx.query(
+      `
       INSERT INTO prompts (key, version, deleted) VALUES ($1, $2, false)
-      ON CONFLICT (key) DO UPDATE SET version = excluded.version, deleted = false`, [input.key, version]);
-    await tx.query(`
+      ON CONFLICT (key) DO UPDATE SET version = excluded.version, deleted = false`,
+      [input.key, version],
+    );
+    await tx.query(
+      `
       INSERT INTO prompt_versions (key, version, text, author, message, created_at, revision)
       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [input.key, version, input.text, input.author, input.message, stamp.at, stamp.revision]);
+      [input.key, version, input.text, input.author, input.message, stamp.at, stamp.revision],
+    );
     const prompt: PromptRecord = {
-      key: input.key, text: input.text, version, author: input.author,
-      message: input.message, updatedAt: stamp.at, revision: stamp.revision,
+      key: input.key,
+      text: input.text,
+      version,
+      author: input.author,
+      message: input.message,
+      updatedAt: stamp.at,
+      revision: stamp.revision,
     };
     return { ok: true, change: { ...change, text: input.text }, prompt };
   }
 
-  private async logChange(
-    tx: Db, stamp: Stamp, origin: ChangeOrigin, kind: ChangeKind, version: number,
-  ): Promise<Omit<ChangeRecord, 'text'>> {
+  private async logChange(tx: Db, stamp: Stamp, origin: ChangeOrigin, kind: ChangeKind, version: number): Promise<Omit<ChangeRecord, 'text'>> {
     const { key, author } = origin;
     // One insert: the audit row is the change log entry.
-    await tx.query('INSERT INTO audit (revision, key, kind, version, author, address, message, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-      [stamp.revision, key, kind, version, author, origin.address ?? null, origin.message ?? null, stamp.at]);
+    await tx.query('INSERT INTO audit (revision, key, kind, version, author, address, message, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+      stamp.revision,
+      key,
+      kind,
+      version,
+      author,
+      origin.address ?? null,
+      origin.message ?? null,
+      stamp.at,
+    ]);
     return { revision: stamp.revision, key, kind, version, author, at: stamp.at };
   }
 

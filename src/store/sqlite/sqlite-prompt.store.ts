@@ -2,8 +2,24 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
-  AuditEntry, AuditQuery, ChangeKind, ChangeOrigin, ChangeRecord, CreateInput, DeletedPrompt, PromptRecord, PromptStore, RemoveInput, RollbackInput,
-  Snapshot, StorePing, UpdateInput, VersionList, VersionPage, VersionRecord, WriteOutcome,
+  AuditEntry,
+  AuditQuery,
+  ChangeKind,
+  ChangeOrigin,
+  ChangeRecord,
+  CreateInput,
+  DeletedPrompt,
+  PromptRecord,
+  PromptStore,
+  RemoveInput,
+  RollbackInput,
+  Snapshot,
+  StorePing,
+  UpdateInput,
+  VersionList,
+  VersionPage,
+  VersionRecord,
+  WriteOutcome,
 } from '../prompt-store.js';
 import { SQLITE_MIGRATIONS } from './sqlite.migrations.js';
 import { refuseChange } from '../write-precondition.js';
@@ -70,7 +86,8 @@ export class SqlitePromptStore extends PromptStore {
 
   async listDeleted(): Promise<DeletedPrompt[]> {
     // The newest delete of each key; a key deleted, restored and deleted again has several.
-    return this.statement(`
+    return this.statement(
+      `
       SELECT p.key, p.version, c.at AS deletedAt, c.author AS deletedBy
       FROM prompts p
       LEFT JOIN audit c ON c.revision = (
@@ -83,7 +100,8 @@ export class SqlitePromptStore extends PromptStore {
     return this.db.transaction(() => {
       const row = this.keyRow(key);
       if (!row) return undefined;
-      const versions = this.statement(`
+      const versions = this.statement(
+        `
         SELECT key, version, author, message, created_at AS createdAt, revision, length(CAST(text AS BLOB)) AS size
         FROM prompt_versions WHERE key = ? AND version < ? ORDER BY version DESC LIMIT ?`,
       ).all(key, page.before ?? Number.MAX_SAFE_INTEGER, page.limit) as VersionList['versions'];
@@ -93,7 +111,8 @@ export class SqlitePromptStore extends PromptStore {
   }
 
   async getVersion(key: string, version: number): Promise<VersionRecord | undefined> {
-    return this.statement(`
+    return this.statement(
+      `
       SELECT key, version, text, author, message, created_at AS createdAt, revision
       FROM prompt_versions WHERE key = ? AND version = ?`,
     ).get(key, version) as VersionRecord | undefined;
@@ -131,8 +150,8 @@ export class SqlitePromptStore extends PromptStore {
     return this.write(() => {
       const row = this.keyRow(input.key);
       if (!row) return { ok: false, reason: 'not_found' };
-      const target = this.statement('SELECT text FROM prompt_versions WHERE key = ? AND version = ?')
-        .get(input.key, input.toVersion) as { text: string } | undefined;
+      const target = this.statement('SELECT text FROM prompt_versions WHERE key = ? AND version = ?').get(input.key, input.toVersion) as
+        { text: string } | undefined;
       if (!target) return { ok: false, reason: 'version_not_found', currentVersion: row.version };
       // Rolling back a deleted key restores it: that is how deleted prompts come back.
       return this.addVersion({ ...input, text: target.text }, row.version + 1, 'rollback');
@@ -140,7 +159,8 @@ export class SqlitePromptStore extends PromptStore {
   }
 
   async changesAfter(after: number, limit: number): Promise<ChangeRecord[]> {
-    return this.statement(`
+    return this.statement(
+      `
       SELECT c.revision, c.key, c.kind, c.version, c.author, c.at,
              CASE WHEN c.kind = 'delete' THEN NULL ELSE v.text END AS text
       FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version
@@ -149,11 +169,19 @@ export class SqlitePromptStore extends PromptStore {
   }
 
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
-    return this.statement(`
+    return this.statement(
+      `
       SELECT revision, key, kind, version, author, address, message, at FROM audit
       WHERE revision < ? AND (? IS NULL OR key = ?) AND (? IS NULL OR author = ?)
       ORDER BY revision DESC LIMIT ?`,
-    ).all(query.before ?? Number.MAX_SAFE_INTEGER, query.key ?? null, query.key ?? null, query.author ?? null, query.author ?? null, query.limit) as AuditEntry[];
+    ).all(
+      query.before ?? Number.MAX_SAFE_INTEGER,
+      query.key ?? null,
+      query.key ?? null,
+      query.author ?? null,
+      query.author ?? null,
+      query.limit,
+    ) as AuditEntry[];
   }
 
   private migrate(): void {
@@ -175,17 +203,24 @@ export class SqlitePromptStore extends PromptStore {
 
   private addVersion(input: CreateInput, version: number, kind: ChangeKind): WriteOutcome {
     const change = this.logChange(input, kind, version);
-    this.statement(`
+    this.statement(
+      `
       INSERT INTO prompts (key, version, deleted) VALUES (?, ?, 0)
       ON CONFLICT (key) DO UPDATE SET version = excluded.version, deleted = 0`,
     ).run(input.key, version);
-    this.statement(`
+    this.statement(
+      `
       INSERT INTO prompt_versions (key, version, text, author, message, created_at, revision)
       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ).run(input.key, version, input.text, input.author, input.message, change.at, change.revision);
     const prompt: PromptRecord = {
-      key: input.key, text: input.text, version, author: input.author,
-      message: input.message, updatedAt: change.at, revision: change.revision,
+      key: input.key,
+      text: input.text,
+      version,
+      author: input.author,
+      message: input.message,
+      updatedAt: change.at,
+      revision: change.revision,
     };
     return { ok: true, change: { ...change, text: input.text }, prompt };
   }
@@ -194,8 +229,9 @@ export class SqlitePromptStore extends PromptStore {
     const { key, author } = origin;
     const at = now();
     // One insert: the audit row is the change log entry, and its AUTOINCREMENT key is the global revision.
-    const { lastInsertRowid } = this.statement('INSERT INTO audit (key, kind, version, author, address, message, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(key, kind, version, author, origin.address ?? null, origin.message ?? null, at);
+    const { lastInsertRowid } = this.statement(
+      'INSERT INTO audit (key, kind, version, author, address, message, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(key, kind, version, author, origin.address ?? null, origin.message ?? null, at);
     const revision = Number(lastInsertRowid);
     return { revision, key, kind, version, author, at };
   }

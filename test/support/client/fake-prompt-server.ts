@@ -6,7 +6,11 @@ import { formatEtag, ifNoneMatchHits } from '../../../src/protocol/revision.js';
 import { sseFrame, sseRetryFrame } from '../../../src/protocol/sse.js';
 
 type Entry = SnapshotPrompt;
-interface Change { revision: number; key: string; entry: Entry | undefined }
+interface Change {
+  revision: number;
+  key: string;
+  entry: Entry | undefined;
+}
 
 /** What a test can make the fake answer instead of the protocol. */
 export type FakeBehaviour = 'normal' | 'refuse-401' | 'refuse-403' | 'fail-502' | 'stall';

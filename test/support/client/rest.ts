@@ -2,7 +2,8 @@
 export function restClient(baseUrl: () => string) {
   async function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
     const res = await fetch(`${baseUrl()}${path}`, {
-      method, headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

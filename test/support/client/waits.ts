@@ -1,9 +1,7 @@
 import type { EventEmitter } from 'node:events';
 
 /** The next `name` event whose payload satisfies `match`, or a rejection after `timeoutMs`. */
-export function nextEvent<T>(
-  emitter: EventEmitter, name: string, match: (value: T) => boolean = () => true, timeoutMs = 10_000,
-): Promise<T> {
+export function nextEvent<T>(emitter: EventEmitter, name: string, match: (value: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const listener = (value: T) => {
       if (!match(value)) return;

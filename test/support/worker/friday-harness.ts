@@ -38,14 +38,18 @@ export async function startFriday(url: string, options: HarnessOptions = {}): Pr
     ...options,
     log,
     client: {
-      url, agentId: 'friday-test',
-      backoff: { initialMs: 50, maxMs: 200 }, pollIntervalMs: 200, readyTimeoutMs: 2000,
+      url,
+      agentId: 'friday-test',
+      backoff: { initialMs: 50, maxMs: 200 },
+      pollIntervalMs: 200,
+      readyTimeoutMs: 2000,
       ...options.client,
     },
   });
   const sessions: voice.AgentSession[] = [];
   return {
-    ...friday, log,
+    ...friday,
+    log,
     start: async (session, id) => {
       sessions.push(session);
       await friday.runtime.startSession(session, { id });

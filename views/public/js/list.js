@@ -38,8 +38,14 @@ export function enhanceList() {
     row?.remove();
   };
   return {
-    onUpdated(e) { upsert(e.key, e, e.author); applyFilter(); },
-    onDeleted(e) { remove(e.key); applyFilter(); },
+    onUpdated(e) {
+      upsert(e.key, e, e.author);
+      applyFilter();
+    },
+    onDeleted(e) {
+      remove(e.key);
+      applyFilter();
+    },
     onSnapshot(s) {
       for (const row of [...tbody.rows]) if (!(row.dataset.key in s.prompts)) remove(row.dataset.key);
       for (const [key, p] of Object.entries(s.prompts)) {

@@ -27,10 +27,11 @@ export function startLive({ keys, onSnapshot, onUpdated, onDeleted } = {}) {
     for (const el of document.querySelectorAll('[data-revision-label]')) el.textContent = String(held);
     return true;
   };
-  const on = (name, handler) => source.addEventListener(name, (event) => {
-    const data = JSON.parse(event.data);
-    if (accept(name, data)) handler?.(data);
-  });
+  const on = (name, handler) =>
+    source.addEventListener(name, (event) => {
+      const data = JSON.parse(event.data);
+      if (accept(name, data)) handler?.(data);
+    });
   on('snapshot', onSnapshot);
   on('prompt.updated', onUpdated);
   on('prompt.deleted', onDeleted);

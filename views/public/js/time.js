@@ -1,5 +1,11 @@
 // Keeps "3 minutes ago" true while a page stays open.
-const UNITS = [['year', 31536000], ['month', 2592000], ['day', 86400], ['hour', 3600], ['minute', 60]];
+const UNITS = [
+  ['year', 31536000],
+  ['month', 2592000],
+  ['day', 86400],
+  ['hour', 3600],
+  ['minute', 60],
+];
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
 export function ago(iso, now = Date.now()) {
