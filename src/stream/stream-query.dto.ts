@@ -1,14 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { PROMPT_KEY_LIST_MAX_LENGTH, PROMPT_KEY_LIST_PATTERN, PROMPT_KEY_LIST_RULE } from '../protocol/prompts.js';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { KeyListParam } from '../common/query-params.js';
 
 export class StreamQuery {
   /** `A,B`: only `prompt.*` events and snapshot entries for these keys. */
-  @ApiPropertyOptional({ example: 'AGENT_INSTRUCTION,SESSION_INSTRUCTION', description: 'Only events for these keys.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(PROMPT_KEY_LIST_MAX_LENGTH)
-  @Matches(PROMPT_KEY_LIST_PATTERN, { message: PROMPT_KEY_LIST_RULE })
+  @KeyListParam('Only events for these keys.')
   keys?: string;
 
   /** For clients that cannot set the `Last-Event-ID` header; malformed values earn a snapshot, not an error. */

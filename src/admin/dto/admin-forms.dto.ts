@@ -1,6 +1,6 @@
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { MESSAGE_MAX_LENGTH, PROMPT_KEY_PATTERN, PROMPT_KEY_RULE } from '../../protocol/prompts.js';
-import { PositiveInt } from '../../common/numeric-params.js';
+import { PositiveInt } from '../../common/query-params.js';
 
 /**
  * HTML form bodies (urlencoded, so every value arrives as a string). Each

@@ -1,21 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PROMPT_KEY_PATTERN, PROMPT_KEY_RULE } from '../../protocol/prompts.js';
-import { REVISION_MAX } from '../../protocol/revision.js';
-import { PositiveInt } from '../../common/numeric-params.js';
+import { CursorParam, LimitParam } from '../../common/query-params.js';
 
 /** `GET /api/audit?limit=&before=&key=&author=`. */
 export class AuditListQuery {
   /** Entries per page. Defaults to 50. */
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, description: 'Defaults to 50.' })
-  @IsOptional()
-  @PositiveInt(500)
+  @LimitParam(500, 50)
   limit?: number;
 
   /** Cursor: only changes with a revision below this (the previous page's `next`). */
-  @ApiPropertyOptional({ minimum: 1, maximum: REVISION_MAX, description: "Cursor: the previous page's `next`." })
-  @IsOptional()
-  @PositiveInt()
+  @CursorParam("Cursor: the previous page's `next`.")
   before?: number;
 
   @ApiPropertyOptional({ description: 'Only this prompt.' })

@@ -1,6 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ValidateBy } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { PROMPT_KEY_LIST_MAX_LENGTH, PROMPT_KEY_LIST_PATTERN, PROMPT_KEY_LIST_RULE } from '../protocol/prompts.js';
 import { parseDecimal, REVISION_MAX } from '../protocol/revision.js';
 
 /**
@@ -29,4 +31,25 @@ export function PositiveInt(max: number = REVISION_MAX): PropertyDecorator {
 function positiveIntProblem(property: string, value: unknown, max: number): string {
   if (!Number.isSafeInteger(value)) return `${property} must be a whole number written in decimal digits, such as 12`;
   return (value as number) < 1 ? `${property} must not be less than 1` : `${property} must not be greater than ${max}`;
+}
+
+/** An optional `?limit=`: 1 to `max`, `fallback` when absent (the caller applies it). */
+export function LimitParam(max: number, fallback: number): PropertyDecorator {
+  return applyDecorators(ApiPropertyOptional({ minimum: 1, maximum: max, description: `Defaults to ${fallback}.` }), IsOptional(), PositiveInt(max));
+}
+
+/** An optional `?before=` cursor: a revision or version, bounded like every revision a request may name. */
+export function CursorParam(description: string): PropertyDecorator {
+  return applyDecorators(ApiPropertyOptional({ minimum: 1, maximum: REVISION_MAX, description }), IsOptional(), PositiveInt());
+}
+
+/** An optional `?keys=A,B`: the one rule for the key filter of the stream and the poll. */
+export function KeyListParam(description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ example: 'AGENT_INSTRUCTION,SESSION_INSTRUCTION', description }),
+    IsOptional(),
+    IsString(),
+    MaxLength(PROMPT_KEY_LIST_MAX_LENGTH),
+    Matches(PROMPT_KEY_LIST_PATTERN, { message: PROMPT_KEY_LIST_RULE }),
+  );
 }
