@@ -19,6 +19,7 @@ const BENCHES = [
   { name: 'edit-to-apply', module: './edit-to-apply/run.mjs', defaults: { edits: 100, sessions: 10, warmup: 10 } },
   { name: 'stream-fanout', module: './stream-fanout/run.mjs', defaults: { sizes: '250,1000,2000', updates: 20, repeats: 1 } },
   { name: 'capacity', module: './capacity/run.mjs' },
+  { name: 'store-writes', module: './store-writes/run.mjs' },
 ];
 const LOG = join(root, 'bench', 'results', 'log.md');
 

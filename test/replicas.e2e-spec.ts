@@ -110,7 +110,7 @@ describePostgres('two server processes on one PostgreSQL database', () => {
     }
   });
 
-  it("does not resend to a client resuming on B what B's lagging bus hears only afterwards", async () => {
+  it("does not resend to a client resuming on B what B's lagging change feed hears only afterwards", async () => {
     const [witness] = await subscribe(b, 1);
     const first = await apiA.create('LAG');
     await witness.stream.until(() => lastId(witness.stream) === first.revision, 'the create on B');
@@ -118,7 +118,7 @@ describePostgres('two server processes on one PostgreSQL database', () => {
     await admin((c) => c.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`));
     await admin((c) => c.query('SELECT pg_terminate_backend($1)', [killed]));
     const unheard = await apiA.update('LAG', 'saved while B is not listening');
-    // The client already holds `unheard` (say, from A) and resumes on B, whose bus has not heard of it yet.
+    // The client already holds `unheard` (say, from A) and resumes on B, whose change feed has not heard of it yet.
     const resumed = await openStream(`${b.url}/api/prompts/stream`, { headers: { 'Last-Event-ID': String(unheard.revision) } });
     streams.push(resumed);
     const [beat] = await resumed.until((es) => es.length > 0, 'a heartbeat on the resumed stream');

@@ -80,7 +80,7 @@ export async function run({ argv = process.argv, full = false } = {}) {
     '|---|---|---|',
     ...rows.map(([name, r]) => `| ${name} | ${r.perSecond.toFixed(0)} | ${r.msEach.toFixed(3)} |`),
   ].join('\n');
-  return { title: 'Store writes', sizes: `${writes} sequential updates of a ~600-byte prompt, build ${dist}`, table, notes: [] };
+  return { title: 'Store writes', sizes: `${writes} sequential updates of a ~500-byte prompt, build ${dist}`, table, notes: [] };
 }
 
 if (isMain(import.meta.url)) {

@@ -18,7 +18,7 @@ export interface StateScope {
 /**
  * Applies one server event to the held state. Pure. Returns `undefined` when
  * the event must be ignored: its revision is not newer than the one held
- * (invariant 2), or it is an increment on top of a state that did not come
+ * (docs/architecture.md, invariant 2), or it is an increment on top of a state that did not come
  * from the server (only a whole state can replace cache or defaults, whatever
  * its revision). A heartbeat only moves the revision: the server promises
  * nothing for this client's keys lies between the last event and it.

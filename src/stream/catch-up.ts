@@ -37,7 +37,8 @@ async function replay(store: Log, session: StreamSession, from: number, maxRepla
   let after = from;
   while (after < current && !session.isClosed) {
     const page = await store.changesAfter(after, REPLAY_PAGE);
-    if (page[0]?.revision !== after + 1) return false;
+    // Every revision must be there: a hole (a change older than the audit trail) means a snapshot instead.
+    if (page.length === 0 || page.some((c, i) => c.revision !== after + 1 + i)) return false;
     const bytes = select(
       page.map((c) => changeFrame(encodeChange(c))),
       { lastRevision: after, keys: session.keys },

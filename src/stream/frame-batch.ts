@@ -26,7 +26,7 @@ export class FrameBatch {
   /** The bytes `reader` should get and how many events they hold. */
   selectionFor(reader: BatchReader): Selection | undefined {
     const first = this.frames[0]?.revision ?? 0;
-    // A subscriber whose catch-up read ran ahead of the bus already has some of these.
+    // A subscriber whose catch-up read ran ahead of the change feed already has some of these.
     if (reader.lastRevision >= first) return pick(this.frames, reader);
     if (!this.shared.has(reader.keysSignature)) this.shared.set(reader.keysSignature, pick(this.frames, reader));
     return this.shared.get(reader.keysSignature);

@@ -15,6 +15,8 @@ export interface ServerProcess {
   output(): string;
   /** SIGTERM, then waits for the process to exit (SIGKILL if it has not after 10 s). */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or an OOM kill would end it, and waits for the exit. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -44,6 +46,12 @@ export async function startServerProcess(env: Record<string, string>, readyMs = 
     pid: child.pid ?? 0,
     output: () => output,
     stop: () => stopProcess(child),
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    },
   };
   try {
     await waitFor(

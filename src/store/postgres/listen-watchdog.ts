@@ -32,7 +32,7 @@ export class ListenWatchdog<C extends Pingable> {
     this.stop();
     this.watched = client;
     this.timer = setInterval(() => void this.ping(client), this.intervalMs);
-    // The bus's connection keeps the process alive while it is open; the watchdog never should.
+    // The signal's LISTEN connection keeps the process alive while it is open; the watchdog never should.
     this.timer.unref();
   }
 

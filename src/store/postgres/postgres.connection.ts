@@ -10,7 +10,7 @@ export const CHANGES_CHANNEL = 'promptcast_changes';
 const types = new pg.TypeOverrides();
 types.setTypeParser(pg.types.builtins.INT8, Number);
 
-/** Options shared by the pool and the bus's LISTEN client, so both honour the same timeouts. */
+/** Options shared by the pool and the change signal's LISTEN client, so both honour the same timeouts. */
 export function connectionOptions(config: PostgresConfig, applicationName: string): pg.ClientConfig {
   return {
     connectionString: config.url,

@@ -51,7 +51,7 @@ export class SqlitePromptStore extends PromptStore {
     if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
     this.db = new Database(this.path);
     this.db.pragma('journal_mode = WAL');
-    // FULL: a commit is fsynced before it returns (invariant 4), not only at checkpoint.
+    // FULL: a commit is fsynced before it returns (docs/architecture.md, invariant 4), not only at checkpoint.
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
