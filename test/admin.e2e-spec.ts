@@ -198,19 +198,22 @@ describe('Admin UI (server-rendered pages)', () => {
     expect(await revision()).toBe(before);
   });
 
-  it("lists connected agents from the stream registry, but not the admin pages' own streams", async () => {
+  it("lists connected agents from the stream registry, but not the admin pages' own streams, which prove themselves with the page's ticket", async () => {
+    const ticket = /data-ui-ticket="([^"]+)"/.exec((await browser.get('/')).text)?.[1];
+    expect(ticket).toBeDefined();
     const agent = await openStream(`${t.url}/api/prompts/stream?agent=friday-7`);
-    const adminPage = await openStream(`${t.url}/api/prompts/stream?agent=promptcast-admin-ui`);
+    const adminPage = await openStream(`${t.url}/api/prompts/stream?ui=${encodeURIComponent(ticket ?? '')}`);
+    // A name is not proof: an agent calling itself what the admin UI once called itself is still listed.
+    const impostor = await openStream(`${t.url}/api/prompts/stream?agent=promptcast-admin-ui&ui=forged`);
     try {
       // Each stream opens with a snapshot, written once it is registered.
-      await Promise.all([agent.changesUntil(1), adminPage.changesUntil(1)]);
+      await Promise.all([agent.changesUntil(1), adminPage.changesUntil(1), impostor.changesUntil(1)]);
       const list = await browser.get('/');
       expect(list.text).toContain('friday-7');
-      expect(list.text).not.toContain('promptcast-admin-ui');
-      expect(list.text).toContain('<strong data-agent-count>1</strong> agent<');
-      expect(list.text).toContain('up to date');
+      expect(list.text).toContain('promptcast-admin-ui');
+      expect(list.text).toContain('<strong data-agent-count>2</strong> agents<');
     } finally {
-      await Promise.all([agent.close(), adminPage.close()]);
+      await Promise.all([agent.close(), adminPage.close(), impostor.close()]);
     }
   });
 

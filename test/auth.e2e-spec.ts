@@ -206,6 +206,24 @@ describe('Auth: admin UI login', () => {
     await stream.close();
   });
 
+  it("leaves the signed-in admin UI's own stream out of the agents list, and cannot be fooled by an agent's chosen name", async () => {
+    const browser = new AdminBrowser(t.url);
+    await browser.get('/login');
+    await browser.post('/login', { token: ADMIN.secret });
+    const cookie = `promptcast_session=${browser.cookie('promptcast_session') ?? ''}`;
+    const ui = await openStream(`${t.url}/api/prompts/stream`, { headers: { Cookie: cookie } });
+    const impostor = await openStream(`${t.url}/api/prompts/stream?agent=promptcast-admin-ui`, { headers: bearer(AGENT.secret) });
+    try {
+      await Promise.all([ui.changesUntil(1), impostor.changesUntil(1)]);
+      const list = await browser.get('/');
+      expect(list.text).toContain('<strong data-agent-count>1</strong> agent<');
+      expect(list.text).toContain('promptcast-admin-ui');
+      expect(list.text).not.toContain('data-ui-ticket');
+    } finally {
+      await Promise.all([ui.close(), impostor.close()]);
+    }
+  });
+
   it('refuses a tampered or forged session cookie', async () => {
     const browser = new AdminBrowser(t.url);
     await browser.get('/login');
@@ -266,7 +284,7 @@ describe('Auth: admin UI login', () => {
 describe('Auth: rate limits', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startApp({ env: authEnv({ RATE_LIMIT_WRITES_PER_MIN: '3', RATE_LIMIT_LOGIN_PER_MIN: '2', STREAM_MAX_PER_ADDRESS: '2' }) });
+    t = await startApp({ env: authEnv({ RATE_LIMIT_WRITES_PER_MIN: '3', RATE_LIMIT_LOGIN_PER_MIN: '2', STREAM_MAX_PER_TOKEN: '2' }) });
   });
   afterAll(async () => {
     await t.close();
@@ -300,11 +318,11 @@ describe('Auth: rate limits', () => {
     expect(browser.cookie('promptcast_session')).toBeUndefined();
   });
 
-  it('answers 429 JSON to a stream beyond STREAM_MAX_PER_ADDRESS and admits one again when another closes', async () => {
+  it('answers 429 JSON to a stream beyond STREAM_MAX_PER_TOKEN and admits one again when another closes', async () => {
     const open = () => openStream(`${t.url}/api/prompts/stream`, { headers: bearer(AGENT.secret) });
     const [a, b] = [await open(), await open()];
     const third = await request(t.url).get('/api/prompts/stream').set(bearer(AGENT.secret)).expect(429);
-    expect(third.body.message).toContain('STREAM_MAX_PER_ADDRESS');
+    expect(third.body.message).toContain('STREAM_MAX_PER_TOKEN');
     expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
     await a.close();
     const c = await waitForStream(open);

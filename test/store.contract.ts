@@ -169,6 +169,18 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       expect((await store.update(aPrompt({ key: 'A' }))).ok && (await store.revision())).toBe(6);
     });
 
+    it('sizes a replay and a snapshot in UTF-8 bytes of text', async () => {
+      expect(await store.replaySize(0)).toEqual({ changes: 0, textBytes: 0 });
+      expect(await store.snapshotSize()).toBe(0);
+      await store.create(aPrompt({ key: 'A', text: 'héllo' }));
+      await store.update(aPrompt({ key: 'A', text: '🎙️' }));
+      await store.create(aPrompt({ key: 'B', text: 'b' }));
+      await store.remove({ key: 'B', author: 'ops' });
+      expect(await store.replaySize(0)).toEqual({ changes: 4, textBytes: 6 + 7 + 1 });
+      expect(await store.replaySize(1)).toEqual({ changes: 3, textBytes: 7 + 1 });
+      expect(await store.snapshotSize()).toBe(7);
+    });
+
     it('records every change in the audit trail with author, address and message, newest first', async () => {
       await store.create(aPrompt({ key: 'A', text: 'a1', author: 'ops', address: '10.0.0.1', message: 'first' }));
       await store.update(aPrompt({ key: 'A', text: 'a2', author: 'eve', address: '::1', message: null }));

@@ -10,6 +10,7 @@ describe('stream configuration', () => {
       retryMinMs: 1000,
       retryMaxMs: 5000,
       maxPerAddress: 50,
+      maxPerToken: 1000,
     });
   });
 
@@ -29,6 +30,7 @@ describe('stream configuration', () => {
       retryMinMs: 0,
       retryMaxMs: 0,
       maxPerAddress: 7,
+      maxPerToken: 1000,
     });
   });
 

@@ -97,6 +97,8 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: delivery under lo
         remoteAddress: expect.stringContaining('127.0.0.1'),
         connectedSince: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         lastRevision: a.revision,
+        pendingBytes: expect.any(Number),
+        adminUi: false,
       })),
     );
     expect(listed[0].id).not.toBe(listed[1].id);

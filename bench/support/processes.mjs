@@ -41,13 +41,14 @@ export async function ready(url, attempts = 300) {
 }
 
 /**
- * The real Promptcast server on `core`, SQLite in `dataDir`, seed off.
+ * The real Promptcast server on `core`, SQLite in `dataDir`, seed off;
+ * `main` picks another build (e.g. one made from an older commit) to compare.
  * Returns `{url, child, pid}`; `stop()` ends it.
  */
-export async function startPromptcast({ dataDir, core = 0, env = {}, nodeOptions = [] }) {
+export async function startPromptcast({ dataDir, core = 0, env = {}, nodeOptions = [], main = 'dist/main.js' }) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = pinned(core, ['dist/main.js'], {
+  const child = pinned(core, [main], {
     env: {
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -14,6 +14,7 @@ import { CsrfGuard } from './csrf/csrf.guard.js';
 import { CsrfTokens } from './csrf/csrf-tokens.js';
 import { LoginController } from './login.controller.js';
 import { LoginService } from './login.service.js';
+import { UiTicketMiddleware } from './ui-ticket.middleware.js';
 
 @Module({
   imports: [PromptsModule, StreamModule, FleetModule],
@@ -34,6 +35,6 @@ export class AdminModule implements NestModule {
     // Form bodies are parsed for the admin routes only: the JSON API must not
     // accept urlencoded posts, which any cross-site page can send without a preflight.
     const forms = urlencoded({ extended: false, limit: bodyLimitBytes(this.config.limits) });
-    consumer.apply(forms, CsrfCookieMiddleware).forRoutes(AdminController, LoginController);
+    consumer.apply(forms, CsrfCookieMiddleware, UiTicketMiddleware).forRoutes(AdminController, LoginController);
   }
 }

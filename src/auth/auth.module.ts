@@ -1,6 +1,7 @@
 import { Global, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AppConfig } from '../config/app-config.js';
+import { AdminUiStreams } from './admin-ui-streams.js';
 import { AuthGuard } from './auth.guard.js';
 import { RateLimitGuard, RateLimits } from './rate-limit.guard.js';
 import { SessionCookies } from './session-cookies.js';
@@ -9,8 +10,8 @@ import { TokenRegistry } from './token-registry.js';
 /** Tokens, sessions, the global AuthGuard and the rate limits every module may use. */
 @Global()
 @Module({
-  providers: [TokenRegistry, SessionCookies, RateLimits, RateLimitGuard, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [TokenRegistry, SessionCookies, RateLimits, RateLimitGuard],
+  providers: [TokenRegistry, SessionCookies, RateLimits, RateLimitGuard, AdminUiStreams, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [TokenRegistry, SessionCookies, RateLimits, RateLimitGuard, AdminUiStreams],
 })
 export class AuthModule implements OnApplicationBootstrap {
   private readonly logger = new Logger('Auth');

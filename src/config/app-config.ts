@@ -77,15 +77,17 @@ export function bodyLimitBytes(limits: LimitsConfig): number {
 export interface StreamConfig {
   /** Interval of the shared heartbeat event, in ms. */
   heartbeatMs: number;
-  /** How many of the newest change-log entries are kept for replay; older resumes get a snapshot. */
+  /** A resume further back than this many changes gets a snapshot instead of a replay. */
   retention: number;
   /** Bytes a subscriber may leave unread before it is disconnected. */
   maxBufferBytes: number;
   /** The `retry:` hint each connection gets is drawn uniformly from this range, in ms. */
   retryMinMs: number;
   retryMaxMs: number;
-  /** Open streams one client address may hold at once; more answer 429. */
+  /** Open streams one client address may hold at once without a token (off this host); more answer 429. */
   maxPerAddress: number;
+  /** Open streams one token may hold at once (open mode on loopback counts as one token); more answer 429. */
+  maxPerToken: number;
 }
 
 export interface AgentsConfig {

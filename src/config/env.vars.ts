@@ -165,13 +165,21 @@ export class EnvVars {
   @Max(1_000_000)
   RATE_LIMIT_LOGIN_PER_MIN = 10;
 
-  /** Open streams one client address may hold at once. */
+  /** Open streams one client address may hold at once, when they come without a token (open mode, from off this host). */
   @IsOptional()
   @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(1_000_000)
   STREAM_MAX_PER_ADDRESS = 50;
+
+  /** Open streams one token (or admin session's token) may hold at once: a fleet shares its agent token. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  STREAM_MAX_PER_TOKEN = 1000;
 
   /** Reverse proxies in front of the server whose X-Forwarded-For/-Proto are believed; 0 trusts none. */
   @IsOptional()

@@ -54,6 +54,7 @@ function streamConfig(vars: EnvVars): StreamConfig {
     retryMinMs: vars.STREAM_RETRY_MIN_MS,
     retryMaxMs: vars.STREAM_RETRY_MAX_MS,
     maxPerAddress: vars.STREAM_MAX_PER_ADDRESS,
+    maxPerToken: vars.STREAM_MAX_PER_TOKEN,
   };
 }
 

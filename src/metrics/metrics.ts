@@ -52,6 +52,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly stalledDrops = new Counter({
+    name: 'promptcast_stream_stalled_drops_total',
+    help: 'Streams ended for holding unsent bytes without progress for two heartbeat intervals, in any phase.',
+    registers: [this.registry],
+  });
+
   readonly httpDuration = new Histogram({
     name: 'promptcast_http_request_duration_seconds',
     help: 'HTTP requests by method, route template and status.',

@@ -46,8 +46,17 @@ export abstract class PromptStore extends ChangeLog {
   abstract update(input: UpdateInput): Promise<WriteOutcome>;
   abstract remove(input: RemoveInput): Promise<WriteOutcome>;
   abstract rollback(input: RollbackInput): Promise<WriteOutcome>;
+  /** What replaying the log after `after` would send: how many changes and their texts' UTF-8 bytes. */
+  abstract replaySize(after: number): Promise<ReplaySize>;
+  /** The UTF-8 bytes of every live prompt's text: what a snapshot carries. */
+  abstract snapshotSize(): Promise<number>;
   /** The audit trail: every change ever made (the change log read newest first), filtered and paged by revision. */
   abstract listAudit(query: AuditQuery): Promise<AuditEntry[]>;
+}
+
+export interface ReplaySize {
+  changes: number;
+  textBytes: number;
 }
 
 export interface StorePing {

@@ -1,51 +1,84 @@
 import { encodeChange } from '../changes/change-encoding.js';
-import type { PromptStore } from '../store/prompt-store.js';
-import { select } from './frame-batch.js';
-import { changeFrame, snapshotFrame } from './sse-frames.js';
+import type { ChangeRecord, PromptStore } from '../store/prompt-store.js';
+import type { CatchUpGate } from './catch-up-gate.js';
+import type { SnapshotFrames } from './snapshot-frames.js';
+import { changeFrame, type Frame } from './sse-frames.js';
 import type { StreamSession } from './stream-session.js';
 
-/** Changes read from the log per query while replaying; bounds memory for a long replay. */
-const REPLAY_PAGE = 500;
+/** Changes read from the log per query while replaying: with prompts of up to 32 KB, about 0.5 MB of text at a time. */
+const REPLAY_PAGE = 16;
 
-type Log = Pick<PromptStore, 'revision' | 'changesAfter' | 'snapshot'>;
+type Log = Pick<PromptStore, 'revision' | 'changesAfter' | 'replaySize' | 'snapshotSize'>;
 
-/**
- * Brings a new connection up to date: the changes after its Last-Event-ID
- * when they are at most `maxReplay` changes back, otherwise one snapshot.
- */
-export async function catchUp(store: Log, session: StreamSession, maxReplay: number): Promise<void> {
-  const from = session.subscriber.lastEventId;
-  if (from !== undefined && (await replay(store, session, from, maxReplay))) return;
-  if (session.isClosed) return;
-  const snapshot = await store.snapshot();
-  session.writeCatchUp(snapshotFrame(snapshot, session.keys), snapshot.revision);
+export interface CatchUpLimits {
+  /** A resume further back than this many changes gets a snapshot. */
+  maxReplay: number;
+  /** A replay carrying more text than this is sent only when it is smaller than the snapshot. */
+  maxBufferBytes: number;
+}
+
+export interface CatchUpDeps {
+  store: Log;
+  snapshots: SnapshotFrames;
+  gate: CatchUpGate;
 }
 
 /**
- * Writes the log after `from`, page by page, waiting for the client to read
- * between pages. False when a replay is not the answer: `from` is ahead of the
- * store, further back than `maxReplay` (a snapshot is cheaper), or the log does
- * not hold it (a revision from before the change log existed). The caller then
- * sends a snapshot.
+ * Brings a new connection up to date: the changes after its Last-Event-ID
+ * when a replay is the better answer, otherwise one snapshot (shared with
+ * every connection that asks for the same keys at the same revision). Reading
+ * and encoding go through the gate; writing waits for the client to read.
  */
-async function replay(store: Log, session: StreamSession, from: number, maxReplay: number): Promise<boolean> {
+export async function catchUp(deps: CatchUpDeps, session: StreamSession, limits: CatchUpLimits): Promise<void> {
+  const from = session.subscriber.lastEventId;
+  if (from !== undefined && (await deps.gate.run(() => replayWanted(deps.store, from, limits))) && (await replay(deps, session, from))) return;
+  if (session.isClosed) return;
+  const snapshot = await deps.gate.run(() => deps.snapshots.frameFor(session.keys, session.keysSignature));
+  await session.writeCatchUp(snapshot.bytes, snapshot.revision);
+}
+
+/**
+ * A replay is the answer when `from` is known and not too far back, and it
+ * either fits the buffer bound or carries less than a snapshot would: a client
+ * that has been away for 500 large edits of one prompt gets that prompt once.
+ */
+async function replayWanted(store: Log, from: number, limits: CatchUpLimits): Promise<boolean> {
   const current = await store.revision();
-  if (from > current || current - from > maxReplay) return false;
+  if (from > current || current - from > limits.maxReplay) return false;
+  const size = await store.replaySize(from);
+  return size.textBytes <= limits.maxBufferBytes || size.textBytes <= (await store.snapshotSize());
+}
+
+/**
+ * Writes the log after `from`, page by page, at the pace the client reads.
+ * False when the log does not hold every revision after `from` (a change from
+ * before the change log existed): the caller then sends a snapshot.
+ */
+async function replay(deps: CatchUpDeps, session: StreamSession, from: number): Promise<boolean> {
+  const current = await deps.store.revision();
   // The client holds `from`: a feed delivery at or below it that arrives late (PostgreSQL
   // notifies after the commit, so it can trail this read) must not reach it a second time.
-  session.writeCatchUp(undefined, from);
-  let after = from;
-  while (after < current && !session.isClosed) {
-    const page = await store.changesAfter(after, REPLAY_PAGE);
-    // Every revision must be there: a hole (a change older than the audit trail) means a snapshot instead.
-    if (page.length === 0 || page.some((c, i) => c.revision !== after + 1 + i)) return false;
-    const bytes = select(
-      page.map((c) => changeFrame(encodeChange(c))),
-      { lastRevision: after, keys: session.keys },
-    );
-    after = page.at(-1)?.revision ?? after;
-    session.writeCatchUp(bytes, after);
-    await session.drained();
+  await session.writeCatchUp(undefined, from);
+  for (let after = from; after < current && !session.isClosed;) {
+    const page = await deps.gate.run(() => readPage(deps.store, session, after));
+    if (!page) return false;
+    for (const frame of page.frames) await session.writeCatchUp(frame.bytes, frame.revision);
+    after = page.last;
+    await session.writeCatchUp(undefined, after);
   }
   return true;
+}
+
+/** One page of the log after `after`, framed for this session's keys; undefined when the log has a hole there. */
+async function readPage(store: Log, session: StreamSession, after: number): Promise<{ frames: Frame[]; last: number } | undefined> {
+  if (session.isClosed) return { frames: [], last: after };
+  const page = await store.changesAfter(after, REPLAY_PAGE);
+  if (!isContiguous(page, after)) return undefined;
+  const wanted = page.filter((c) => !session.keys || session.keys.has(c.key));
+  return { frames: wanted.map((c) => changeFrame(encodeChange(c))), last: page[page.length - 1].revision };
+}
+
+/** Every revision after `after` is there, in order: a hole means a snapshot instead. */
+function isContiguous(page: readonly ChangeRecord[], after: number): boolean {
+  return page.length > 0 && page.every((c, i) => c.revision === after + 1 + i);
 }

@@ -10,7 +10,7 @@ import type { ConnectionInfo, StreamSession } from './stream-session.js';
 export class ConnectionRegistry {
   private readonly logger = new Logger('Stream');
   private readonly sessions = new Set<StreamSession>();
-  private readonly perAddress = new Map<string, number>();
+  private readonly perBudget = new Map<string, number>();
 
   constructor(private readonly metrics: Metrics) {}
 
@@ -22,9 +22,9 @@ export class ConnectionRegistry {
     return [...this.sessions].map((s) => s.info());
   }
 
-  /** Open streams from one client address (STREAM_MAX_PER_ADDRESS bounds it). */
-  countFrom(address: string): number {
-    return this.perAddress.get(address) ?? 0;
+  /** Open streams that use one budget (a token's, or an address's: see streamBudget). */
+  countIn(budgetKey: string): number {
+    return this.perBudget.get(budgetKey) ?? 0;
   }
 
   all(): Iterable<StreamSession> {
@@ -35,18 +35,18 @@ export class ConnectionRegistry {
     if (this.sessions.has(session)) return;
     this.sessions.add(session);
     this.metrics.subscribers.set(this.count);
-    const { id, agent, remoteAddress } = session.subscriber;
-    this.perAddress.set(remoteAddress, this.countFrom(remoteAddress) + 1);
+    const { id, agent, remoteAddress, budget } = session.subscriber;
+    this.perBudget.set(budget.key, this.countIn(budget.key) + 1);
     this.logger.log(`subscriber ${id} connected (agent ${agent || '-'} from ${remoteAddress}); ${this.count} connected`);
   }
 
   remove(session: StreamSession): void {
     if (!this.sessions.delete(session)) return;
     this.metrics.subscribers.set(this.count);
-    const { id, remoteAddress } = session.subscriber;
-    const left = this.countFrom(remoteAddress) - 1;
-    if (left > 0) this.perAddress.set(remoteAddress, left);
-    else this.perAddress.delete(remoteAddress);
+    const { id, budget } = session.subscriber;
+    const left = this.countIn(budget.key) - 1;
+    if (left > 0) this.perBudget.set(budget.key, left);
+    else this.perBudget.delete(budget.key);
     this.logger.log(`subscriber ${id} disconnected (${session.closeReason}) at revision ${session.lastRevision}; ${this.count} connected`);
   }
 }

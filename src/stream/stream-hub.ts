@@ -14,9 +14,11 @@ import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../metrics/metrics.js';
 import { PromptStore } from '../store/prompt-store.js';
 import { catchUp } from './catch-up.js';
+import { CatchUpGate } from './catch-up-gate.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { FanOut } from './fan-out.js';
 import { Heartbeat } from './heartbeat.js';
+import { SnapshotFrames } from './snapshot-frames.js';
 import { changeFrame, heartbeatFrame, retryDelay, retryFrame, type Frame } from './sse-frames.js';
 import { StreamSession, type Subscriber } from './stream-session.js';
 
@@ -28,6 +30,9 @@ const SSE_HEADERS = {
   // The only one of the app's security headers that means anything on an event stream.
   'X-Content-Type-Options': 'nosniff',
 };
+
+/** Catch-ups that may read and encode at the same time (see CatchUpGate). */
+const CATCH_UPS_AT_ONCE = 4;
 
 /** Counters that show the hub holds nothing it should have let go of. */
 export interface StreamStats {
@@ -49,6 +54,8 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly logger = new Logger('Stream');
   private readonly fanOut: FanOut;
   private readonly heartbeat: Heartbeat;
+  private readonly snapshots: SnapshotFrames;
+  private readonly gate = new CatchUpGate(CATCH_UPS_AT_ONCE);
   private unsubscribe: (() => void) | undefined;
   private closing = false;
   private slowDropped = 0;
@@ -62,6 +69,7 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
   ) {
     this.fanOut = new FanOut(registry, (frames, delivered) => this.flushed(frames, delivered));
     this.heartbeat = new Heartbeat(config.stream.heartbeatMs, () => this.beat());
+    this.snapshots = new SnapshotFrames(store);
   }
 
   onApplicationBootstrap(): void {
@@ -73,7 +81,7 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     if (this.closing) throw new ServiceUnavailableException('the server is shutting down; reconnect');
     // A client that left while the request was being routed would never fire 'close' for us.
     if (!res.socket || res.socket.destroyed) return;
-    this.checkAddressLimit(res, subscriber.remoteAddress);
+    this.checkBudget(res, subscriber);
     const session = new StreamSession(subscriber, res, this.config.stream.maxBufferBytes);
     res.writeHead(200, SSE_HEADERS);
     res.write(retryFrame(retryDelay(this.config.stream.retryMinMs, this.config.stream.retryMaxMs)));
@@ -82,7 +90,8 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     this.registry.add(session);
     this.heartbeat.start();
     try {
-      await catchUp(this.store, session, this.config.stream.retention);
+      const { retention, maxBufferBytes } = this.config.stream;
+      await catchUp({ store: this.store, snapshots: this.snapshots, gate: this.gate }, session, { maxReplay: retention, maxBufferBytes });
       session.goLive();
     } catch (err) {
       this.logError(`catching up subscriber ${subscriber.id}`, err);
@@ -107,15 +116,19 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     for (const session of this.registry.all()) session.end();
   }
 
-  /** One client address (a runaway reconnect loop, a leaking process) cannot hold every socket. */
-  private checkAddressLimit(res: ServerResponse, address: string): void {
-    const max = this.config.stream.maxPerAddress;
-    if (this.registry.countFrom(address) < max) return;
+  /** Answers HEAD as GET would begin, and ends: no stream, no slot. */
+  describe(res: ServerResponse): void {
+    res.writeHead(200, SSE_HEADERS);
+    res.end();
+  }
+
+  /** A runaway reconnect loop or a leaking process cannot hold every socket (see streamBudget). */
+  private checkBudget(res: ServerResponse, subscriber: Subscriber): void {
+    const { budget } = subscriber;
+    const held = this.registry.countIn(budget.key);
+    if (held < budget.max) return;
     res.setHeader('Retry-After', String(Math.max(1, Math.ceil(this.config.stream.retryMaxMs / 1000))));
-    throw new HttpException(
-      `too many open streams from ${address}: at most ${max} (STREAM_MAX_PER_ADDRESS); close one and retry`,
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+    throw new HttpException(budget.refusal(held), HttpStatus.TOO_MANY_REQUESTS);
   }
 
   private release(session: StreamSession): void {
@@ -124,6 +137,7 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
       this.slowDropped += 1;
       this.metrics.slowDrops.inc();
     }
+    if (session.closeReason === 'stalled') this.metrics.stalledDrops.inc();
     this.registry.remove(session);
     if (this.registry.count === 0) this.heartbeat.stop();
   }
@@ -147,7 +161,11 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
       if (!frame) frames.set(revision, (frame = heartbeatFrame(revision)));
       return frame;
     };
-    for (const session of this.registry.all()) session.heartbeat(frameFor);
+    for (const session of this.registry.all()) {
+      // ordering: judge progress before the heartbeat adds bytes of its own.
+      session.checkProgress();
+      session.heartbeat(frameFor);
+    }
   }
 
   private logError(doing: string, err: unknown): void {

@@ -19,4 +19,11 @@ export class StreamQuery {
   @IsString()
   @MaxLength(128)
   agent?: string;
+
+  /** The admin pages' ticket that marks their own stream (see AdminUiStreams); agents send none. */
+  @ApiPropertyOptional({ maxLength: 128, description: "The admin UI's ticket for its own stream; agents leave it out." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  ui?: string;
 }

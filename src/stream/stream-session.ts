@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
+import type { StreamBudget } from '../auth/stream-budget.js';
 import { select, type BatchReader, type FrameBatch } from './frame-batch.js';
 import type { Frame } from './sse-frames.js';
 
@@ -12,6 +13,10 @@ export interface ConnectionInfo {
   connectedSince: string;
   /** The revision this connection has been brought up to. */
   lastRevision: number;
+  /** Bytes written for it that it has not read yet (held by the server). */
+  pendingBytes: number;
+  /** True for the admin UI's own pages (proved by session or ticket, see AdminUiStreams), which are not agents. */
+  adminUi: boolean;
 }
 
 export interface Subscriber {
@@ -20,15 +25,25 @@ export interface Subscriber {
   agent: string;
   keys: ReadonlySet<string> | undefined;
   lastEventId: number | undefined;
+  adminUi: boolean;
+  /** Whose stream slots this one uses (STREAM_MAX_PER_TOKEN / STREAM_MAX_PER_ADDRESS). */
+  budget: StreamBudget;
 }
 
-export type CloseReason = 'client' | 'slow' | 'shutdown' | 'error';
+export type CloseReason = 'client' | 'slow' | 'stalled' | 'shutdown' | 'error';
 
 /**
  * One open stream. It starts catching up (live changes are held back while the
- * snapshot or replay is written) and then goes live. Live writes are bounded:
- * a subscriber that leaves more than `maxBufferBytes` unread is disconnected
- * and will resume by Last-Event-ID, instead of the server buffering for it.
+ * snapshot or replay is written) and then goes live. What the server holds for
+ * it is bounded by `maxBufferBytes` in every phase:
+ * - catch-up writes wait for the client to read whenever more than the bound
+ *   is unsent (a large snapshot goes out in slices of at most the bound);
+ * - live changes held during the catch-up may not pass the bound: past it the
+ *   stream is cut and the client resumes from what it got;
+ * - a live write past the bound cuts the stream (a slow subscriber);
+ * - a stream with unsent bytes that makes no progress for two heartbeat
+ *   intervals is ended (`checkProgress`), whatever its phase.
+ * A cut client loses nothing: it resumes by Last-Event-ID.
  */
 export class StreamSession implements BatchReader {
   lastRevision = 0;
@@ -37,6 +52,9 @@ export class StreamSession implements BatchReader {
   readonly connectedSince = new Date();
   private state: 'catching-up' | 'live' | 'closed' = 'catching-up';
   private held: Frame[] = [];
+  private heldBytes = 0;
+  /** The socket's bytesWritten at the last progress check, and how many checks in a row saw none. */
+  private progress = { written: -1, idleChecks: 0 };
 
   constructor(
     readonly subscriber: Subscriber,
@@ -55,27 +73,49 @@ export class StreamSession implements BatchReader {
   }
 
   info(): ConnectionInfo {
-    const { id, remoteAddress, agent } = this.subscriber;
-    return { id, remoteAddress, agent, connectedSince: this.connectedSince.toISOString(), lastRevision: this.lastRevision };
+    const { id, remoteAddress, agent, adminUi } = this.subscriber;
+    return {
+      id,
+      remoteAddress,
+      agent,
+      connectedSince: this.connectedSince.toISOString(),
+      lastRevision: this.lastRevision,
+      pendingBytes: this.res.writableLength,
+      adminUi,
+    };
   }
 
-  /** Catch-up writes are not bounded here; the catch-up waits on `drained()` instead. */
-  writeCatchUp(bytes: Buffer | undefined, revision: number): void {
-    if (this.state === 'closed') return;
-    if (bytes) this.res.write(bytes);
-    this.lastRevision = Math.max(this.lastRevision, revision);
+  /**
+   * Writes catch-up bytes with flow control: at most `maxBufferBytes` at a
+   * time, waiting for the client to read whenever more than that is unsent.
+   * Resolves once written, or at once when the stream is closed.
+   */
+  async writeCatchUp(bytes: Buffer | undefined, revision: number): Promise<void> {
+    for (let at = 0; bytes && at < bytes.length && !this.isClosed; at += this.maxBufferBytes) {
+      await this.room();
+      if (!this.isClosed) this.res.write(bytes.subarray(at, at + this.maxBufferBytes));
+    }
+    if (!this.isClosed) this.lastRevision = Math.max(this.lastRevision, revision);
   }
 
-  /** Resolves once unread bytes are back under the bound, or the connection is gone. */
-  async drained(): Promise<void> {
-    if (this.state === 'closed' || this.res.writableLength <= this.maxBufferBytes) return;
-    await Promise.race([once(this.res, 'drain'), once(this.res, 'close')]);
+  /**
+   * Ends the stream when it has had unsent bytes and sent none of them since
+   * the last check, twice in a row: called once per heartbeat interval.
+   */
+  checkProgress(): void {
+    const written = this.res.socket?.bytesWritten ?? 0;
+    if (this.res.writableLength === 0 || written !== this.progress.written) {
+      this.progress = { written, idleChecks: 0 };
+      return;
+    }
+    this.progress.idleChecks += 1;
+    if (this.progress.idleChecks >= 2) this.drop('stalled');
   }
 
   /** Returns how many events it wrote: none while catching up (they are held) or once closed. */
   deliver(batch: FrameBatch): number {
     if (this.state === 'catching-up') {
-      this.held.push(...batch.frames);
+      this.hold(batch.frames);
       return 0;
     }
     if (this.state === 'closed') return 0;
@@ -90,6 +130,7 @@ export class StreamSession implements BatchReader {
     const bytes = select(this.held, this);
     this.lastRevision = Math.max(this.lastRevision, this.held.at(-1)?.revision ?? 0);
     this.held = [];
+    this.heldBytes = 0;
     this.state = 'live';
     if (bytes) this.send(bytes);
   }
@@ -101,6 +142,7 @@ export class StreamSession implements BatchReader {
   markClosed(): void {
     this.state = 'closed';
     this.held = [];
+    this.heldBytes = 0;
   }
 
   /** Ends the stream cleanly (shutdown): the client reconnects, elsewhere if need be. */
@@ -118,6 +160,24 @@ export class StreamSession implements BatchReader {
     this.closeReason = reason;
     this.markClosed();
     this.res.destroy();
+  }
+
+  /** Keeps live frames back during the catch-up, within the bound; past it the client is cut and resumes. */
+  private hold(frames: readonly Frame[]): void {
+    for (const frame of frames) this.heldBytes += frame.bytes.length;
+    if (this.heldBytes > this.maxBufferBytes) return this.drop('slow');
+    this.held.push(...frames);
+  }
+
+  /** Resolves once at most `maxBufferBytes` are unsent, or the stream is gone. */
+  private async room(): Promise<void> {
+    while (!this.isClosed && this.res.writableLength > this.maxBufferBytes) {
+      // The listener that did not fire is removed: a long catch-up must not pile them up.
+      const done = new AbortController();
+      const { signal } = done;
+      await Promise.race([once(this.res, 'drain', { signal }), once(this.res, 'close', { signal })]);
+      done.abort();
+    }
   }
 
   private send(bytes: Buffer): boolean {

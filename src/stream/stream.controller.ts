@@ -1,7 +1,11 @@
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Actor, type RequestActor } from '../auth/actor.decorator.js';
+import { AdminUiStreams } from '../auth/admin-ui-streams.js';
 import { RequireScope } from '../auth/require-scope.decorator.js';
+import { streamBudget } from '../auth/stream-budget.js';
+import { AppConfig } from '../config/app-config.js';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import { STREAM_DESCRIPTION } from '../openapi/stream-event.schemas.js';
 import { StreamHub } from './stream-hub.js';
@@ -13,7 +17,11 @@ import { toSubscriber } from './subscriber.js';
 @ApiErrors(401, 403)
 @Controller('api/prompts/stream')
 export class StreamController {
-  constructor(private readonly hub: StreamHub) {}
+  constructor(
+    private readonly hub: StreamHub,
+    private readonly adminUi: AdminUiStreams,
+    private readonly config: AppConfig,
+  ) {}
 
   // A raw writer behind the hub, not @Sse(): it measured several times cheaper per connection.
   @RequireScope('stream')
@@ -31,9 +39,14 @@ export class StreamController {
     @Query() query: StreamQuery,
     @Headers('last-event-id') lastEventId: string | undefined,
     @Headers('x-agent-id') agentId: string | undefined,
+    @Actor() actor: RequestActor,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    return this.hub.open(res, toSubscriber(query, { lastEventId, agentId, remoteAddress: req.ip }));
+    // Express routes HEAD here too; a HEAD must not take a stream slot and wait for ever.
+    if (req.method === 'HEAD') return Promise.resolve(this.hub.describe(res));
+    const adminUi = this.adminUi.isAdminUi(actor, query.ui);
+    const budget = streamBudget(actor, this.config.stream);
+    return this.hub.open(res, toSubscriber(query, { lastEventId, agentId, remoteAddress: req.ip, adminUi, budget }));
   }
 }

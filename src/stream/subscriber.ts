@@ -1,23 +1,28 @@
 import { randomUUID } from 'node:crypto';
+import type { StreamBudget } from '../auth/stream-budget.js';
+import { keySet } from '../protocol/prompts.js';
 import { parseLastEventId } from './last-event-id.js';
 import type { Subscriber } from './stream-session.js';
 import type { StreamQuery } from './stream-query.dto.js';
 
-export interface StreamRequestHeaders {
+export interface StreamRequest {
   lastEventId: string | undefined;
   agentId: string | undefined;
   remoteAddress: string | undefined;
+  adminUi: boolean;
+  budget: StreamBudget;
 }
 
 /** Who is connecting and what they asked for, from the query and headers of one request. */
-export function toSubscriber(query: StreamQuery, headers: StreamRequestHeaders): Subscriber {
-  const keys = query.keys?.split(',').map((k) => k.trim());
+export function toSubscriber(query: StreamQuery, request: StreamRequest): Subscriber {
   return {
     id: randomUUID(),
-    remoteAddress: headers.remoteAddress ?? 'unknown',
-    agent: cleanAgentName(query.agent ?? headers.agentId ?? ''),
-    keys: keys ? new Set(keys) : undefined,
-    lastEventId: parseLastEventId(headers.lastEventId, query.lastEventId),
+    remoteAddress: request.remoteAddress ?? 'unknown',
+    agent: cleanAgentName(query.agent ?? request.agentId ?? ''),
+    keys: keySet(query.keys),
+    lastEventId: parseLastEventId(request.lastEventId, query.lastEventId),
+    adminUi: request.adminUi,
+    budget: request.budget,
   };
 }
 

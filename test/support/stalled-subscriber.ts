@@ -8,14 +8,17 @@ export interface StalledSubscriber {
   destroy(): void;
 }
 
-export async function stalledSubscriber(baseUrl: string, path: string): Promise<StalledSubscriber> {
+export async function stalledSubscriber(baseUrl: string, path: string, headers: Record<string, string> = {}): Promise<StalledSubscriber> {
   const { hostname, port } = new URL(baseUrl);
   const socket = connect(Number(port), hostname);
   await once(socket, 'connect');
   // Paused and without a 'data' listener, the socket stops reading once its small
   // buffer fills, so the kernel buffers fill and then the server's.
   socket.pause();
-  socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nAccept: text/event-stream\r\n\r\n`);
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAccept: text/event-stream\r\n${extra}\r\n`);
   socket.on('error', () => undefined);
   return {
     async readToEnd() {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConnectionRegistry } from '../../stream/connection-registry.js';
-import { ADMIN_UI_AGENT, SubscriberDirectory, type ConnectedAgent } from './subscriber-directory.js';
+import { SubscriberDirectory, type ConnectedAgent } from './subscriber-directory.js';
 
 /** The agents panel's view of the stream's connection registry, without the admin pages' own streams. */
 @Injectable()
@@ -12,7 +12,7 @@ export class RegistrySubscriberDirectory extends SubscriberDirectory {
   list(): ConnectedAgent[] {
     return this.registry
       .list()
-      .filter((c) => c.agent !== ADMIN_UI_AGENT)
+      .filter((c) => !c.adminUi)
       .map((c) => ({
         id: c.id,
         agent: c.agent || null,

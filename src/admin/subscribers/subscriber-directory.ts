@@ -9,9 +9,6 @@ export interface ConnectedAgent {
   lastRevision: number;
 }
 
-/** The `agent` name the admin pages use on their own stream, so they are not counted as agents. */
-export const ADMIN_UI_AGENT = 'promptcast-admin-ui';
-
 /**
  * What the admin UI needs from the stream's connection registry (it is the
  * DI token too), so the pages do not depend on how the stream keeps sessions.

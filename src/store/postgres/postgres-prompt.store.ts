@@ -15,6 +15,7 @@ import {
   PromptRecord,
   PromptStore,
   RemoveInput,
+  ReplaySize,
   RollbackInput,
   Snapshot,
   StorePing,
@@ -201,6 +202,24 @@ export class PostgresPromptStore extends PromptStore {
         [after, limit],
       )
     ).rows;
+  }
+
+  async replaySize(after: number): Promise<ReplaySize> {
+    const { rows } = await this.pool.query<ReplaySize>(
+      `SELECT count(*)::int AS changes, coalesce(sum(octet_length(v.text)), 0)::bigint AS "textBytes"
+       FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version AND c.kind <> 'delete'
+       WHERE c.revision > $1`,
+      [clamp(after)],
+    );
+    return { changes: Number(rows[0].changes), textBytes: Number(rows[0].textBytes) };
+  }
+
+  async snapshotSize(): Promise<number> {
+    const { rows } = await this.pool.query<{ bytes: string }>(
+      `SELECT coalesce(sum(octet_length(v.text)), 0)::bigint AS bytes FROM prompts p
+       JOIN prompt_versions v ON v.key = p.key AND v.version = p.version WHERE NOT p.deleted`,
+    );
+    return Number(rows[0].bytes);
   }
 
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {

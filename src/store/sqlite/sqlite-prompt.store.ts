@@ -12,6 +12,7 @@ import {
   PromptRecord,
   PromptStore,
   RemoveInput,
+  ReplaySize,
   RollbackInput,
   Snapshot,
   StorePing,
@@ -166,6 +167,24 @@ export class SqlitePromptStore extends PromptStore {
       FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version
       WHERE c.revision > ? ORDER BY c.revision LIMIT ?`,
     ).all(after, limit) as ChangeRecord[];
+  }
+
+  async replaySize(after: number): Promise<ReplaySize> {
+    return this.statement(
+      `
+      SELECT count(*) AS changes, coalesce(sum(length(CAST(v.text AS BLOB))), 0) AS textBytes
+      FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version AND c.kind <> 'delete'
+      WHERE c.revision > ?`,
+    ).get(after) as ReplaySize;
+  }
+
+  async snapshotSize(): Promise<number> {
+    const { bytes } = this.statement(
+      `
+      SELECT coalesce(sum(length(CAST(v.text AS BLOB))), 0) AS bytes FROM prompts p
+      JOIN prompt_versions v ON v.key = p.key AND v.version = p.version WHERE p.deleted = 0`,
+    ).get() as { bytes: number };
+    return bytes;
   }
 
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {

@@ -1,12 +1,14 @@
 // One EventSource per page on the same stream the agents use. The server's
 // revision only moves forward, so any event at or below the one we hold is a
 // replay and is ignored (EventSource resends Last-Event-ID on reconnect).
-const ADMIN_UI_AGENT = 'promptcast-admin-ui';
+// The server tells this stream from agents' by the session cookie, or on an
+// open server by the ticket the page carries (data-ui-ticket).
 
 export function startLive({ keys, onSnapshot, onUpdated, onDeleted } = {}) {
   if (typeof EventSource === 'undefined') return;
   let held = Number(document.body.dataset.revision) || 0;
-  const params = new URLSearchParams({ agent: ADMIN_UI_AGENT, lastEventId: String(held) });
+  const params = new URLSearchParams({ lastEventId: String(held) });
+  if (document.body.dataset.uiTicket) params.set('ui', document.body.dataset.uiTicket);
   if (keys) params.set('keys', keys.join(','));
   const source = new EventSource(`/api/prompts/stream?${params}`);
   const dot = document.querySelector('[data-live]');
