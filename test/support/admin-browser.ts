@@ -57,6 +57,11 @@ export class AdminBrowser {
     return this.jar.get(name);
   }
 
+  /** Plants a cookie, as a copied or forged one would arrive. */
+  setCookie(name: string, value: string): void {
+    this.jar.set(name, value);
+  }
+
   private withCookie(req: request.Test): request.Test {
     const cookie = [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
     return cookie ? req.set('Cookie', cookie) : req;
