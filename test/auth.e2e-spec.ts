@@ -320,6 +320,23 @@ describe.each(storeTargets.map((target) => [target.name, target] as const))('Aut
   });
 });
 
+describe('Auth: a session that cannot be checked is refused (fail closed)', () => {
+  it('refuses the session while the store is down, and public routes still answer', async () => {
+    const t = await startApp({ env: authEnv() });
+    try {
+      const cookie = sessionCookie(await signedIn(t.url));
+      await t.app.get(PromptStore).close();
+      const read = await request(t.url).get('/api/prompts').set('Cookie', cookie);
+      expect(read.status).toBe(500);
+      expect(read.body).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' });
+      expect((await request(t.url).get('/health').set('Cookie', cookie)).status).toBe(200);
+      expect((await request(t.url).get('/login').set('Cookie', cookie).set('Accept', 'text/html')).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 // Replicas share nothing but the database: a logout on one must end the session on the other, at once.
 describePostgres('Auth: a logout on one replica ends the session on the others', () => {
   let a: TestApp;
