@@ -7,7 +7,9 @@ import { AppModule } from './app.module.js';
 import { answerClientErrorsAsJson } from './common/client-errors.js';
 import { limitJsonDepth } from './common/json-depth.js';
 import { securityHeaders } from './common/security-headers.js';
-import { AppConfig, bodyLimitBytes } from './config/app-config.js';
+import { TextFieldsPipe } from './common/text-fields.pipe.js';
+import { bodyParserOptions } from './common/utf8-body.js';
+import { AppConfig } from './config/app-config.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { AppLogger } from './logging/app-logger.js';
 import { requestLogging } from './logging/request-logging.middleware.js';
@@ -53,7 +55,7 @@ function configureApp(app: NestExpressApplication, config: AppConfig, logger: Ap
   app.use(requestLogging(logger));
   app.use(httpMetrics(app.get(Metrics)));
   app.use(securityHeaders());
-  app.useBodyParser('json', { limit: bodyLimitBytes(config.limits) });
+  app.useBodyParser('json', bodyParserOptions(config.limits, 'json'));
   app.use(limitJsonDepth());
   answerClientErrorsAsJson(app.getHttpServer());
   app.useGlobalPipes(
@@ -63,6 +65,7 @@ function configureApp(app: NestExpressApplication, config: AppConfig, logger: Ap
       transform: true,
       exceptionFactory: (errors) => new BadRequestException(flatten(errors).join('; ')),
     }),
+    new TextFieldsPipe(),
   );
   app.useGlobalFilters(new HttpErrorFilter());
   configureViews(app);

@@ -7,7 +7,11 @@ import { createApp } from '../src/app.factory.js';
 import { ConfigError } from '../src/config/config-error.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { AdminBrowser } from './support/admin-browser.js';
+import { SessionCookies } from '../src/auth/session-cookies.js';
+import { PromptStore } from '../src/store/prompt-store.js';
 import { startApp, type TestApp } from './support/app.js';
+import { describePostgres } from './support/postgres.js';
+import { storeTargets } from './support/store-targets.js';
 import { ADMIN, AGENT, authEnv, bearer, WRONG_SECRET } from './support/auth.js';
 import { openStream } from './support/sse.js';
 
@@ -198,7 +202,8 @@ describe('Auth: admin UI login', () => {
     expect(setCookie).toMatch(/; Path=\//);
     expect(setCookie).not.toMatch(/; Secure/); // plain http here; Secure follows req.secure
     const session = browser.cookie('promptcast_session') ?? '';
-    expect(session).toMatch(new RegExp(`^${ADMIN.name}\\.\\d+\\.[A-Za-z0-9_-]{43}$`));
+    // name.expiresAt.id.signature: the random id is what a logout revokes.
+    expect(session).toMatch(new RegExp(`^${ADMIN.name}\\.\\d+\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}$`));
     const cookie = `promptcast_session=${session}`;
     await request(t.url).get('/api/audit').set('Cookie', cookie).expect(200);
     const stream = await openStream(`${t.url}/api/prompts/stream`, { headers: { Cookie: cookie } });
@@ -228,11 +233,13 @@ describe('Auth: admin UI login', () => {
     const browser = new AdminBrowser(t.url);
     await browser.get('/login');
     await browser.post('/login', { token: ADMIN.secret });
-    const [name, expires, signature] = (browser.cookie('promptcast_session') ?? '').split('.');
+    const [name, expires, id, signature] = (browser.cookie('promptcast_session') ?? '').split('.');
     const forged = [
-      `${name}.${Number(expires) + 1_000_000}.${signature}`,
-      `${AGENT.name}.${expires}.${signature}`,
-      `${name}.${expires}.${'A'.repeat(43)}`,
+      `${name}.${Number(expires) + 1_000_000}.${id}.${signature}`,
+      `${AGENT.name}.${expires}.${id}.${signature}`,
+      `${name}.${expires}.${'B'.repeat(22)}.${signature}`,
+      `${name}.${expires}.${id}.${'A'.repeat(43)}`,
+      `${name}.${expires}.${signature}`,
       'garbage',
     ];
     for (const value of forged) await request(t.url).get('/api/audit').set('Cookie', `promptcast_session=${value}`).expect(401);
@@ -280,6 +287,132 @@ describe('Auth: admin UI login', () => {
     expect((await browser.get('/')).status).toBe(303);
   });
 });
+
+describe.each(storeTargets.map((target) => [target.name, target] as const))('Auth: logout ends the session on the server (%s)', (_name, target) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp({ env: authEnv(), target });
+    await request(t.url).post('/api/prompts').set(bearer(ADMIN.secret)).send({ key: 'LOGOUT', text: 'v1' }).expect(201);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('refuses a copy of the cookie after logout: a read, a JSON write and the stream get 401, a page goes to /login', async () => {
+    const browser = await signedIn(t.url);
+    const copied = sessionCookie(browser);
+    await expectAccepted(t.url, copied);
+    const out = await browser.post('/logout', {});
+    expect([out.status, out.headers.location]).toEqual([303, '/login']);
+    await expectRefused(t.url, copied);
+    expect((await request(t.url).get('/api/prompts/LOGOUT').set(bearer(ADMIN.secret))).body.version).toBe(1);
+  });
+
+  it('ends only the session logged out: another login of the same token keeps working', async () => {
+    const [leaving, staying] = [await signedIn(t.url), await signedIn(t.url)];
+    const [gone, kept] = [sessionCookie(leaving), sessionCookie(staying)];
+    await leaving.post('/logout', {});
+    await request(t.url).get('/api/prompts').set('Cookie', gone).expect(401);
+    await request(t.url).get('/api/prompts').set('Cookie', kept).expect(200);
+  });
+
+  it('logs out harmlessly with no cookie, a forged or expired one, or one already logged out', async () => {
+    const sessions = t.app.get(SessionCookies);
+    const expired = sessions.issue(ADMIN.name, Date.now() - t.config.auth.sessionTtlMs - 1000) ?? '';
+    const browser = await signedIn(t.url);
+    const copied = sessionCookie(browser);
+    await browser.post('/logout', {});
+    const [name, expires] = expired.split('.');
+    const forged = `${name}.${Number(expires) + 2 * t.config.auth.sessionTtlMs}.${'C'.repeat(22)}.${'A'.repeat(43)}`;
+    for (const cookie of [undefined, 'garbage', forged, expired, copied.slice('promptcast_session='.length)]) {
+      const visitor = new AdminBrowser(t.url);
+      if (cookie) visitor.setCookie('promptcast_session', cookie);
+      // The form's CSRF token binds to whatever session cookie the page was rendered for.
+      await visitor.get('/login');
+      const res = await visitor.post('/logout', {});
+      expect([res.status, res.headers.location]).toEqual([303, '/login']);
+    }
+    // Only a genuine, live session is recorded: a forged cookie's id never reaches the store.
+    expect(await t.app.get(PromptStore).isSessionRevoked('C'.repeat(22))).toBe(false);
+    await request(t.url).get('/api/prompts').set(bearer(AGENT.secret)).expect(200);
+  });
+});
+
+describe('Auth: a session that cannot be checked is refused (fail closed)', () => {
+  it('refuses the session while the store is down, and public routes still answer', async () => {
+    const t = await startApp({ env: authEnv() });
+    try {
+      const cookie = sessionCookie(await signedIn(t.url));
+      await t.app.get(PromptStore).close();
+      const read = await request(t.url).get('/api/prompts').set('Cookie', cookie);
+      expect(read.status).toBe(500);
+      expect(read.body).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' });
+      expect((await request(t.url).get('/health').set('Cookie', cookie)).status).toBe(200);
+      expect((await request(t.url).get('/login').set('Cookie', cookie).set('Accept', 'text/html')).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+// Replicas share nothing but the database: a logout on one must end the session on the other, at once.
+describePostgres('Auth: a logout on one replica ends the session on the others', () => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    a = await startApp({ env: authEnv(), target: storeTargets.find((s) => s.name === 'postgres') });
+    b = await startApp({ env: authEnv(), store: a.store });
+    await request(a.url).post('/api/prompts').set(bearer(ADMIN.secret)).send({ key: 'LOGOUT', text: 'v1' }).expect(201);
+  });
+  afterAll(async () => {
+    await b?.stop();
+    await a?.close();
+  });
+
+  it('refuses on instance B a cookie logged out through instance A', async () => {
+    const browser = await signedIn(a.url);
+    const copied = sessionCookie(browser);
+    // B has accepted the cookie before, so a cache of good sessions on B would show here.
+    await expectAccepted(b.url, copied);
+    await browser.post('/logout', {});
+    await expectRefused(b.url, copied);
+    await expectRefused(a.url, copied);
+  });
+});
+
+async function signedIn(url: string): Promise<AdminBrowser> {
+  const browser = new AdminBrowser(url);
+  await browser.get('/login');
+  await browser.post('/login', { token: ADMIN.secret });
+  // A page rendered while signed in carries the CSRF token bound to this session (the logout form's).
+  await browser.get('/');
+  return browser;
+}
+
+function sessionCookie(browser: AdminBrowser): string {
+  const value = browser.cookie('promptcast_session');
+  if (!value) throw new Error('not signed in');
+  return `promptcast_session=${value}`;
+}
+
+async function expectAccepted(url: string, cookie: string): Promise<void> {
+  await request(url).get('/api/prompts').set('Cookie', cookie).expect(200);
+  const stream = await openStream(`${url}/api/prompts/stream`, { headers: { Cookie: cookie } });
+  await stream.close();
+  expect(stream.status).toBe(200);
+}
+
+/** The cookie no longer gets in anywhere, and a write with it writes nothing. */
+async function expectRefused(url: string, cookie: string): Promise<void> {
+  await request(url).get('/api/prompts').set('Cookie', cookie).expect(401);
+  await request(url).put('/api/prompts/LOGOUT').set('Cookie', cookie).send({ text: 'after logout' }).expect(401);
+  const stream = await openStream(`${url}/api/prompts/stream`, { headers: { Cookie: cookie } });
+  await stream.close();
+  expect(stream.status).toBe(401);
+  const page = await request(url).get('/').set('Cookie', cookie).set('Accept', 'text/html');
+  expect([page.status, page.headers.location]).toEqual([303, '/login']);
+  expect((await request(url).get('/api/prompts/LOGOUT').set(bearer(ADMIN.secret))).body.version).toBe(1);
+}
 
 describe('Auth: rate limits', () => {
   let t: TestApp;

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import request from 'supertest';
+import { AdminBrowser } from './support/admin-browser.js';
 import { startApp, type TestApp } from './support/app.js';
 import { openStream } from './support/sse.js';
 
@@ -181,6 +182,38 @@ const CASES: Case[] = [
   ].map((body, i) => json(`POST /api/agents/report #${i + 1}`, 'post', '/api/agents/report', body)),
 ];
 
+/** Bytes that are not UTF-8: a byte no UTF-8 has, an overlong "/", a cut-off "€", an encoded surrogate (CESU-8). */
+const NOT_UTF8: [string, Buffer][] = [
+  ['\\xff', Buffer.from([0xff])],
+  ['an overlong encoding', Buffer.from([0xc0, 0xaf])],
+  ['a truncated multi-byte sequence', Buffer.from([0xe2, 0x82])],
+  ['an encoded surrogate', Buffer.from([0xed, 0xa0, 0x80])],
+];
+
+/** A JSON body of each write route with `bad` inside one of its strings: [route, method, path, body]. */
+const WRITES_WITH: [string, Case['method'], string, (bad: Buffer) => Buffer][] = [
+  ['POST /api/prompts', 'post', '/api/prompts', (bad) => bytes('{"key":"X","text":"a', bad, 'b"}')],
+  ['PUT /api/prompts/BAD', 'put', '/api/prompts/BAD', (bad) => bytes('{"text":"a', bad, 'b"}')],
+  ['POST /api/prompts/BAD/rollback', 'post', '/api/prompts/BAD/rollback', (bad) => bytes('{"version":1,"message":"', bad, '"}')],
+  ['POST /api/agents/report', 'post', '/api/agents/report', (bad) => bytes('{"agentId":"a', bad, '","revision":1,"sessions":0,"mode":"polling"}')],
+];
+
+/** A lone surrogate in `message` of each route that takes one: [route, method, path, body]. */
+const LONE_SURROGATE_MESSAGES: [string, Case['method'], string, object][] = [
+  ['POST /api/prompts', 'post', '/api/prompts', { key: 'X', text: 'a', message: 'why\ud800' }],
+  ['PUT /api/prompts/BAD', 'put', '/api/prompts/BAD', { text: 'a', message: '\udc00why' }],
+  ['POST /api/prompts/BAD/rollback', 'post', '/api/prompts/BAD/rollback', { version: 1, message: 'why\ud800' }],
+];
+
+/** superagent serialises a Buffer body (as JSON, or as a form); this sends its bytes as they are. */
+function sendBytes(req: request.Test, body: Buffer): request.Test {
+  return req.serialize((raw: Buffer) => raw as unknown as string).send(body);
+}
+
+function bytes(...parts: (string | Buffer)[]): Buffer {
+  return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+}
+
 /** `{"text":{"a":{"a":...}}}`, as raw JSON (JSON.stringify itself would overflow building it). */
 function deep(depth: number): string {
   return `{"key":"X","text":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
@@ -215,6 +248,64 @@ describe('Bad input at every endpoint', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body).toEqual({ statusCode: res.status, error: expect.any(String), message: expect.any(String) });
     expect(await currentRevision()).toBe(revision);
+  });
+
+  it.each(LONE_SURROGATE_MESSAGES)(
+    '%s with a lone surrogate in message → 400 naming message, nothing written',
+    async (_route, method, path, body) => {
+      // JSON.stringify escapes the surrogate ("\ud800"), so the bytes are valid UTF-8 and only the parsed string is not well-formed.
+      const res = await request(t.url)[method](path).type('json').send(JSON.stringify(body));
+      expect([res.status, res.body]).toEqual([
+        400,
+        { statusCode: 400, error: 'Bad Request', message: 'message must be well-formed Unicode (it contains a lone surrogate)' },
+      ]);
+      expect(await currentRevision()).toBe(revision);
+    },
+  );
+
+  it.each(WRITES_WITH.flatMap(([route, method, path, body]) => NOT_UTF8.map(([name, bad]) => [route, name, method, path, body(bad)] as const)))(
+    '%s with %s in a JSON string → 400 "not valid UTF-8", nothing written',
+    async (_route, _name, method, path, body) => {
+      const res = await sendBytes(request(t.url)[method](path).type('json'), body);
+      expect([res.status, res.body]).toEqual([400, { statusCode: 400, error: 'Bad Request', message: 'request body is not valid UTF-8' }]);
+      expect(await currentRevision()).toBe(revision);
+    },
+  );
+
+  it.each([
+    ...NOT_UTF8.map(([name, bad]) => [`${name} as raw bytes`, bad] as const),
+    ...NOT_UTF8.map(([name, bad]) => [`${name} percent-encoded`, Buffer.from(encodeBytes(bad))] as const),
+  ])('an admin form save with %s in the text → 400 "not valid UTF-8", nothing written', async (_name, bad) => {
+    const browser = new AdminBrowser(t.url);
+    await browser.get('/prompts/BAD');
+    const { version } = (await request(t.url).get('/api/prompts/BAD').expect(200)).body as { version: number };
+    const res = await browser.postRaw('/prompts/BAD', bytes(`_csrf=${browser.csrfToken}&version=${version}&text=a`, bad, 'b'));
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('request body is not valid UTF-8');
+    expect(await currentRevision()).toBe(revision);
+  });
+
+  it('an admin form save with a "%" not followed by two hex digits → 400, nothing written (qs would keep the value undecoded)', async () => {
+    const browser = new AdminBrowser(t.url);
+    await browser.get('/prompts/BAD');
+    const { version } = (await request(t.url).get('/api/prompts/BAD').expect(200)).body as { version: number };
+    const res = await browser.postRaw('/prompts/BAD', bytes(`_csrf=${browser.csrfToken}&version=${version}&text=%E2%82%AC%ZZ`));
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('request body is not a valid form: a &quot;%&quot; not followed by two hex digits');
+    expect(await currentRevision()).toBe(revision);
+  });
+
+  it('an admin form save whose percent-encoded text is valid UTF-8 still lands (the control for the cases above)', async () => {
+    const browser = new AdminBrowser(t.url);
+    await browser.get('/prompts/BAD');
+    const { version } = (await request(t.url).get('/api/prompts/BAD').expect(200)).body as { version: number };
+    const res = await browser.postRaw(
+      '/prompts/BAD',
+      bytes(`_csrf=${browser.csrfToken}&version=${version}&text=a${encodeBytes(Buffer.from('\u20ac'))}b`),
+    );
+    expect(res.status).toBe(303);
+    expect((await request(t.url).get('/api/prompts/BAD').expect(200)).body.text).toBe('a\u20acb');
+    revision = await currentRevision();
   });
 
   it.each(['abc', '-1', '1; DROP TABLE changes', '99999999999999999999', '\u00ff\u00fe', ' '])(
@@ -270,6 +361,11 @@ describe('Bad input at every endpoint', () => {
     expect((await request(t.url).get('/api/prompts/BAD').expect(200)).body.text).toBe(EMOJI.repeat(MAX_BYTES / 4));
   });
 });
+
+/** `%XX` for every byte, as a form post carries bytes that are not plain ASCII. */
+function encodeBytes(raw: Buffer): string {
+  return [...raw].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+}
 
 /** Sends bytes Node's HTTP client would refuse to send, and reads the whole answer. */
 function rawRequest(url: string, text: string): Promise<string> {

@@ -215,5 +215,29 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       expect(await store.revision()).toBe(2);
       expect(await store.get('A')).toMatchObject({ text: 'still here', version: 2, revision: 2 });
     });
+
+    it('remembers a revoked session, across reopen, without touching the revision; revoking twice is harmless', async () => {
+      const now = Date.now();
+      expect(await store.isSessionRevoked('session-a')).toBe(false);
+      await store.revokeSession('session-a', now + 60_000, now);
+      await store.revokeSession('session-a', now + 60_000, now);
+      expect(await store.isSessionRevoked('session-a')).toBe(true);
+      expect(await store.isSessionRevoked('session-b')).toBe(false);
+      expect(await store.revision()).toBe(0);
+      await store.close();
+      store = await h.reopen();
+      expect(await store.isSessionRevoked('session-a')).toBe(true);
+    });
+
+    it('forgets revocations whose sessions have expired when it records the next one', async () => {
+      const now = Date.now();
+      await store.revokeSession('expires-soon', now + 1_000, now);
+      await store.revokeSession('expires-later', now + 60_000, now);
+      // A minute on: the first cookie has expired by itself, so its revocation is dead weight.
+      await store.revokeSession('new', now + 120_000, now + 2_000);
+      expect(await store.isSessionRevoked('expires-soon')).toBe(false);
+      expect(await store.isSessionRevoked('expires-later')).toBe(true);
+      expect(await store.isSessionRevoked('new')).toBe(true);
+    });
   });
 }

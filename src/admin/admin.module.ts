@@ -1,7 +1,8 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { urlencoded } from 'express';
 import { FleetModule } from '../fleet/fleet.module.js';
-import { AppConfig, bodyLimitBytes } from '../config/app-config.js';
+import { AppConfig } from '../config/app-config.js';
+import { bodyParserOptions } from '../common/utf8-body.js';
 import { PromptsModule } from '../prompts/prompts.module.js';
 import { StreamModule } from '../stream/stream.module.js';
 import { AdminActionsService } from './admin-actions.service.js';
@@ -34,7 +35,7 @@ export class AdminModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     // Form bodies are parsed for the admin routes only: the JSON API must not
     // accept urlencoded posts, which any cross-site page can send without a preflight.
-    const forms = urlencoded({ extended: false, limit: bodyLimitBytes(this.config.limits) });
+    const forms = urlencoded({ extended: false, ...bodyParserOptions(this.config.limits, 'form') });
     consumer.apply(forms, CsrfCookieMiddleware, UiTicketMiddleware).forRoutes(AdminController, LoginController);
   }
 }

@@ -37,7 +37,10 @@ export class LoginController {
   }
 
   @Post('logout')
-  signOut(@Body() _form: LogoutForm, @Req() req: Request, @Res() res: Response): void {
+  async signOut(@Body() _form: LogoutForm, @Req() req: Request, @Res() res: Response): Promise<void> {
+    // ordering: the session is revoked in the store before the browser is told it is logged out;
+    // if that fails, the error page shows and the cookie stays, so the visitor can try again.
+    await this.sessions.revoke(req);
     const { maxAge: _maxAge, ...options } = this.sessions.options(req);
     res.clearCookie(SESSION_COOKIE, options);
     send(res, { redirect: '/login' });

@@ -23,12 +23,14 @@ export class AuthGuard implements CanActivate {
     private readonly sessions: SessionCookies,
   ) {}
 
-  canActivate(ctx: ExecutionContext): boolean {
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<RequestWithActor>();
     const res = ctx.switchToHttp().getResponse<Response>();
     const targets = [ctx.getHandler(), ctx.getClass()];
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true;
-    const identified = this.identify(req);
+    // A public route (health, the login page) answers even when the store cannot say whether a
+    // session was logged out; anywhere else that failure refuses the request (fail closed).
+    const identified = isPublic ? await this.identify(req).catch(() => 'the session could not be checked') : await this.identify(req);
     if (typeof identified === 'object') {
       req.actor = identified;
       if (identified.via === 'session') res.locals.signedInAs = identified.author;
@@ -43,7 +45,7 @@ export class AuthGuard implements CanActivate {
   }
 
   /** The caller, or why there is none (the 401 message). */
-  private identify(req: Request): RequestActor | string {
+  private async identify(req: Request): Promise<RequestActor | string> {
     const address = req.ip ?? null;
     // Open (loopback only): a client configured with a token still gets in.
     if (this.tokens.open) return { author: 'anonymous', address, scopes: ALL_SCOPES, via: 'open' };
@@ -55,7 +57,7 @@ export class AuthGuard implements CanActivate {
       if (!token) return 'unknown token';
       return { author: token.name, address, scopes: ROLE_SCOPES[token.role], via: 'token' };
     }
-    const name = this.sessions.verify(req);
+    const name = await this.sessions.verify(req);
     if (name) return { author: name, address, scopes: ROLE_SCOPES.admin, via: 'session' };
     return 'authentication required: send "Authorization: Bearer <token>", or log in at /login';
   }

@@ -5,12 +5,21 @@ import { AdminUiStreams } from './admin-ui-streams.js';
 import { AuthGuard } from './auth.guard.js';
 import { RateLimitGuard, RateLimits } from './rate-limit.guard.js';
 import { SessionCookies } from './session-cookies.js';
+import { SessionRevocations } from './session-revocations.js';
 import { TokenRegistry } from './token-registry.js';
 
 /** Tokens, sessions, the global AuthGuard and the rate limits every module may use. */
 @Global()
 @Module({
-  providers: [TokenRegistry, SessionCookies, RateLimits, RateLimitGuard, AdminUiStreams, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    TokenRegistry,
+    SessionRevocations,
+    SessionCookies,
+    RateLimits,
+    RateLimitGuard,
+    AdminUiStreams,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   exports: [TokenRegistry, SessionCookies, RateLimits, RateLimitGuard, AdminUiStreams],
 })
 export class AuthModule implements OnApplicationBootstrap {

@@ -1,48 +1,78 @@
 import { Injectable } from '@nestjs/common';
 import { parse } from 'cookie';
 import type { CookieOptions, Request } from 'express';
-import { hmacSha256, safeEqual, sha256 } from '../common/crypto.js';
+import { hmacSha256, randomId, safeEqual, sha256 } from '../common/crypto.js';
 import { AppConfig } from '../config/app-config.js';
+import { SessionRevocations } from './session-revocations.js';
 import { TokenRegistry } from './token-registry.js';
 
 /** The admin UI's session cookie: HttpOnly, SameSite=Strict, Secure on HTTPS. */
 export const SESSION_COOKIE = 'promptcast_session';
 
+/** `name.expiresAt.id.signature`; a name may itself hold dots, so the fixed-shape tail anchors the parse. */
+const COOKIE_SHAPE = /^([A-Za-z0-9_.@-]{1,64})\.(\d{1,15})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+
+/** What a genuine, unexpired cookie says. */
+interface SessionClaim {
+  name: string;
+  expiresAt: number;
+  id: string;
+}
+
 /**
- * Stateless signed sessions: the cookie holds `name.expiresAt.signature`,
- * signed with a key derived from that admin token's own secret. So sessions
- * survive restarts and work across replicas without a shared store, and
- * removing or rotating a token ends every session made with it.
+ * Signed sessions: the cookie holds `name.expiresAt.id.signature`, signed
+ * with a key derived from that admin token's own secret, so removing or
+ * rotating a token ends every session made with it. The random `id` is what
+ * a logout revokes: it is recorded in the store (`SessionRevocations`), so
+ * a copy of the cookie is refused by every replica from then on. Sessions
+ * survive restarts; the only state they need is that list of logouts.
  */
 @Injectable()
 export class SessionCookies {
   constructor(
     private readonly tokens: TokenRegistry,
     private readonly config: AppConfig,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   /** A cookie value for the admin token `name`, valid for SESSION_TTL_MS. */
   issue(name: string, now = Date.now()): string | undefined {
     const secret = this.tokens.adminSecret(name);
     if (!secret) return undefined;
-    const body = `${name}.${now + this.config.auth.sessionTtlMs}`;
+    const body = `${name}.${now + this.config.auth.sessionTtlMs}.${randomId(16)}`;
     return `${body}.${sign(secret, body)}`;
   }
 
-  /** The admin token name a request's session cookie vouches for, if it is genuine and unexpired. */
-  verify(req: Request, now = Date.now()): string | undefined {
-    const value = sessionCookieOf(req);
-    const m = value ? /^([A-Za-z0-9_.@-]{1,64})\.(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(value) : null;
-    if (!m) return undefined;
-    const [, name, expires, signature] = m;
-    const secret = this.tokens.adminSecret(name);
-    if (!secret || Number(expires) <= now) return undefined;
-    return safeEqual(signature, sign(secret, `${name}.${expires}`)) ? name : undefined;
+  /** The admin token name a request's session cookie vouches for: genuine, unexpired and not logged out. */
+  async verify(req: Request, now = Date.now()): Promise<string | undefined> {
+    const claim = this.genuine(req, now);
+    if (!claim || (await this.revocations.isRevoked(claim.id, claim.expiresAt, now))) return undefined;
+    return claim.name;
+  }
+
+  /**
+   * Ends the request's session on every replica. A cookie that is forged, expired or
+   * absent ends nothing and records nothing, so logging out is always harmless and
+   * nobody can fill the store with made-up ids.
+   */
+  async revoke(req: Request, now = Date.now()): Promise<void> {
+    const claim = this.genuine(req, now);
+    if (claim) await this.revocations.revoke(claim.id, claim.expiresAt, now);
   }
 
   /** Secure follows the request: behind a TLS-terminating proxy that needs TRUST_PROXY_HOPS. */
   options(req: Request): CookieOptions {
     return { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', maxAge: this.config.auth.sessionTtlMs };
+  }
+
+  private genuine(req: Request, now: number): SessionClaim | undefined {
+    const value = sessionCookieOf(req);
+    const m = value ? COOKIE_SHAPE.exec(value) : null;
+    if (!m) return undefined;
+    const [, name, expires, id, signature] = m;
+    const secret = this.tokens.adminSecret(name);
+    if (!secret || Number(expires) <= now) return undefined;
+    return safeEqual(signature, sign(secret, `${name}.${expires}.${id}`)) ? { name, expiresAt: Number(expires), id } : undefined;
   }
 }
 

@@ -78,6 +78,8 @@ function describeClientError(e: ClientError): string | undefined {
       return 'request body charset is not supported; send UTF-8';
     case 'encoding.unsupported':
       return 'request body encoding is not supported';
+    case 'entity.verify.failed': // our own body checks (`utf8-body.ts`), whose messages say what is wrong
+      return e.message;
     case undefined: // not from body-parser
     default:
       return undefined;

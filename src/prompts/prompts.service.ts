@@ -8,6 +8,7 @@ import {
   PreconditionFailedException,
 } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { textFault } from '../protocol/text.js';
 import { ChangeSignal } from '../store/change-signal.js';
 import {
   AuditEntry,
@@ -139,21 +140,24 @@ export class PromptsService {
 
   private checkText(text: string): void {
     if (text.trim() === '') throw new BadRequestException('text must not be blank');
-    // A lone surrogate cannot be stored as UTF-8; it would silently become U+FFFD.
-    if (LONE_SURROGATE.test(text)) throw new BadRequestException('text must be well-formed Unicode (it contains a lone surrogate)');
-    // PostgreSQL text cannot hold U+0000; refusing it on every store keeps both stores alike.
-    if (text.includes('\u0000')) throw new BadRequestException('text must not contain the NUL character (U+0000)');
+    checkField('text', text);
     const bytes = Buffer.byteLength(text, 'utf8');
     const max = this.config.limits.promptMaxBytes;
     if (bytes > max) throw new PayloadTooLargeException(`text is ${bytes} bytes; the limit is ${max} bytes (PROMPT_MAX_BYTES)`);
   }
 }
 
-// With the `u` flag a valid pair is one code point, so only lone surrogates match.
-const LONE_SURROGATE = /\p{Cs}/u;
-
 function checkMessage(message: string | undefined): void {
-  if (message?.includes('\u0000')) throw new BadRequestException('message must not contain the NUL character (U+0000)');
+  if (message !== undefined) checkField('message', message);
+}
+
+/**
+ * Every request body already passed this rule (`TextFieldsPipe`); the service applies it again
+ * because not every write comes over HTTP (the seed), and what may be stored is its rule.
+ */
+function checkField(field: string, value: string): void {
+  const fault = textFault(value);
+  if (fault) throw new BadRequestException(`${field} ${fault}`);
 }
 
 function origin(actor: Actor): { author: string; address: string | null } {

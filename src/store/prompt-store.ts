@@ -52,6 +52,14 @@ export abstract class PromptStore extends ChangeLog {
   abstract snapshotSize(): Promise<number>;
   /** The audit trail: every change ever made (the change log read newest first), filtered and paged by revision. */
   abstract listAudit(query: AuditQuery): Promise<AuditEntry[]>;
+  /**
+   * Records that the admin UI session `id` was logged out; it stays revoked until `expiresAt`
+   * (ms since the epoch), when its cookie expires anyway. Forgets revocations that expired by
+   * `now`. Revoking twice is harmless; no revision is used.
+   */
+  abstract revokeSession(id: string, expiresAt: number, now: number): Promise<void>;
+  /** True when the session `id` was logged out (and its revocation not yet forgotten). */
+  abstract isSessionRevoked(id: string): Promise<boolean>;
 }
 
 export interface ReplaySize {

@@ -34,6 +34,20 @@ export class AdminBrowser {
     return { status: res.status, text: res.text, headers: res.headers };
   }
 
+  /** Posts `body` exactly as given (bytes a browser would never send), with this browser's cookies. */
+  async postRaw(path: string, body: Buffer): Promise<PageResponse> {
+    const res = await this.withCookie(
+      request(this.baseUrl)
+        .post(path)
+        .set('Accept', 'text/html')
+        .type('form')
+        // superagent would serialise a Buffer as a form; these bytes go out as they are.
+        .serialize((raw: Buffer) => raw as unknown as string)
+        .send(body),
+    );
+    return { status: res.status, text: res.text, headers: res.headers };
+  }
+
   get csrfToken(): string {
     return this.token;
   }
@@ -41,6 +55,11 @@ export class AdminBrowser {
   /** The cookie a browser would send now, by name. */
   cookie(name: string): string | undefined {
     return this.jar.get(name);
+  }
+
+  /** Plants a cookie, as a copied or forged one would arrive. */
+  setCookie(name: string, value: string): void {
+    this.jar.set(name, value);
   }
 
   private withCookie(req: request.Test): request.Test {

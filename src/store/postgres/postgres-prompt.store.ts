@@ -234,6 +234,15 @@ export class PostgresPromptStore extends PromptStore {
     ).rows;
   }
 
+  async revokeSession(id: string, expiresAt: number, now: number): Promise<void> {
+    await this.pool.query('DELETE FROM revoked_sessions WHERE expires_at <= $1', [now]);
+    await this.pool.query('INSERT INTO revoked_sessions (id, expires_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [id, expiresAt]);
+  }
+
+  async isSessionRevoked(id: string): Promise<boolean> {
+    return ((await this.pool.query('SELECT 1 FROM revoked_sessions WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  }
+
   private async migrate(): Promise<void> {
     await this.transaction('BEGIN', async (tx) => {
       // Replicas starting together queue here; the lock ends with the transaction, even if this process dies.

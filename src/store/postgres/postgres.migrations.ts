@@ -73,4 +73,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   DROP TABLE changes;
   ALTER TABLE audit DROP CONSTRAINT IF EXISTS audit_kind_check;
   `,
+  `
+  -- Admin UI sessions ended by a logout before their cookie expired, so every replica refuses
+  -- a copy of the cookie. expires_at is the cookie's own expiry (ms since the epoch); after it the
+  -- cookie is refused anyway, and the row is pruned when the next logout is recorded.
+  CREATE TABLE revoked_sessions (
+    id         text COLLATE "C" PRIMARY KEY,
+    expires_at bigint NOT NULL
+  );
+  `,
 ];

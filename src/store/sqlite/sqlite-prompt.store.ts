@@ -203,6 +203,17 @@ export class SqlitePromptStore extends PromptStore {
     ) as AuditEntry[];
   }
 
+  async revokeSession(id: string, expiresAt: number, now: number): Promise<void> {
+    this.db.transaction(() => {
+      this.statement('DELETE FROM revoked_sessions WHERE expires_at <= ?').run(now);
+      this.statement('INSERT INTO revoked_sessions (id, expires_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING').run(id, expiresAt);
+    })();
+  }
+
+  async isSessionRevoked(id: string): Promise<boolean> {
+    return this.statement('SELECT 1 FROM revoked_sessions WHERE id = ?').get(id) !== undefined;
+  }
+
   private migrate(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
     const applied = (this.statement('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;

@@ -84,4 +84,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_by_key ON audit (key, revision);
   CREATE INDEX audit_by_author ON audit (author, revision);
   `,
+  `
+  -- Admin UI sessions ended by a logout before their cookie expired, so every process refuses
+  -- a copy of the cookie. expires_at is the cookie's own expiry (ms since the epoch); after it the
+  -- cookie is refused anyway, and the row is pruned when the next logout is recorded.
+  CREATE TABLE revoked_sessions (
+    id         TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+  );
+  `,
 ];
