@@ -61,9 +61,22 @@ describe.each(storeTargets)('durability on $name', (target) => {
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ key: a.key, version: a.version, revision: a.revision, text: a.text });
     }
-    const { entries } = (await (await fetch(`${server.url}/api/audit?limit=500`)).json()) as { entries: { revision: number }[] };
-    const revisions = entries.map((e) => e.revision).reverse();
+    const revisions = (await auditRevisions(server.url)).reverse();
     expect(revisions).toEqual(Array.from({ length: revisions.length }, (_, i) => i + 1));
     expect(revisions.length).toBeGreaterThanOrEqual(acknowledged.length);
   });
 });
+
+/** Every revision in the audit trail, newest first, following its pages. */
+async function auditRevisions(url: string): Promise<number[]> {
+  const revisions: number[] = [];
+  for (let before: number | null = null; ;) {
+    const page = (await (await fetch(`${url}/api/audit?limit=500${before ? `&before=${before}` : ''}`)).json()) as {
+      entries: { revision: number }[];
+      next: number | null;
+    };
+    revisions.push(...page.entries.map((e) => e.revision));
+    if (page.next === null) return revisions;
+    before = page.next;
+  }
+}
