@@ -21,6 +21,7 @@ const BENCHES = [
   { name: 'capacity', module: './capacity/run.mjs' },
   { name: 'store-writes', module: './store-writes/run.mjs' },
   { name: 'session-check', module: './session-check/run.mjs' },
+  { name: 'fleet-flood', module: './fleet-flood/run.mjs' },
 ];
 const LOG = join(root, 'bench', 'results', 'log.md');
 

@@ -1,4 +1,6 @@
 import request from 'supertest';
+import type { RequestActor } from '../src/auth/actor.decorator.js';
+import { FleetService } from '../src/fleet/fleet.service.js';
 import { AdminBrowser } from './support/admin-browser.js';
 import { startApp, type TestApp } from './support/app.js';
 import { openStream } from './support/sse.js';
@@ -233,6 +235,35 @@ describe('Admin UI (server-rendered pages)', () => {
     expect(row('friday-fleet-old')).toMatch(
       new RegExp(`<td class="num">${current - 1}</td>\\s*<td class="num">1</td>\\s*<td>polling</td>[\\s\\S]*behind`),
     );
+  });
+
+  it('pages the agent processes panel: with 12,000 agents reported the page stays under 64 KB and links to the next page', async () => {
+    const many = await startApp({ env: { AGENT_MAX_PER_TOKEN: '20000' } });
+    try {
+      const fleet = many.app.get(FleetService);
+      const actor: RequestActor = { author: 'anonymous', address: '127.0.0.1', scopes: [], via: 'open' };
+      const id = (i: number) => `agent-${String(i).padStart(5, '0')}-${'x'.repeat(110)}`;
+      // Every fourth agent runs on built-in defaults, so it is behind.
+      for (let i = 0; i < 12_000; i++) await fleet.report({ agentId: id(i), revision: i % 4 ? 0 : null, sessions: 1, mode: 'streaming' }, actor);
+      const visitor = new AdminBrowser(many.url);
+      const rows = (html: string) => [...html.matchAll(/<td>(agent-\d+)-x+<\/td>/g)].map((m) => m[1]);
+
+      const first = await visitor.get('/');
+      expect(Buffer.byteLength(first.text)).toBeLessThan(64 * 1024);
+      expect(first.text).toMatch(/Showing 50 of 12,000 agent processes · 3,000 behind/);
+      expect(rows(first.text)).toEqual(Array.from({ length: 50 }, (_, i) => `agent-${String(i).padStart(5, '0')}`));
+      const next = /<a class="button" href="(\/\?fleetCursor=[^"]+)#fleet">Next 50 agent processes<\/a>/.exec(first.text)?.[1];
+      expect(next).toBe(`/?fleetCursor=${id(49)}`);
+
+      const second = await visitor.get(next!);
+      expect(Buffer.byteLength(second.text)).toBeLessThan(64 * 1024);
+      expect(rows(second.text)).toEqual(Array.from({ length: 50 }, (_, i) => `agent-${String(50 + i).padStart(5, '0')}`));
+      expect(second.text).toContain('href="/#fleet">First page</a>');
+
+      expect((await visitor.get('/?fleetCursor=not%20an%20id')).status).toBe(400);
+    } finally {
+      await many.close();
+    }
   });
 
   it('serves the static assets locally', async () => {

@@ -5,7 +5,8 @@ import { PromptsService } from '../prompts/prompts.service.js';
 import type { VersionRecord } from '../store/prompt-store.js';
 import { SubscriberDirectory } from './subscribers/subscriber-directory.js';
 import { lineDiff } from './diff/line-diff.js';
-import type { NoticeQuery } from './dto/admin-forms.dto.js';
+import { AGENT_PAGE_DEFAULT } from '../fleet/dto/agent-list-query.dto.js';
+import type { ListQuery, NoticeQuery } from './dto/admin-forms.dto.js';
 import { promptPath, type Page } from './page.js';
 
 const HISTORY_PAGE = 50;
@@ -25,9 +26,12 @@ export class AdminPagesService {
     return { revision: revision ?? (await this.prompts.revision()), agentCount: this.agents.list().length };
   }
 
-  async list(notice: NoticeQuery): Promise<Page> {
+  async list(query: ListQuery): Promise<Page> {
+    const { fleetCursor, ...notice } = query;
     const snapshot = await this.prompts.snapshot();
     const agents = this.agents.list().map((a) => ({ ...a, behind: a.lastRevision < snapshot.revision }));
+    // What each agent process reports it applied (the stream only knows what it sent): one page, so the page stays small.
+    const fleet = await this.fleet.list(AGENT_PAGE_DEFAULT, fleetCursor);
     return {
       view: 'list',
       model: {
@@ -38,8 +42,7 @@ export class AdminPagesService {
         prompts: snapshot.prompts.map((p) => ({ ...p, size: byteLength(p.text) })),
         deleted: await this.prompts.deleted(),
         agents,
-        // What each agent process reports it applied: the stream only knows what it sent.
-        fleet: (await this.fleet.list()).agents,
+        fleet: { ...fleet, paged: fleetCursor !== undefined, pageSize: AGENT_PAGE_DEFAULT },
       },
     };
   }

@@ -12,6 +12,7 @@ import {
   DeleteForm,
   DiffQuery,
   HistoryQuery,
+  ListQuery,
   NoticeQuery,
   RollbackForm,
   SavePromptForm,
@@ -33,8 +34,8 @@ export class AdminController {
   ) {}
 
   @Get()
-  async list(@Query() notice: NoticeQuery, @Res() res: Response): Promise<void> {
-    send(res, await this.pages.list(notice));
+  async list(@Query() query: ListQuery, @Res() res: Response): Promise<void> {
+    send(res, await this.pages.list(query));
   }
 
   // Declared before `prompts/:key`, so a prompt cannot be named "new" in the UI (the API still allows it).

@@ -11,17 +11,30 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { MemoryStore, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
+import { ipKeyGenerator, MemoryStore, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
 import { AppConfig } from '../config/app-config.js';
+import type { RequestWithActor } from './actor.decorator.js';
 
-export type RateLimitName = 'writes' | 'login';
+export type RateLimitName = 'writes' | 'login' | 'reports';
+
+/** Whom a limit counts a request against: its address, or its token, with the key it is counted under. */
+type Counted = (req: Request) => { key: string; who: 'address' | 'token' };
+
+/** Per client address, as the library's default key counts it (IPv6 addresses by /56 subnet). */
+const byAddress: Counted = (req) => ({ key: ipKeyGenerator(req.ip ?? ''), who: 'address' });
+
+/** Per token, so a fleet behind one NAT address is one count and a leaked token is capped wherever it is used; per address when open. */
+const byToken: Counted = (req) => {
+  const actor = (req as RequestWithActor).actor;
+  return actor?.via === 'token' ? { key: `token:${actor.author}`, who: 'token' } : byAddress(req);
+};
 
 const LIMIT_KEY = 'promptcast:rate-limit';
 const MINUTE_MS = 60_000;
 
 /**
- * The configured limits (RATE_LIMIT_*_PER_MIN), per client address over a
- * one-minute window, counted in this process (express-rate-limit's memory
+ * The configured limits (RATE_LIMIT_*_PER_MIN), per client address (fleet
+ * reports: per token) over a one-minute window, counted in this process (express-rate-limit's memory
  * store). A blocked request gets `Retry-After` and a 429 error that the global
  * filter writes as JSON (or the admin's HTML error page).
  */
@@ -34,6 +47,7 @@ export class RateLimits implements OnModuleDestroy {
     this.limiters = {
       writes: this.limiter(config.rateLimit.writesPerMin, 'writes', 'RATE_LIMIT_WRITES_PER_MIN'),
       login: this.limiter(config.rateLimit.loginPerMin, 'login attempts', 'RATE_LIMIT_LOGIN_PER_MIN'),
+      reports: this.limiter(config.rateLimit.reportsPerMin, 'fleet reports', 'RATE_LIMIT_REPORTS_PER_MIN', byToken),
     };
   }
 
@@ -50,7 +64,7 @@ export class RateLimits implements OnModuleDestroy {
     for (const store of this.stores) store.shutdown();
   }
 
-  private limiter(limit: number, what: string, variable: string): RateLimitRequestHandler {
+  private limiter(limit: number, what: string, variable: string, counted?: Counted): RateLimitRequestHandler {
     const store = new MemoryStore();
     this.stores.push(store);
     return rateLimit({
@@ -59,11 +73,13 @@ export class RateLimits implements OnModuleDestroy {
       store,
       standardHeaders: 'draft-7',
       legacyHeaders: false,
+      // Without `counted`, the library's own key and its checks of the address (trust proxy, X-Forwarded-For).
+      ...(counted ? { keyGenerator: (req: Request) => counted(req).key } : {}),
       // Retry-After is already set when this runs; the error goes through Nest's filters like any other.
-      handler: (_req, res, next) =>
+      handler: (req, res, next) =>
         next(
           new HttpException(
-            `too many ${what} from this address: at most ${limit} a minute (${variable}); retry after ${String(res.getHeader('Retry-After'))} s`,
+            `too many ${what} from this ${(counted ?? byAddress)(req).who}: at most ${limit} a minute (${variable}); retry after ${String(res.getHeader('Retry-After'))} s`,
             HttpStatus.TOO_MANY_REQUESTS,
           ),
         ),
@@ -71,7 +87,7 @@ export class RateLimits implements OnModuleDestroy {
   }
 }
 
-/** Applies the limit the route names with `@WriteRateLimit()` / `@LoginRateLimit()`. */
+/** Applies the limit the route names with `@WriteRateLimit()` / `@LoginRateLimit()` / `@ReportRateLimit()`. */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   constructor(
@@ -93,3 +109,6 @@ export const WriteRateLimit = () => applyDecorators(SetMetadata(LIMIT_KEY, 'writ
 
 /** Counts the route against RATE_LIMIT_LOGIN_PER_MIN. */
 export const LoginRateLimit = () => applyDecorators(SetMetadata(LIMIT_KEY, 'login'), UseGuards(RateLimitGuard));
+
+/** Counts the route against RATE_LIMIT_REPORTS_PER_MIN, per token (per address when the server runs open). */
+export const ReportRateLimit = () => applyDecorators(SetMetadata(LIMIT_KEY, 'reports'), UseGuards(RateLimitGuard));

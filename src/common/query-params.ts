@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { AGENT_ID_PATTERN, AGENT_ID_RULE } from '../protocol/fleet.js';
 import { PROMPT_KEY_LIST_MAX_LENGTH, PROMPT_KEY_LIST_PATTERN, PROMPT_KEY_LIST_RULE } from '../protocol/prompts.js';
 import { parseDecimal, REVISION_MAX } from '../protocol/revision.js';
 
@@ -41,6 +42,16 @@ export function LimitParam(max: number, fallback: number): PropertyDecorator {
 /** An optional `?before=` cursor: a revision or version, bounded like every revision a request may name. */
 export function CursorParam(description: string): PropertyDecorator {
   return applyDecorators(ApiPropertyOptional({ minimum: 1, maximum: REVISION_MAX, description }), IsOptional(), PositiveInt());
+}
+
+/** An optional `?cursor=` naming an agent id (the previous page's `next`), checked by the agent-id rule. */
+export function AgentCursorParam(description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ maxLength: 128, example: 'friday-host-4242', description }),
+    IsOptional(),
+    IsString(),
+    Matches(AGENT_ID_PATTERN, { message: ({ property }) => `${property} must be an agent id (${AGENT_ID_RULE})` }),
+  );
 }
 
 /** An optional `?keys=A,B`: the one rule for the key filter of the stream and the poll. */

@@ -93,6 +93,8 @@ export interface StreamConfig {
 export interface AgentsConfig {
   /** An agent that has not reported for this long leaves `GET /api/agents`, in ms. */
   reportTtlMs: number;
+  /** Agents one token (open: the whole server) may have listed; a new id beyond it drops that token's own least recently heard. */
+  maxPerToken: number;
 }
 
 /** A named bearer token; the name is who the request is in versions, the audit trail and logs. */
@@ -116,4 +118,6 @@ export interface AuthConfig {
 export interface RateLimitConfig {
   writesPerMin: number;
   loginPerMin: number;
+  /** Fleet reports per agent token (open: per client address) per minute. */
+  reportsPerMin: number;
 }

@@ -131,6 +131,14 @@ export class EnvVars {
   @Max(24 * 60 * 60 * 1000)
   AGENT_REPORT_TTL_MS = 60_000;
 
+  /** Agents one token (open: the whole server) may have in the fleet view; a new id beyond it drops that token's own least recently heard agent. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  AGENT_MAX_PER_TOKEN = 10_000;
+
   /** `name:secret,...`: tokens that may read, write and use the admin UI. Parsed in auth-config.ts. */
   @IsOptional()
   @IsString()
@@ -164,6 +172,16 @@ export class EnvVars {
   @Min(1)
   @Max(1_000_000)
   RATE_LIMIT_LOGIN_PER_MIN = 10;
+
+  // 1,000 agent processes on one token reporting every 15 s make 4,000 a minute; the rest is room for
+  // the extra report after each change and session start.
+  /** Fleet reports one agent token (open: one client address) may send per minute. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_REPORTS_PER_MIN = 6000;
 
   /** Open streams one client address may hold at once, when they come without a token (open mode, from off this host). */
   @IsOptional()

@@ -8,41 +8,108 @@ export interface AgentEntry extends FleetReport {
   address: string;
 }
 
+/** One page of the roster, in agent-id order. */
+export interface RosterPage {
+  entries: AgentEntry[];
+  /** Agents in the whole roster. */
+  total: number;
+  /** The last id of this page when more follow; null on the last page. */
+  next: string | null;
+}
+
 /**
- * The latest report per agent, forgetting agents silent for longer than the
- * TTL. Pure (time is passed in) so expiry is tested without waiting. Entries
- * stay in arrival order — a report moves its agent to the end — so expiry and
- * the size cap only ever look at the front.
+ * The latest report per agent, each agent id bound to the owner (token name)
+ * that first reported it until the agent falls silent for longer than the TTL
+ * or is pushed out by its own owner's cap. An owner that reports more ids
+ * than its cap drops its own least recently heard agent, never another
+ * owner's, so memory is bounded by owners × cap and a flood through one token
+ * cannot push out another token's agents. Pure (time is passed in) so expiry
+ * is tested without waiting. Each owner's entries stay in arrival order — a
+ * report moves its agent to the end — so expiry and the cap only ever look at
+ * the front.
  */
 export class AgentRoster {
-  private readonly entries = new Map<string, AgentEntry>();
+  private readonly byOwner = new Map<string, Map<string, AgentEntry>>();
+  private readonly ownerOf = new Map<string, string>();
+  /** Every id in code-unit order, for paging; rebuilt only after an id joins or leaves, not on every report. */
+  private sorted: string[] | undefined;
 
   constructor(
     private readonly ttlMs: number,
-    /** Bounds memory against a flood of made-up agent ids; the least recently heard is dropped. */
-    private readonly maxAgents = 10_000,
+    private readonly maxPerOwner = 10_000,
   ) {}
 
-  upsert(entry: AgentEntry): void {
-    this.entries.delete(entry.agentId);
-    this.entries.set(entry.agentId, entry);
+  /** Records the report; false (and nothing changed) when another owner holds the id. */
+  upsert(owner: string, entry: AgentEntry): boolean {
     this.expire(entry.reportedAt);
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.maxAgents) break;
-      this.entries.delete(oldest);
+    const holder = this.ownerOf.get(entry.agentId);
+    if (holder !== undefined && holder !== owner) return false;
+    const mine = this.byOwner.get(owner) ?? new Map<string, AgentEntry>();
+    this.byOwner.set(owner, mine);
+    mine.delete(entry.agentId);
+    mine.set(entry.agentId, entry);
+    if (holder === undefined) this.joined(owner, entry.agentId);
+    for (const oldest of mine.keys()) {
+      if (mine.size <= this.maxPerOwner) break;
+      this.remove(owner, oldest);
     }
+    return true;
   }
 
-  /** Agents heard within the TTL, most recently heard last. */
-  list(now: number): AgentEntry[] {
+  /** Up to `limit` agents heard within the TTL whose id sorts after `after`, in agent-id order. */
+  page(now: number, limit: number, after?: string): RosterPage {
     this.expire(now);
-    return [...this.entries.values()];
+    this.sorted ??= [...this.ownerOf.keys()].sort();
+    const start = after === undefined ? 0 : firstAfter(this.sorted, after);
+    const ids = this.sorted.slice(start, start + limit);
+    const more = start + limit < this.sorted.length;
+    return { entries: ids.map((id) => this.get(id)), total: this.sorted.length, next: more ? (ids.at(-1) ?? null) : null };
+  }
+
+  /** How many agents heard within the TTL match. */
+  count(now: number, match: (entry: AgentEntry) => boolean): number {
+    this.expire(now);
+    let n = 0;
+    for (const mine of this.byOwner.values()) for (const entry of mine.values()) if (match(entry)) n++;
+    return n;
+  }
+
+  private get(id: string): AgentEntry {
+    const entry = this.byOwner.get(this.ownerOf.get(id) ?? '')?.get(id);
+    if (!entry) throw new Error(`agent roster lost track of ${id}`);
+    return entry;
+  }
+
+  private joined(owner: string, id: string): void {
+    this.ownerOf.set(id, owner);
+    this.sorted = undefined;
+  }
+
+  private remove(owner: string, id: string): void {
+    this.byOwner.get(owner)?.delete(id);
+    this.ownerOf.delete(id);
+    this.sorted = undefined;
   }
 
   private expire(now: number): void {
-    for (const [id, entry] of this.entries) {
-      if (now - entry.reportedAt <= this.ttlMs) break;
-      this.entries.delete(id);
+    for (const [owner, mine] of this.byOwner) {
+      for (const [id, entry] of mine) {
+        if (now - entry.reportedAt <= this.ttlMs) break;
+        this.remove(owner, id);
+      }
+      if (mine.size === 0) this.byOwner.delete(owner);
     }
   }
+}
+
+/** Index of the first id greater than `after` in the sorted list (binary search). */
+function firstAfter(sorted: readonly string[], after: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

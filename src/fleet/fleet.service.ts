@@ -1,37 +1,76 @@
-import { Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import type { RequestActor } from '../auth/actor.decorator.js';
+import { ChangeFeed } from '../changes/change-feed.js';
 import { AppConfig } from '../config/app-config.js';
 import { PromptsService } from '../prompts/prompts.service.js';
+import type { AgentList, FleetReport } from '../protocol/fleet.js';
 import { AgentRoster } from './agent-roster.js';
-import type { AgentList } from '../protocol/fleet.js';
 import type { AgentReportDto } from './dto/agent-report.dto.js';
+import { AGENT_PAGE_DEFAULT } from './dto/agent-list-query.dto.js';
 
 /**
  * The fleet view: which agent runs which revision. Kept in memory only — it
  * is rebuilt within one report interval after a restart, and each replica
- * shows the agents that report to it.
+ * shows the agents that report to it. An agent id belongs to the token that
+ * first reported it (see AgentRoster); with no tokens every report is the
+ * server's own `anonymous` caller's, so any caller may update any id.
  */
 @Injectable()
 export class FleetService {
   private readonly roster: AgentRoster;
 
   constructor(
-    config: AppConfig,
+    private readonly config: AppConfig,
     private readonly prompts: PromptsService,
+    private readonly feed: ChangeFeed,
   ) {
-    this.roster = new AgentRoster(config.agents.reportTtlMs);
+    this.roster = new AgentRoster(config.agents.reportTtlMs, config.agents.maxPerToken);
   }
 
-  report(dto: AgentReportDto, address: string): void {
-    this.roster.upsert({ ...dto, reportedAt: Date.now(), address });
+  /** Records an agent's report: 400 for a revision the server has not reached, 409 for an id another token holds. */
+  async report(dto: AgentReportDto, actor: RequestActor): Promise<void> {
+    await this.refuseAhead(dto.revision);
+    // ordering: after the await above, the ownership check and the write are one synchronous step,
+    // so two tokens racing for a new id cannot both get it.
+    const recorded = this.roster.upsert(actor.author, { ...dto, reportedAt: Date.now(), address: actor.address ?? 'unknown' });
+    if (!recorded) {
+      throw new ConflictException(
+        `agentId "${dto.agentId}" belongs to another token until it has been silent for AGENT_REPORT_TTL_MS (${this.config.agents.reportTtlMs} ms); ` +
+          'give this agent process another id (PROMPTCAST_AGENT_ID)',
+      );
+    }
   }
 
-  async list(): Promise<AgentList> {
+  /** One page in agent-id order, with the counts over the whole roster. */
+  async list(limit = AGENT_PAGE_DEFAULT, cursor?: string): Promise<AgentList> {
     const revision = await this.prompts.revision();
-    const agents = this.roster.list(Date.now()).map((a) => ({
-      ...a,
-      reportedAt: new Date(a.reportedAt).toISOString(),
-      behind: a.revision === null || a.revision < revision,
-    }));
-    return { revision, agents };
+    const now = Date.now();
+    const isBehind = (a: FleetReport) => a.revision === null || a.revision < revision;
+    const page = this.roster.page(now, limit, cursor);
+    return {
+      revision,
+      total: page.total,
+      behind: this.roster.count(now, isBehind),
+      agents: page.entries.map((a) => ({ ...a, reportedAt: new Date(a.reportedAt).toISOString(), behind: isBehind(a) })),
+      next: page.next,
+    };
+  }
+
+  /**
+   * An agent cannot run a change the server has not made. The change feed's
+   * revision (memory) clears nearly every report for free; only a revision
+   * past it costs one store query, because on PostgreSQL this replica's feed
+   * may trail a commit another replica has already streamed to the agent.
+   * The store holds every committed revision, so the answer is exact — no
+   * slack to tune, and no report refused for arriving at a slower replica.
+   */
+  private async refuseAhead(revision: number | null): Promise<void> {
+    if (revision === null || revision <= this.feed.revision) return;
+    const current = await this.prompts.revision();
+    if (revision > current) {
+      throw new BadRequestException(
+        `revision ${revision} is ahead of the server's current revision ${current}: an agent can only report a revision the server has sent`,
+      );
+    }
   }
 }

@@ -7,10 +7,10 @@ const MEANING: Record<number, string> = {
   401: 'No or unknown credentials (`Authorization: Bearer <token>`).',
   403: 'The token lacks the scope this route needs.',
   404: 'No such prompt or version.',
-  409: 'The prompt already exists.',
+  409: 'The prompt already exists; for a fleet report, the agent id belongs to another token.',
   412: 'If-Match names a stale version.',
   413: 'Text over PROMPT_MAX_BYTES, or body too large.',
-  429: 'Over the per-address rate limit; `Retry-After` says when to try again.',
+  429: 'Over a rate limit (per address; fleet reports per token); `Retry-After` says when to try again.',
   503: 'The server is shutting down; reconnect.',
 };
 

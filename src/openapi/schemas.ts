@@ -76,8 +76,11 @@ export class AgentSchema implements AgentView {
 }
 
 export class AgentListSchema implements AgentList {
-  @ApiProperty() revision!: number;
-  @ApiProperty({ type: [AgentSchema] }) agents!: AgentSchema[];
+  @ApiProperty({ description: 'The server revision `behind` compares with.' }) revision!: number;
+  @ApiProperty({ description: 'Agents heard from within AGENT_REPORT_TTL_MS (all pages).' }) total!: number;
+  @ApiProperty({ description: 'How many of them are behind (all pages).' }) behind!: number;
+  @ApiProperty({ type: [AgentSchema], description: 'This page, in agent-id order.' }) agents!: AgentSchema[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page.' }) next!: string | null;
 }
 
 class StoreKindSchema {

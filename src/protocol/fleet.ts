@@ -6,6 +6,8 @@ export type AgentMode = (typeof AGENT_MODES)[number];
 
 /** An agent id: 1–128 characters, letters, digits and `. _ : @ / -`, starting with a letter or digit. */
 export const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
+/** `AGENT_ID_PATTERN` in words, for error messages. */
+export const AGENT_ID_RULE = '1-128 characters: letters, digits and . _ : @ / - (starting with a letter or digit)';
 
 /** `POST /api/agents/report`: what one agent process holds right now. */
 export interface FleetReport {
@@ -25,9 +27,15 @@ export interface AgentView extends FleetReport {
   behind: boolean;
 }
 
-/** `GET /api/agents`. */
+/** `GET /api/agents?limit=&cursor=`: one page of agents in agent-id order, with counts over all of them. */
 export interface AgentList {
   /** The server's current revision, which `behind` compares with. */
   revision: number;
+  /** Agents this server has heard from within AGENT_REPORT_TTL_MS, on every page. */
+  total: number;
+  /** How many of those are behind. */
+  behind: number;
   agents: AgentView[];
+  /** Pass as `cursor` for the next page (the last agent id of this one); null on the last page. */
+  next: string | null;
 }

@@ -1,6 +1,6 @@
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { MESSAGE_MAX_LENGTH, PROMPT_KEY_PATTERN, PROMPT_KEY_RULE } from '../../protocol/prompts.js';
-import { PositiveInt } from '../../common/query-params.js';
+import { AgentCursorParam, PositiveInt } from '../../common/query-params.js';
 
 /**
  * HTML form bodies (urlencoded, so every value arrives as a string). Each
@@ -88,4 +88,10 @@ export class NoticeQuery {
   @IsString()
   @Matches(PROMPT_KEY_PATTERN)
   deleted?: string;
+}
+
+/** The prompt list: its notices, and which page of the agent processes panel to show. */
+export class ListQuery extends NoticeQuery {
+  @AgentCursorParam("The panel's page after this agent id (the previous page's last).")
+  fleetCursor?: string;
 }

@@ -1,21 +1,27 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { AGENT_ID_PATTERN, AGENT_MODES, type AgentMode, type FleetReport } from '../../protocol/fleet.js';
+import { AGENT_ID_PATTERN, AGENT_ID_RULE, AGENT_MODES, type AgentMode, type FleetReport } from '../../protocol/fleet.js';
+import { REVISION_MAX } from '../../protocol/revision.js';
 
 /** `POST /api/agents/report`: what one agent process holds right now. */
 export class AgentReportDto implements FleetReport {
-  @ApiProperty({ example: 'friday-7f3a' })
+  @ApiProperty({ example: 'friday-7f3a', maxLength: 128 })
   @IsString()
-  @Matches(AGENT_ID_PATTERN, {
-    message: 'agentId must be 1-128 characters: letters, digits and . _ : @ / - (starting with a letter or digit)',
-  })
+  @Matches(AGENT_ID_PATTERN, { message: `agentId must be ${AGENT_ID_RULE}` })
   agentId!: string;
 
-  // null: the agent runs on built-in defaults and has no revision yet.
-  @ApiProperty({ type: Number, nullable: true, description: 'null: running on built-in defaults.' })
+  // null: the agent runs on built-in defaults and has no revision yet. The service also refuses one ahead of the server's.
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: REVISION_MAX,
+    description: "null: running on built-in defaults. Never above the server's current revision (400).",
+  })
   @ValidateIf((o: AgentReportDto) => o.revision !== null)
   @IsInt()
   @Min(0)
+  @Max(REVISION_MAX)
   revision!: number | null;
 
   @ApiProperty({ minimum: 0 })
