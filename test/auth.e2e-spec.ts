@@ -14,6 +14,8 @@ import { describePostgres } from './support/postgres.js';
 import { storeTargets } from './support/store-targets.js';
 import { ADMIN, AGENT, authEnv, bearer, WRONG_SECRET } from './support/auth.js';
 import { openStream } from './support/sse.js';
+import { waitFor } from './support/wait-for.js';
+import { ConnectionRegistry } from '../src/stream/connection-registry.js';
 
 type Caller = 'none' | 'agent' | 'admin' | 'wrong';
 const SECRETS: Record<Caller, string | undefined> = { none: undefined, agent: AGENT.secret, admin: ADMIN.secret, wrong: WRONG_SECRET };
@@ -306,6 +308,20 @@ describe.each(storeTargets.map((target) => [target.name, target] as const))('Aut
     expect([out.status, out.headers.location]).toEqual([303, '/login']);
     await expectRefused(t.url, copied);
     expect((await request(t.url).get('/api/prompts/LOGOUT').set(bearer(ADMIN.secret))).body.version).toBe(1);
+  });
+
+  it('ends a stream already open with the session once it is logged out, within a heartbeat', async () => {
+    const app = await startApp({ env: authEnv({ STREAM_HEARTBEAT_MS: '100' }), target });
+    try {
+      const browser = await signedIn(app.url);
+      const stream = await openStream(`${app.url}/api/prompts/stream`, { headers: { Cookie: sessionCookie(browser) } });
+      await stream.changesUntil(1);
+      await browser.post('/logout', {});
+      await stream.ended;
+      await waitFor(() => app.app.get(ConnectionRegistry).count === 0, 'the stream to be released');
+    } finally {
+      await app.close();
+    }
   });
 
   it('ends only the session logged out: another login of the same token keeps working', async () => {

@@ -1,6 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Scope } from './scopes.js';
+import type { SessionClaim } from './session-cookies.js';
 
 export interface RequestActor {
   /** The token's name; recorded as the author of every version this request writes. "anonymous" when the server runs open. */
@@ -10,6 +11,8 @@ export interface RequestActor {
   scopes: readonly Scope[];
   /** How the caller proved who it is. */
   via: 'token' | 'session' | 'open';
+  /** The admin UI session the request came with (via 'session'), so a long-lived stream can ask whether it still holds. */
+  session?: SessionClaim;
 }
 
 export type RequestWithActor = Request & { actor?: RequestActor };

@@ -57,8 +57,8 @@ export class AuthGuard implements CanActivate {
       if (!token) return 'unknown token';
       return { author: token.name, address, scopes: ROLE_SCOPES[token.role], via: 'token' };
     }
-    const name = await this.sessions.verify(req);
-    if (name) return { author: name, address, scopes: ROLE_SCOPES.admin, via: 'session' };
+    const session = await this.sessions.verify(req);
+    if (session) return { author: session.name, address, scopes: ROLE_SCOPES.admin, via: 'session', session };
     return 'authentication required: send "Authorization: Bearer <token>", or log in at /login';
   }
 }

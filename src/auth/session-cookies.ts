@@ -13,7 +13,7 @@ export const SESSION_COOKIE = 'promptcast_session';
 const COOKIE_SHAPE = /^([A-Za-z0-9_.@-]{1,64})\.(\d{1,15})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
 
 /** What a genuine, unexpired cookie says. */
-interface SessionClaim {
+export interface SessionClaim {
   name: string;
   expiresAt: number;
   id: string;
@@ -43,11 +43,15 @@ export class SessionCookies {
     return `${body}.${sign(secret, body)}`;
   }
 
-  /** The admin token name a request's session cookie vouches for: genuine, unexpired and not logged out. */
-  async verify(req: Request, now = Date.now()): Promise<string | undefined> {
+  /** The session a request's cookie vouches for: genuine, unexpired and not logged out. */
+  async verify(req: Request, now = Date.now()): Promise<SessionClaim | undefined> {
     const claim = this.genuine(req, now);
-    if (!claim || (await this.revocations.isRevoked(claim.id, claim.expiresAt, now))) return undefined;
-    return claim.name;
+    return claim && (await this.stillValid(claim, now)) ? claim : undefined;
+  }
+
+  /** True while a session verified earlier is unexpired and not logged out: long-lived streams ask again. */
+  async stillValid(claim: SessionClaim, now = Date.now()): Promise<boolean> {
+    return claim.expiresAt > now && !(await this.revocations.isRevoked(claim.id, claim.expiresAt, now));
   }
 
   /**

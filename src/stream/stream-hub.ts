@@ -165,6 +165,7 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
       // ordering: judge progress before the heartbeat adds bytes of its own.
       session.checkProgress();
       session.heartbeat(frameFor);
+      void session.recheck();
     }
   }
 

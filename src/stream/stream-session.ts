@@ -28,9 +28,11 @@ export interface Subscriber {
   adminUi: boolean;
   /** Whose stream slots this one uses (STREAM_MAX_PER_TOKEN / STREAM_MAX_PER_ADDRESS). */
   budget: StreamBudget;
+  /** For a stream opened with an admin UI session: whether that session still holds (not logged out, not expired). */
+  stillAllowed?: () => Promise<boolean>;
 }
 
-export type CloseReason = 'client' | 'slow' | 'stalled' | 'shutdown' | 'error';
+export type CloseReason = 'client' | 'slow' | 'stalled' | 'revoked' | 'shutdown' | 'error';
 
 /**
  * One open stream. It starts catching up (live changes are held back while the
@@ -96,6 +98,14 @@ export class StreamSession implements BatchReader {
       if (!this.isClosed) this.res.write(bytes.subarray(at, at + this.maxBufferBytes));
     }
     if (!this.isClosed) this.lastRevision = Math.max(this.lastRevision, revision);
+  }
+
+  /** Ends the stream once the session it was opened with no longer holds (a logout on any replica, or expiry). */
+  async recheck(): Promise<void> {
+    const { stillAllowed } = this.subscriber;
+    if (!stillAllowed || this.isClosed) return;
+    // Fail closed: a session that cannot be checked is not trusted to keep a stream open.
+    if (!(await stillAllowed().catch(() => false))) this.drop('revoked');
   }
 
   /**

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { Actor, type RequestActor } from '../auth/actor.decorator.js';
 import { AdminUiStreams } from '../auth/admin-ui-streams.js';
 import { RequireScope } from '../auth/require-scope.decorator.js';
+import { SessionCookies } from '../auth/session-cookies.js';
 import { streamBudget } from '../auth/stream-budget.js';
 import { AppConfig } from '../config/app-config.js';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
@@ -20,6 +21,7 @@ export class StreamController {
   constructor(
     private readonly hub: StreamHub,
     private readonly adminUi: AdminUiStreams,
+    private readonly sessions: SessionCookies,
     private readonly config: AppConfig,
   ) {}
 
@@ -47,6 +49,8 @@ export class StreamController {
     if (req.method === 'HEAD') return Promise.resolve(this.hub.describe(res));
     const adminUi = this.adminUi.isAdminUi(actor, query.ui);
     const budget = streamBudget(actor, this.config.stream);
-    return this.hub.open(res, toSubscriber(query, { lastEventId, agentId, remoteAddress: req.ip, adminUi, budget }));
+    const { session } = actor;
+    const stillAllowed = session ? () => this.sessions.stillValid(session) : undefined;
+    return this.hub.open(res, toSubscriber(query, { lastEventId, agentId, remoteAddress: req.ip, adminUi, budget, stillAllowed }));
   }
 }

@@ -11,6 +11,7 @@ export interface StreamRequest {
   remoteAddress: string | undefined;
   adminUi: boolean;
   budget: StreamBudget;
+  stillAllowed?: () => Promise<boolean>;
 }
 
 /** Who is connecting and what they asked for, from the query and headers of one request. */
@@ -23,6 +24,7 @@ export function toSubscriber(query: StreamQuery, request: StreamRequest): Subscr
     lastEventId: parseLastEventId(request.lastEventId, query.lastEventId),
     adminUi: request.adminUi,
     budget: request.budget,
+    stillAllowed: request.stillAllowed,
   };
 }
 

@@ -72,8 +72,13 @@ export class FleetReporter {
         body: JSON.stringify(report),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
-      await res.body?.cancel();
-      if (!res.ok) log.debug({ status: res.status }, 'fleet report rejected');
+      if (res.ok) return void (await res.body?.cancel());
+      // A refusal other than "slow down" is a misconfiguration (an agent id another token holds, a bad
+      // token): worth a warning an operator sees, with the server's reason. 429s and 5xx pass on their own.
+      const reason = await res.text().catch(() => '');
+      if (res.status >= 400 && res.status < 500 && res.status !== 429)
+        log.warn({ status: res.status, reason: reason.slice(0, 300) }, 'fleet report refused');
+      else log.debug({ status: res.status }, 'fleet report not accepted');
     } catch (error) {
       log.debug({ error: (error as Error).message }, 'fleet report not delivered');
     }
