@@ -5,8 +5,10 @@ import type { DestinationStream } from 'pino';
 import { configureViews } from './admin/views.setup.js';
 import { AppModule } from './app.module.js';
 import { answerClientErrorsAsJson } from './common/client-errors.js';
+import { limitConnectionsPerAddress } from './common/connection-limits.js';
 import { limitJsonDepth } from './common/json-depth.js';
 import { securityHeaders } from './common/security-headers.js';
+import { applyServerTimeouts } from './common/server-timeouts.js';
 import { AppConfig, bodyLimitBytes } from './config/app-config.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { AppLogger } from './logging/app-logger.js';
@@ -55,7 +57,10 @@ function configureApp(app: NestExpressApplication, config: AppConfig, logger: Ap
   app.use(securityHeaders());
   app.useBodyParser('json', { limit: bodyLimitBytes(config.limits) });
   app.use(limitJsonDepth());
-  answerClientErrorsAsJson(app.getHttpServer());
+  const server = app.getHttpServer();
+  answerClientErrorsAsJson(server);
+  applyServerTimeouts(server, config.http);
+  limitConnectionsPerAddress(server, config, app.get(Metrics));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
