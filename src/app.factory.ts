@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DestinationStream } from 'pino';
 import { configureViews } from './admin/views.setup.js';
 import { AppModule } from './app.module.js';
+import { loopbackHostOnlyWhenOpen } from './auth/loopback-host.middleware.js';
 import { answerClientErrorsAsJson } from './common/client-errors.js';
 import { limitConnectionsPerAddress } from './common/connection-limits.js';
 import { limitJsonDepth } from './common/json-depth.js';
@@ -55,6 +56,8 @@ function configureApp(app: NestExpressApplication, config: AppConfig, logger: Ap
   app.use(requestLogging(logger));
   app.use(httpMetrics(app.get(Metrics)));
   app.use(securityHeaders());
+  // Before any route, static file or body parsing: an open server answers only loopback Host names.
+  app.use(loopbackHostOnlyWhenOpen(config.auth));
   app.useBodyParser('json', { limit: bodyLimitBytes(config.limits) });
   app.use(limitJsonDepth());
   const server = app.getHttpServer();

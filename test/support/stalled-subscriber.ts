@@ -9,13 +9,13 @@ export interface StalledSubscriber {
 }
 
 export async function stalledSubscriber(baseUrl: string, path: string): Promise<StalledSubscriber> {
-  const { hostname, port } = new URL(baseUrl);
+  const { hostname, port, host } = new URL(baseUrl);
   const socket = connect(Number(port), hostname);
   await once(socket, 'connect');
   // Paused and without a 'data' listener, the socket stops reading once its small
   // buffer fills, so the kernel buffers fill and then the server's.
   socket.pause();
-  socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nAccept: text/event-stream\r\n\r\n`);
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nAccept: text/event-stream\r\n\r\n`);
   socket.on('error', () => undefined);
   return {
     async readToEnd() {
