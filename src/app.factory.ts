@@ -4,11 +4,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DestinationStream } from 'pino';
 import { configureViews } from './admin/views.setup.js';
 import { AppModule } from './app.module.js';
+import { loopbackHostOnlyWhenOpen } from './auth/loopback-host.middleware.js';
 import { answerClientErrorsAsJson } from './common/client-errors.js';
+import { limitConnectionsPerAddress } from './common/connection-limits.js';
 import { limitJsonDepth } from './common/json-depth.js';
 import { securityHeaders } from './common/security-headers.js';
 import { TextFieldsPipe } from './common/text-fields.pipe.js';
 import { bodyParserOptions } from './common/utf8-body.js';
+import { applyServerTimeouts } from './common/server-timeouts.js';
 import { AppConfig } from './config/app-config.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { AppLogger } from './logging/app-logger.js';
@@ -55,9 +58,14 @@ function configureApp(app: NestExpressApplication, config: AppConfig, logger: Ap
   app.use(requestLogging(logger));
   app.use(httpMetrics(app.get(Metrics)));
   app.use(securityHeaders());
+  // Before any route, static file or body parsing: an open server answers only loopback Host names.
+  app.use(loopbackHostOnlyWhenOpen(config.auth));
   app.useBodyParser('json', bodyParserOptions(config.limits, 'json'));
   app.use(limitJsonDepth());
-  answerClientErrorsAsJson(app.getHttpServer());
+  const server = app.getHttpServer();
+  answerClientErrorsAsJson(server);
+  applyServerTimeouts(server, config.http);
+  limitConnectionsPerAddress(server, config, app.get(Metrics));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.factory.js';
+import { raiseOpenFilesLimit } from './common/open-files-limit.js';
 import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
 import { StoreUnavailableError } from './store/store-unavailable.error.js';
@@ -9,6 +10,9 @@ import { StoreUnavailableError } from './store/store-unavailable.error.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
+  // ordering: after createApp, so the line goes to the app's logger; before listen, where the per-address
+  // socket cap is fitted to the limit then in force (common/connection-limits.ts).
+  raiseOpenFilesLimit();
   await app.listen(config.port, config.host);
   // The bound port, not the configured one: PORT=0 asks the OS to choose.
   const { port } = app.getHttpServer().address() as AddressInfo;

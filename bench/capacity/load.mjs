@@ -6,7 +6,7 @@
 import { connect } from 'node:net';
 
 const [url, count, source] = [process.argv[2], Number(process.argv[3]), process.argv[4]];
-const { hostname, port } = new URL(url);
+const { hostname, port, host } = new URL(url);
 const IN_FLIGHT = 200;
 const sockets = [];
 
@@ -16,7 +16,7 @@ function subscribe(i) {
     sockets.push(socket);
     let ready = false;
     socket.on('connect', () =>
-      socket.write(`GET /api/prompts/stream?agent=capacity-${source}-${i} HTTP/1.1\r\nHost: ${hostname}\r\nAccept: text/event-stream\r\n\r\n`),
+      socket.write(`GET /api/prompts/stream?agent=capacity-${source}-${i} HTTP/1.1\r\nHost: ${host}\r\nAccept: text/event-stream\r\n\r\n`),
     );
     socket.on('data', (chunk) => {
       if (!ready && chunk.includes('event: snapshot')) {

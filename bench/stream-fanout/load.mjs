@@ -9,7 +9,7 @@ import { rssBytes } from '../support/processes.mjs';
 import { percentile as pct } from '../support/stats.mjs';
 
 const [url, n, m, serverPid, parsers] = [process.argv[2], ...process.argv.slice(3).map(Number)];
-const { hostname, port } = new URL(url);
+const { hostname, port, host } = new URL(url);
 const MARK = Buffer.from('event: prompt.updated');
 const CONNECTS_IN_FLIGHT = 200;
 const PER_SOURCE_ADDRESS = 25_000; // under the 28k ephemeral ports of one source address
@@ -33,7 +33,7 @@ function subscribe(i, parse) {
         },
       });
     socket.on('connect', () =>
-      socket.write(`GET /api/prompts/stream?agent=bench-${i} HTTP/1.1\r\nHost: ${hostname}\r\nAccept: text/event-stream\r\n\r\n`),
+      socket.write(`GET /api/prompts/stream?agent=bench-${i} HTTP/1.1\r\nHost: ${host}\r\nAccept: text/event-stream\r\n\r\n`),
     );
     socket.on('data', (chunk) => {
       if (parser) parser.feed(chunk.toString('utf8'));

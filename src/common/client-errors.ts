@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { answerAndClose, rawErrorResponse } from './raw-response.js';
 
 /**
  * Requests Node's HTTP parser rejects before any route sees them (a CR or NUL
@@ -18,12 +18,8 @@ export function answerClientErrorsAsJson(server: Server): void {
       status === 431
         ? 'the request line or headers are larger than the server accepts (a URL with a huge query?)'
         : status === 408
-          ? 'the request took too long to arrive'
+          ? 'the request took too long to arrive (its head must arrive within HTTP_HEADERS_TIMEOUT_MS, all of it within HTTP_REQUEST_TIMEOUT_MS)'
           : 'malformed HTTP request (an invalid character or line break in a header?)';
-    const body = JSON.stringify({ statusCode: status, error: STATUS_CODES[status], message });
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+    answerAndClose(socket, rawErrorResponse(status, message));
   });
 }

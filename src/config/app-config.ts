@@ -14,7 +14,22 @@ export class AppConfig {
     readonly auth: AuthConfig,
     readonly rateLimit: RateLimitConfig,
     readonly ops: OpsConfig,
+    readonly http: HttpConfig,
   ) {}
+}
+
+/** The HTTP server's timeouts and per-address socket caps: `http-config.ts`, docs/operations.md. */
+export interface HttpConfig {
+  /** A request's head must arrive within this long (the first one: of the connection), else 408 and close, in ms. */
+  headersTimeoutMs: number;
+  /** The whole request, head and body, must arrive within this long, in ms; the response (a stream) is not bounded. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive socket is closed after this long, in ms. */
+  keepAliveTimeoutMs: number;
+  /** Sockets one address may hold that are still without their first request head after a short grace; the oldest beyond it is closed. */
+  maxPendingPerAddress: number;
+  /** Sockets one address may hold open at once; more are refused with a 429. */
+  maxPerAddress: number;
 }
 
 /** Logs and outbound webhooks: see `ops-config.ts` and docs/operations.md. */

@@ -207,6 +207,46 @@ export class EnvVars {
   @Max(10)
   TRUST_PROXY_HOPS = 0;
 
+  /** Sockets one client address may hold that have not sent a request head for over a second; beyond it the oldest is closed (slowloris). */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  CONN_MAX_PENDING_PER_ADDRESS = 32;
+
+  /** Sockets one client address may hold open at once, whatever they carry; more are refused with a 429. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  CONN_MAX_PER_ADDRESS = 1024;
+
+  /** A request's head must arrive within this long of its start (of the connection, for the first), else 408 and close. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  /** A whole request, head and body, must arrive within this long; it never bounds the response, so streams are not cut. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
+  /** An idle keep-alive socket is closed after this long; behind a load balancer, set it above the balancer's idle timeout. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5000;
+
   /** Unset: `json` when NODE_ENV=production, `pretty` otherwise. */
   @IsOptional()
   @IsIn(['json', 'pretty'])

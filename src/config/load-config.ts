@@ -4,6 +4,7 @@ import { AppConfig, type StoreConfig, type StreamConfig } from './app-config.js'
 import { authConfig } from './auth-config.js';
 import { ConfigError } from './config-error.js';
 import { EnvVars } from './env.vars.js';
+import { httpConfig } from './http-config.js';
 import { opsConfig } from './ops-config.js';
 
 type Env = Record<string, string | undefined>;
@@ -26,6 +27,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     authConfig(vars),
     { writesPerMin: vars.RATE_LIMIT_WRITES_PER_MIN, loginPerMin: vars.RATE_LIMIT_LOGIN_PER_MIN, reportsPerMin: vars.RATE_LIMIT_REPORTS_PER_MIN },
     opsConfig(vars),
+    httpConfig(vars),
   );
 }
 

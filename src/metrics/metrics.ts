@@ -108,6 +108,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly connectionsRefused = new Counter({
+    name: 'promptcast_connections_refused_total',
+    help: 'Sockets closed with a 429 by the per-address caps: pending (CONN_MAX_PENDING_PER_ADDRESS) or total (CONN_MAX_PER_ADDRESS).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

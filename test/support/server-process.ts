@@ -23,13 +23,23 @@ export interface ServerProcess {
  * Starts `node dist/main.js` on a free port with `env` (plus HOST=127.0.0.1,
  * SEED=false) and resolves once it answers GET /api/prompts; rejects with its
  * output if it exits first or is not ready within `readyMs` (default 30000).
+ * `openFiles` starts it under that open-files limit (soft and hard).
  * dist/ is built once per jest run, by test/support/build-once.ts.
  */
-export async function startServerProcess(env: Record<string, string>, readyMs = 30_000): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  readyMs = 30_000,
+  options: { openFiles?: number } = {},
+): Promise<ServerProcess> {
   const port = await freePort();
   // The test runner's NODE_OPTIONS (VM modules) is not how the server runs.
   const { NODE_OPTIONS: _, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  // `ulimit -n` sets the soft and the hard limit, as a container's or a service's limit would.
+  const [command, args] =
+    options.openFiles === undefined
+      ? [process.execPath, ['dist/main.js']]
+      : ['sh', ['-c', `ulimit -n ${options.openFiles} && exec "$0" dist/main.js`, process.execPath]];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...inherited, PORT: String(port), HOST: '127.0.0.1', SEED: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,7 +9,7 @@ export interface StalledSubscriber {
 }
 
 export async function stalledSubscriber(baseUrl: string, path: string, headers: Record<string, string> = {}): Promise<StalledSubscriber> {
-  const { hostname, port } = new URL(baseUrl);
+  const { hostname, port, host } = new URL(baseUrl);
   const socket = connect(Number(port), hostname);
   await once(socket, 'connect');
   // Paused and without a 'data' listener, the socket stops reading once its small
@@ -18,7 +18,7 @@ export async function stalledSubscriber(baseUrl: string, path: string, headers: 
   const extra = Object.entries(headers)
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join('');
-  socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAccept: text/event-stream\r\n${extra}\r\n`);
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nAccept: text/event-stream\r\n${extra}\r\n`);
   socket.on('error', () => undefined);
   return {
     async readToEnd() {

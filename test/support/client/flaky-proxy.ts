@@ -48,7 +48,10 @@ export class FlakyProxy {
       res.writeHead(502, { 'Content-Type': 'text/html' }).end('<html><body><h1>502 Bad Gateway</h1></body></html>');
       return;
     }
-    const upstream = request(new URL(path, this.target), { method: req.method, headers: req.headers }, (answer) => {
+    // The upstream's own Host, as nginx sends by default (`proxy_set_header Host $proxy_host`): an open
+    // server answers only Host names of its own loopback address and port.
+    const headers = { ...req.headers, host: new URL(this.target).host };
+    const upstream = request(new URL(path, this.target), { method: req.method, headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       res.flushHeaders();
       answer.pipe(res);
