@@ -20,6 +20,7 @@ const BENCHES = [
   { name: 'stream-fanout', module: './stream-fanout/run.mjs', defaults: { sizes: '250,1000,2000', updates: 20, repeats: 1 } },
   { name: 'capacity', module: './capacity/run.mjs' },
   { name: 'store-writes', module: './store-writes/run.mjs' },
+  { name: 'admin-diff', module: './admin-diff/run.mjs' },
 ];
 const LOG = join(root, 'bench', 'results', 'log.md');
 
