@@ -112,6 +112,19 @@ describe('Admin UI (server-rendered pages)', () => {
       expect(page.text).toContain(`<td class="code" dir="auto">The total is ${MARK}0001 USD.`);
     }
 
+    // The list: the preview marked, the author isolated; an agent's stream name (controls already stripped) isolated.
+    const agent = await openStream(`${t.url}/api/prompts/stream?agent=${encodeURIComponent('סוכן 7')}`);
+    try {
+      await agent.changesUntil(1);
+      const list = await browser.get('/');
+      expect(outsideFields(list.text).includes(RLO)).toBe(false);
+      expect(list.text).toContain(`<bdi>Read the order.\nThe total is ${MARK}0001 USD.!</bdi>`);
+      expect(list.text).toMatch(new RegExp(`data-key="${key}"[\\s\\S]*?<span data-col="author" dir="auto">anonymous</span>`));
+      expect(list.text).toContain('<td><bdi>סוכן 7</bdi>');
+    } finally {
+      await agent.close();
+    }
+
     // The conflict page shows the stored message and both texts the same way.
     await browser.get(`/prompts/${key}`);
     const conflict = await browser.post(`/prompts/${key}`, { text: `${text}?`, message, version: 1 });
