@@ -22,6 +22,7 @@ const BENCHES = [
   { name: 'store-writes', module: './store-writes/run.mjs' },
   { name: 'session-check', module: './session-check/run.mjs' },
   { name: 'fleet-flood', module: './fleet-flood/run.mjs' },
+  { name: 'admin-diff', module: './admin-diff/run.mjs' },
 ];
 const LOG = join(root, 'bench', 'results', 'log.md');
 

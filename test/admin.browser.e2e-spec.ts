@@ -11,6 +11,30 @@ import { launchChromium, screenshot } from './support/chromium.js';
 // Generous: the machines are shared two-core boxes, and chromium is slow to start under load.
 const SLOW = 90_000;
 
+interface Box {
+  left: number;
+  right: number;
+}
+/**
+ * An expression for the page (a string: the test compiles without DOM types, and a string is evaluated, not called):
+ * where the first occurrence of each needle in the element's text is drawn, as left and right edges.
+ */
+function drawnAt(selector: string, needles: string[]): string {
+  return `${JSON.stringify(needles)}.map((needle) => {
+    const walker = document.createTreeWalker(document.querySelector(${JSON.stringify(selector)}), NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent.indexOf(needle);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + needle.length);
+      const { left, right } = range.getBoundingClientRect();
+      return { left, right };
+    }
+    throw new Error('not on the page: ' + needle);
+  })`;
+}
+
 describe('Admin UI in a real browser', () => {
   let t: TestApp;
   let browser: Browser;
@@ -168,6 +192,39 @@ describe('Admin UI in a real browser', () => {
       expect(await editor.locator('img, svg').count()).toBe(0);
       await screenshot(editor, 'hostile');
       expect(dialogs).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    'shows direction controls in messages and texts as visible markers, so they cannot reorder the page',
+    async () => {
+      const RLO = '\u202e';
+      // Raw, the override runs to the end of its paragraph: "gnp.exe”" would read "”exe.png", quote first.
+      await api()
+        .post('/api/prompts')
+        .send({ key: 'BIDI', text: `Read the order.\nThe total is ${RLO}0001 USD.`, message: 'first' })
+        .expect(201);
+      await api()
+        .put('/api/prompts/BIDI')
+        .send({ text: `Read the order aloud.\nThe total is ${RLO}0001 USD.`, message: `fix typo ${RLO}gnp.exe` })
+        .expect(200);
+
+      const diff = await open('/prompts/BIDI/diff?from=1');
+      // Where the characters are drawn: the message, then its closing quote, left to right.
+      const [message, quote] = await diff.evaluate<Box[]>(drawnAt('.compare-side.add', ['gnp.exe', '”']));
+      expect(quote.left).toBeGreaterThanOrEqual(message.right - 1);
+      // One in the unchanged line of the diff, one in the message above it.
+      expect(await diff.locator('table.diff .bidi').count()).toBe(1);
+      expect(await diff.locator('.compare-side.add .bidi').count()).toBe(1);
+      await screenshot(diff, 'bidi-diff');
+
+      const history = await open('/prompts/BIDI/history');
+      const marker = history.locator('tr[data-version="2"] td.message .bidi');
+      expect(await marker.isVisible()).toBe(true);
+      expect(await marker.getAttribute('title')).toBe('U+202E RIGHT-TO-LEFT OVERRIDE');
+      expect(await history.locator('tr[data-version="2"] td.message').innerText()).toBe('fix typo ⟨U+202E⟩gnp.exe');
+      await screenshot(history, 'bidi-history');
     },
     SLOW,
   );

@@ -79,6 +79,63 @@ describe('Admin UI (server-rendered pages)', () => {
     }
   });
 
+  it('isolates user text and marks direction controls on every page that shows it, keeping the raw text where it is edited', async () => {
+    const RLO = '\u202e';
+    const MARK = '<span class="bidi" title="U+202E RIGHT-TO-LEFT OVERRIDE">⟨U+202E⟩</span>';
+    const key = uniqueKey('BIDI');
+    // Rendered raw, the override would make the message read "fix typo exe.png" and drag the page's text after it along.
+    const text = `Read the order.\nThe total is ${RLO}0001 USD.`;
+    const message = `fix typo ${RLO}gnp.exe`;
+    await seed(key, text, message);
+    await api()
+      .put(`/api/prompts/${key}`)
+      .send({ text: `${text}!`, message })
+      .expect(200);
+    /** Where the operator edits text the raw characters must stay: textareas and input values. */
+    const outsideFields = (html: string) => html.replace(/<textarea[^>]*>[\s\S]*?<\/textarea>/g, '').replace(/ value="[^"]*"/g, '');
+
+    const pages = {
+      editor: await browser.get(`/prompts/${key}`),
+      history: await browser.get(`/prompts/${key}/history`),
+      diff: await browser.get(`/prompts/${key}/diff?from=1`),
+      rollback: await browser.get(`/prompts/${key}/rollback?version=1`),
+    };
+    for (const [name, page] of Object.entries(pages)) {
+      expect([name, page.status]).toEqual([name, 200]);
+      expect([name, outsideFields(page.text).includes(RLO)]).toEqual([name, false]);
+    }
+    expect(pages.editor.text).toContain(`${text}!</textarea>`);
+    expect(pages.editor.text).toContain(`“<bdi>fix typo ${MARK}gnp.exe</bdi>”`);
+    expect(pages.editor.text).toMatch(/data-bidi-warning[^>]*>[^<]*invisible direction control[\s\S]*U\+202E RIGHT-TO-LEFT OVERRIDE/);
+    expect(pages.history.text).toContain(`<td class="message"><bdi>fix typo ${MARK}gnp.exe</bdi></td>`);
+    expect(pages.history.text).toContain('by <bdi>anonymous</bdi>');
+    expect(pages.diff.text).toContain(`by <bdi>anonymous</bdi> — “<bdi>fix typo ${MARK}gnp.exe</bdi>”`);
+    for (const page of [pages.diff, pages.rollback]) {
+      expect(page.text).toContain(`<td class="code" dir="auto">The total is ${MARK}0001 USD.`);
+    }
+
+    // The list: the preview marked, the author isolated; an agent's stream name (controls already stripped) isolated.
+    const agent = await openStream(`${t.url}/api/prompts/stream?agent=${encodeURIComponent('סוכן 7')}`);
+    try {
+      await agent.changesUntil(1);
+      const list = await browser.get('/');
+      expect(outsideFields(list.text).includes(RLO)).toBe(false);
+      expect(list.text).toContain(`<bdi>Read the order.\nThe total is ${MARK}0001 USD.!</bdi>`);
+      expect(list.text).toMatch(new RegExp(`data-key="${key}"[\\s\\S]*?<span data-col="author" dir="auto">anonymous</span>`));
+      expect(list.text).toContain('<td><bdi>סוכן 7</bdi>');
+    } finally {
+      await agent.close();
+    }
+
+    // The conflict page shows the stored message and both texts the same way.
+    await browser.get(`/prompts/${key}`);
+    const conflict = await browser.post(`/prompts/${key}`, { text: `${text}?`, message, version: 1 });
+    expect(conflict.status).toBe(409);
+    expect(conflict.text).toContain(`“<bdi>fix typo ${MARK}gnp.exe</bdi>”`);
+    expect(conflict.text).toContain(`${text}?</textarea>`);
+    expect(outsideFields(conflict.text).includes(RLO)).toBe(false);
+  });
+
   it('sends security headers with a CSP that allows only same-origin scripts', async () => {
     const { headers } = await browser.get('/');
     expect(headers['content-security-policy']).toContain("script-src 'self'");

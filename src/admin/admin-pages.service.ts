@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config.js';
 import { PromptsService } from '../prompts/prompts.service.js';
 import type { VersionRecord } from '../store/prompt-store.js';
 import { SubscriberDirectory } from './subscribers/subscriber-directory.js';
+import { directionControls } from './bidi.js';
 import { lineDiff } from './diff/line-diff.js';
 import { AGENT_PAGE_DEFAULT } from '../fleet/dto/agent-list-query.dto.js';
 import type { ListQuery, NoticeQuery } from './dto/admin-forms.dto.js';
@@ -68,6 +69,8 @@ export class AdminPagesService {
         prompt,
         bytes: byteLength(state.text),
         chars: [...state.text].length,
+        // The textarea must hold the raw text, so it cannot mark these: the page names them instead.
+        directionControls: directionControls(state.text),
         maxBytes: this.config.limits.promptMaxBytes,
       },
     };

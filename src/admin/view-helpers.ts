@@ -1,3 +1,9 @@
+import hbs from 'hbs';
+import { markedHtml } from './bidi.js';
+
+/** Markup a helper built itself, which Handlebars inserts without escaping it again. */
+type Html = InstanceType<typeof hbs.handlebars.SafeString>;
+
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 24 * 3600],
   ['month', 30 * 24 * 3600],
@@ -37,6 +43,24 @@ export function plural(n: unknown, word: unknown): string {
   return `${number(n)} ${String(word)}${n === 1 ? '' : 's'}`;
 }
 
+/**
+ * `{{user x}}`: text someone typed (a message, an author, a prompt preview, an
+ * agent's name), escaped, isolated in `<bdi>` so neither its direction nor its
+ * neutral characters reorder the page around it, with direction controls marked.
+ */
+export function user(text: unknown): Html {
+  return new hbs.handlebars.SafeString(`<bdi>${markedText(text)}</bdi>`);
+}
+
+/** `{{marked x}}`: like `user`, for text inside an element that isolates itself (`dir="auto"`, a diff line). */
+export function marked(text: unknown): Html {
+  return new hbs.handlebars.SafeString(markedText(text));
+}
+
+function markedText(text: unknown): string {
+  return typeof text === 'string' ? markedHtml(text) : '';
+}
+
 /** Every helper, keyed by its template name (Handlebars passes an options object last; none uses it). */
 export const VIEW_HELPERS: Record<string, (...args: unknown[]) => unknown> = {
   ago: (iso: unknown) => ago(iso),
@@ -44,4 +68,6 @@ export const VIEW_HELPERS: Record<string, (...args: unknown[]) => unknown> = {
   number: (n: unknown) => number(n),
   eq: (a: unknown, b: unknown) => eq(a, b),
   plural: (n: unknown, word: unknown) => plural(n, word),
+  user: (text: unknown) => user(text),
+  marked: (text: unknown) => marked(text),
 };

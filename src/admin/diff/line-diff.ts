@@ -1,125 +1,86 @@
-import { diffLines, diffWordsWithSpace } from 'diff';
+import type { ChangeObject } from 'diff';
+import { blockDiff } from './block-diff.js';
+import { Budget, boundedDiff, commonEnds } from './bounded-diff.js';
+import { DIFF_LIMITS, type DiffLimits } from './diff-limits.js';
+import { fold, plain, row, splitLines, type DiffLine, type LineDiff } from './diff-model.js';
+import { wordSegments } from './word-segments.js';
 
-export type DiffLineKind = 'same' | 'add' | 'del' | 'skip';
+export type { DiffLine, DiffSegment, LineDiff } from './diff-model.js';
 
-/** A piece of one line; `changed` marks the words that differ from the paired line. */
-export interface DiffSegment {
-  text: string;
-  changed: boolean;
+export interface LineDiffOptions {
+  /** Unchanged lines kept around each change; longer unchanged runs fold. */
+  context?: number;
+  limits?: Partial<DiffLimits>;
 }
 
-export interface DiffLine {
-  kind: DiffLineKind;
-  oldNo: number | null;
-  newNo: number | null;
-  segments: DiffSegment[];
-  /** For `skip` rows: how many unchanged lines were folded away. */
-  skipped: number;
-}
-
-export interface LineDiff {
-  lines: DiffLine[];
-  added: number;
-  removed: number;
-  identical: boolean;
-}
+/** A removed line and the added line it is shown against, word by word. */
+type Pair = [DiffLine, DiffLine];
 
 /**
  * A readable line diff with word highlights, as plain data for the template
  * (which escapes every segment). Removed lines directly followed by added ones
  * are paired up, and their words diffed, so a one-word edit in a long
  * paragraph shows as that word. Unchanged runs beyond `context` lines fold.
+ * Bounded (`DIFF_LIMITS`): the line pass and then the word passes share one
+ * time budget, and past a limit the answer is coarser rather than late.
  */
-export function lineDiff(before: string, after: string, context = 3): LineDiff {
-  const lines: DiffLine[] = [];
-  // Prompts rarely end in a newline, so without this, appending a line would show the old last line removed and re-added.
-  const changes = diffLines(before, after, { ignoreNewlineAtEof: true });
-  let oldNo = 1;
-  let newNo = 1;
-  for (let i = 0; i < changes.length; i++) {
-    const change = changes[i];
-    const next = changes[i + 1];
-    if (change.removed && next?.added) {
-      const paired = pairLines(splitLines(change.value), splitLines(next.value), oldNo, newNo);
-      lines.push(...paired);
-      oldNo += splitLines(change.value).length;
-      newNo += splitLines(next.value).length;
-      i++;
-      continue;
-    }
-    for (const text of splitLines(change.value)) {
-      const kind: DiffLineKind = change.added ? 'add' : change.removed ? 'del' : 'same';
-      lines.push(row(kind, kind === 'add' ? null : oldNo, kind === 'del' ? null : newNo, [{ text, changed: false }]));
-      if (kind !== 'add') oldNo++;
-      if (kind !== 'del') newNo++;
-    }
-  }
+export function lineDiff(before: string, after: string, options: LineDiffOptions = {}): LineDiff {
+  const context = options.context ?? 3;
+  const limits = { ...DIFF_LIMITS, ...options.limits };
+  if (before === after) return { lines: [], added: 0, removed: 0, identical: true, tooDifferent: false, wordsSkipped: 0 };
+  const budget = new Budget(limits.budgetMs);
+  // Compared without their line breaks: prompts rarely end in one, and appending a line must not show the old last line replaced.
+  const old = splitLines(before);
+  const cur = splitLines(after);
+  const ends = commonEnds(old, cur);
+  const changes = boundedDiff(
+    old.slice(ends.head, old.length - ends.tail),
+    cur.slice(ends.head, cur.length - ends.tail),
+    limits.maxLineEdits,
+    budget,
+  );
+  if (!changes) return blockDiff(old, cur, ends, context);
+  const { lines, pairs } = toRows(old, cur, ends, changes);
+  const folded = fold(lines, context);
+  // Checked before the word pass, so no budget goes to rows that will not be shown.
+  if (folded.length > limits.maxRows) return blockDiff(old, cur, ends, context);
   const added = lines.filter((l) => l.kind === 'add').length;
   const removed = lines.filter((l) => l.kind === 'del').length;
-  return { lines: fold(lines, context), added, removed, identical: before === after };
+  const wordsSkipped = highlightWords(pairs, limits.maxWordEdits, budget);
+  return { lines: folded, added, removed, identical: false, tooDifferent: false, wordsSkipped };
 }
 
-function pairLines(dels: string[], adds: string[], oldStart: number, newStart: number): DiffLine[] {
-  const delRows: DiffLine[] = [];
-  const addRows: DiffLine[] = [];
-  dels.forEach((text, i) => {
-    const partner = adds[i];
-    const segments = partner === undefined ? [{ text, changed: false }] : wordSegments(text, partner, 'del');
-    delRows.push(row('del', oldStart + i, null, segments));
-  });
-  adds.forEach((text, i) => {
-    const partner = dels[i];
-    const segments = partner === undefined ? [{ text, changed: false }] : wordSegments(partner, text, 'add');
-    addRows.push(row('add', null, newStart + i, segments));
-  });
-  return [...delRows, ...addRows];
-}
-
-function wordSegments(before: string, after: string, side: 'add' | 'del'): DiffSegment[] {
-  const parts = diffWordsWithSpace(before, after)
-    .filter((part) => (side === 'del' ? !part.added : !part.removed))
-    .map((part) => ({ text: part.value, changed: side === 'del' ? part.removed : part.added }));
-  return mergeAcrossSpaces(parts);
-}
-
-/** "calm· ·and" reads better as one highlight "calm and": absorb the spaces between changed words. */
-function mergeAcrossSpaces(parts: DiffSegment[]): DiffSegment[] {
-  const out: DiffSegment[] = [];
-  parts.forEach((part, i) => {
-    const bridges = !part.changed && /^\s+$/.test(part.text) && out.at(-1)?.changed && parts[i + 1]?.changed;
-    const segment = bridges ? { text: part.text, changed: true } : part;
-    const last = out.at(-1);
-    if (last && last.changed === segment.changed) last.text += segment.text;
-    else out.push({ ...segment });
-  });
-  return out;
-}
-
-/** Replaces unchanged lines further than `context` from any change with one `skip` row per run. */
-function fold(lines: DiffLine[], context: number): DiffLine[] {
-  const near = lines.map(() => false);
-  lines.forEach((line, i) => {
-    if (line.kind === 'same') return;
-    for (let j = Math.max(0, i - context); j <= Math.min(lines.length - 1, i + context); j++) near[j] = true;
-  });
-  const out: DiffLine[] = [];
-  lines.forEach((line, i) => {
-    if (line.kind !== 'same' || near[i]) {
-      out.push(line);
-      return;
+/** One row per line, numbered on both sides; a removed run directly followed by an added one is paired line by line. */
+function toRows(old: string[], cur: string[], ends: { head: number; tail: number }, changes: ChangeObject<string[]>[]) {
+  const lines: DiffLine[] = old.slice(0, ends.head).map((text, i) => row('same', i + 1, i + 1, plain(text)));
+  const pairs: Pair[] = [];
+  let oldNo = ends.head + 1;
+  let newNo = ends.head + 1;
+  changes.forEach((change, i) => {
+    const kind = change.added ? 'add' : change.removed ? 'del' : 'same';
+    const rows = change.value.map((text) => row(kind, kind === 'add' ? null : oldNo++, kind === 'del' ? null : newNo++, plain(text)));
+    const previous = changes[i - 1];
+    if (kind === 'add' && previous?.removed) {
+      const dels = lines.slice(lines.length - previous.value.length);
+      rows.slice(0, dels.length).forEach((add, j) => pairs.push([dels[j], add]));
     }
-    const last = out[out.length - 1];
-    if (last?.kind === 'skip') last.skipped++;
-    else out.push({ ...row('skip', null, null, []), skipped: 1 });
+    lines.push(...rows);
   });
-  return out;
+  old.slice(old.length - ends.tail).forEach((text) => lines.push(row('same', oldNo++, newNo++, plain(text))));
+  return { lines, pairs };
 }
 
-function splitLines(value: string): string[] {
-  if (value === '') return [];
-  return (value.endsWith('\n') ? value.slice(0, -1) : value).split('\n');
-}
-
-function row(kind: DiffLineKind, oldNo: number | null, newNo: number | null, segments: DiffSegment[]): DiffLine {
-  return { kind, oldNo, newNo, segments, skipped: 0 };
+/** The word pass over every pair, in order, while the budget lasts; returns how many pairs went without. */
+function highlightWords(pairs: Pair[], maxWordEdits: number, budget: Budget): number {
+  let skipped = 0;
+  for (const [del, add] of pairs) {
+    const words = wordSegments(del.segments[0].text, add.segments[0].text, maxWordEdits, budget);
+    if (!words) {
+      skipped++;
+      continue;
+    }
+    del.segments = words.del;
+    add.segments = words.add;
+  }
+  return skipped;
 }
