@@ -5,7 +5,7 @@
 //                src/cli/ (a CLI built on the client), src/livekit/ (to come)
 //  protocol      src/protocol/: the wire types and pure functions both sides share
 //  server        everything else in src/
-//  stream/, webhooks/ reach the store only through its port (prompt-store.ts, change-signal.ts), never a backend.
+//  stream/, webhooks/ reach the store only through its port (prompt-store.ts, change-signal.ts, label-view.ts), never a backend.
 
 /** Paths of the client side; they may import each other and src/protocol/. */
 const CLIENT_SIDE = '^src/(client|worker|cli|livekit)/';
@@ -78,13 +78,17 @@ module.exports = {
       name: 'stream-and-webhooks-only-through-changes-and-the-store-port',
       comment:
         'src/stream/ and src/webhooks/ deliver changes; they depend on src/changes/, src/protocol/, the store port ' +
-        '(src/store/prompt-store.ts, src/store/change-signal.ts) and the cross-cutting infrastructure (config, metrics, auth, ' +
+        '(src/store/prompt-store.ts, src/store/change-signal.ts, src/store/label-view.ts) and the cross-cutting infrastructure (config, metrics, auth, ' +
         'openapi, common, logging), never on a store backend, store.module.ts, the prompts feature, or each other.',
       severity: 'error',
       from: { path: '^src/(stream|webhooks)/' },
       to: {
         path: '^src/',
-        pathNot: ['^src/$1/', '^src/(changes|protocol|config|metrics|auth|openapi|common|logging)/', '^src/store/(prompt-store|change-signal)[.]ts$'],
+        pathNot: [
+          '^src/$1/',
+          '^src/(changes|protocol|config|metrics|auth|openapi|common|logging)/',
+          '^src/store/(prompt-store|change-signal|label-view)[.]ts$',
+        ],
       },
     },
     ...STORE_BACKENDS.map((backend) => ({

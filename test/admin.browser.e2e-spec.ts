@@ -117,7 +117,7 @@ describe('Admin UI in a real browser', () => {
       await page.getByRole('heading', { name: 'Roll back GREETING to v1?' }).waitFor();
       await screenshot(page, 'rollback-confirm');
       await page.getByRole('button', { name: 'Roll back to v1' }).click();
-      await page.waitForURL('**/prompts/GREETING?saved=3');
+      await page.waitForURL('**/prompts/GREETING?saved=1');
       expect(await page.locator('#text').inputValue()).toBe('Hello! I am Friday.\nHow can I help you today?');
     },
     SLOW,

@@ -180,21 +180,21 @@ describe('Admin UI (server-rendered pages)', () => {
 
     await browser.get(`/prompts/${key}/rollback?version=1`);
     const rolled = await browser.post(`/prompts/${key}/rollback`, { version: 1, message: 'Rollback to version 1' });
-    expect(rolled.headers.location).toBe(`/prompts/${key}?saved=3`);
-    expect((await api().get(`/api/prompts/${key}`)).body).toMatchObject({ text: 'line one\nline two', version: 3 });
+    expect(rolled.headers.location).toBe(`/prompts/${key}?saved=1`);
+    expect((await api().get(`/api/prompts/${key}`)).body).toMatchObject({ text: 'line one\nline two', version: 1 });
 
     await browser.get(`/prompts/${key}/delete`);
-    const deleted = await browser.post(`/prompts/${key}/delete`, { version: 3 });
+    const deleted = await browser.post(`/prompts/${key}/delete`, { version: 2 });
     expect(deleted.headers.location).toBe(`/?deleted=${key}`);
     const list = await browser.get(deleted.headers.location);
     expect(list.text).toContain(`data-deleted-key="${key}"`);
-    expect(list.text).toContain(`/prompts/${key}/rollback?version=3`);
+    expect(list.text).toContain(`/prompts/${key}/rollback?version=2`);
     expect((await browser.get(`/prompts/${key}`)).headers.location).toBe(`/prompts/${key}/history`);
     expect((await browser.get(`/prompts/${key}/history`)).text).toContain('This prompt is deleted');
 
-    expect((await browser.get(`/prompts/${key}/rollback?version=3`)).text).toContain(`Restore ${key} from v3?`);
-    const restored = await browser.post(`/prompts/${key}/rollback`, { version: 3, message: 'Restore' });
-    expect(restored.headers.location).toBe(`/prompts/${key}?saved=4`);
+    expect((await browser.get(`/prompts/${key}/rollback?version=2`)).text).toContain(`Restore ${key} from v2?`);
+    const restored = await browser.post(`/prompts/${key}/rollback`, { version: 2, message: 'Restore' });
+    expect(restored.headers.location).toBe(`/prompts/${key}?saved=2`);
     expect((await browser.get('/')).text).not.toContain(`data-deleted-key="${key}"`);
   });
 

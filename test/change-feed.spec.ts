@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { InProcessChangeSignal } from '../src/store/in-process-change.signal.js';
 import type { ChangeRecord } from '../src/store/prompt-store.js';
 import { SqlitePromptStore } from '../src/store/sqlite/sqlite-prompt.store.js';
+import { aPrompt } from './support/factories.js';
 import { FlakyChangeLog } from './support/flaky-change-log.js';
 import { tempDir } from './support/temp-dir.js';
 import { waitFor } from './support/wait-for.js';
@@ -40,9 +41,9 @@ describe('ChangeFeed', () => {
   async function commit(n: number): Promise<ChangeRecord[]> {
     const changes: ChangeRecord[] = [];
     for (let i = 0; i < n; i++) {
-      const input = { key: 'A', text: `text ${i}`, author: 'test', message: null };
-      const out = (await store.get('A')) ? await store.update(input) : await store.create(input);
-      if (!out.ok) throw new Error('write refused');
+      const input = aPrompt({ key: 'A', text: `text ${i}`, author: 'test' });
+      const out = (await store.revision()) === 0 ? await store.create(input) : await store.update(input);
+      if (!out.ok || !out.change) throw new Error('write refused');
       changes.push(out.change);
     }
     return changes;

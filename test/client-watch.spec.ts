@@ -15,7 +15,7 @@ describe('watch printer', () => {
       server.put('AGENT_INSTRUCTION', 'You are Friday.\nBe brief.');
       await waitFor(() => lines.some((l) => l.includes('revision 2')), 'the change to be printed');
       const out = lines.join('\n');
-      expect(out).toMatch(/ready from server at revision 1 \(mode streaming\)\n {2}AGENT_INSTRUCTION:\n {4}You are Friday\./);
+      expect(out).toMatch(/ready from server at revision 1 \(label production, mode streaming\)\n {2}AGENT_INSTRUCTION:\n {4}You are Friday\./);
       expect(out).toMatch(/revision 2 \[streaming\] AGENT_INSTRUCTION version 2:\n {4}You are Friday\.\n {4}Be brief\./);
     } finally {
       await client.close();

@@ -95,6 +95,44 @@ describe.each(storeTargets)('PromptClient against the real server on $name', (ta
     expect(app.app.get(ConnectionRegistry).count).toBe(0);
   });
 
+  it("follows its label's view: staging saves reach a staging client, drafts and production moves do not", async () => {
+    await rest.create('AGENT_INSTRUCTION', 'live');
+    await rest.update('AGENT_INSTRUCTION', 'try me', ['staging']);
+    const staging = client({ label: 'staging' });
+    const production = client();
+    expect((await staging.ready()).prompts).toEqual({ AGENT_INSTRUCTION: 'try me' });
+    expect((await production.ready()).prompts).toEqual({ AGENT_INSTRUCTION: 'live' });
+    expect(staging.status()).toMatchObject({ label: 'staging', revision: 2 });
+    const seen: PromptChange[] = [];
+    production.on('change', (change) => seen.push(change));
+    const stagingChange = nextEvent<PromptChange>(staging, 'change');
+    await rest.update('AGENT_INSTRUCTION', 'draft', []);
+    await rest.update('AGENT_INSTRUCTION', 'staging two', ['staging']);
+    expect(await stagingChange).toMatchObject({ text: 'staging two', version: 4, revision: 4 });
+    await rest.move('AGENT_INSTRUCTION', 'production', 4);
+    await waitFor(() => seen.length === 1, 'production to hear of the move');
+    expect(seen).toEqual([{ key: 'AGENT_INSTRUCTION', text: 'staging two', revision: 5, version: 4, deleted: false, source: 'server' }]);
+  });
+
+  it("refuses a label name the server would refuse, and keeps one label's cache from another", async () => {
+    expect(() => new PromptClient({ url: app.url, label: 'Staging!' })).toThrow(/label must be a lower-case letter/);
+    await rest.create('AGENT_INSTRUCTION', 'live');
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const cacheFile = join(dir.path, 'cache.json');
+    const first = client({ cacheFile });
+    await first.ready();
+    await first.close();
+    await app.close();
+    const errors: Error[] = [];
+    const staging = new PromptClient({ url: app.url, cacheFile, label: 'staging', readyTimeoutMs: 200, defaults: { AGENT_INSTRUCTION: 'built-in' } });
+    staging.on('error', (error) => errors.push(error));
+    cleanups.push(() => staging.close());
+    expect(await staging.ready()).toMatchObject({ source: 'defaults' });
+    expect(errors.map((e) => e.message).join(' ')).toMatch(/holds label "production", not "staging"/);
+    app = await startApp({ target });
+  });
+
   it('refuses a transport it does not know, naming the choices', () => {
     expect(() => new PromptClient({ url: app.url, transport: 'carrier-pigeon' as 'poll' })).toThrow("transport must be 'auto' or 'poll'");
   });

@@ -106,7 +106,7 @@ describe('/metrics', () => {
     await app.app.get(PromptStore).close();
     await request(app.url).get('/api/prompts').expect(500);
     const m = await scrape(app.url);
-    expect(sample(m, 'promptcast_store_errors_total', { operation: 'revision' })).toBe(1);
+    expect(sample(m, 'promptcast_store_errors_total', { operation: 'viewRevision' })).toBe(1);
   });
 
   it('keeps each app on its own registry', async () => {

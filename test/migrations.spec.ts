@@ -6,6 +6,7 @@ import type { PromptStore } from '../src/store/prompt-store.js';
 import { SQLITE_MIGRATIONS } from '../src/store/sqlite/sqlite.migrations.js';
 import { SqlitePromptStore } from '../src/store/sqlite/sqlite-prompt.store.js';
 import { createTestDatabase, describePostgres, onDatabase, postgresConfig, type TestDatabase } from './support/postgres.js';
+import { aPrompt } from './support/factories.js';
 import { tempDir } from './support/temp-dir.js';
 
 /**
@@ -36,8 +37,15 @@ async function expectMigrated(store: PromptStore): Promise<void> {
   // The delete's change-log row was pruned, but the audit row that replaces it still says who and when.
   expect(await store.listDeleted()).toEqual([{ key: 'A', version: 2, deletedAt: AT, deletedBy: 'ops' }]);
   expect((await store.listAudit({ limit: 10 })).map((e) => e.revision)).toEqual([4, 3, 2, 1]);
-  const next = await store.update({ key: 'B', text: 'b2', author: 'ops', message: null });
-  expect(next.ok && next.change.revision).toBe(5);
+  const next = await store.update(aPrompt({ key: 'B', text: 'b2', author: 'ops' }));
+  expect(next.ok && next.change?.revision).toBe(5);
+  // Every key's current version became production, and its view revision is its last change.
+  expect(await store.get('B', 'production')).toMatchObject({ version: 2, text: 'b2' });
+  expect((await store.labelSnapshot('production')).entries.map((e) => [e.key, e.version, e.revision])).toEqual([
+    ['A', null, 3],
+    ['B', 2, 5],
+  ]);
+  expect((await store.listAudit({ limit: 10 }))[1].moves).toEqual([{ label: 'production', to: 1 }]);
   expect((await store.changesAfter(4, 10)).map((c) => c.revision)).toEqual([5]);
   const ping = await store.ping();
   expect(ping.schemaVersion).toBe(ping.latestSchemaVersion);

@@ -77,7 +77,7 @@ describePostgres('ChangeFeed on PostgreSQL (LISTEN/NOTIFY signal)', () => {
 
   it('ignores announce(): only what the database committed is delivered, once', async () => {
     const out = await writerA.create(aPrompt({ key: 'A' }));
-    if (out.ok) feed.signal.announce(out.change);
+    if (out.ok && out.change) feed.signal.announce(out.change);
     await writerA.update(aPrompt({ key: 'A' }));
     await untilSeen(2);
     expect(feed.revisions()).toEqual([1, 2]);

@@ -4,7 +4,7 @@ import { PostgresPromptStore } from '../src/store/postgres/postgres-prompt.store
 import { POSTGRES_MIGRATIONS } from '../src/store/postgres/postgres.migrations.js';
 import { StoreUnavailableError } from '../src/store/store-unavailable.error.js';
 import { describeStoreContract } from './store.contract.js';
-import { aPrompt } from './support/factories.js';
+import { aPrompt, PUBLISHER } from './support/factories.js';
 import { createTestDatabase, describePostgres, postgresConfig, type TestDatabase } from './support/postgres.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -84,7 +84,7 @@ describePostgres('PostgreSQL store', () => {
       const [e, l] = await Promise.all([early, late]);
 
       expect(committed).toEqual(['early', 'late']);
-      expect([e.ok && e.change.revision, l.ok && l.change.revision]).toEqual([2, 3]);
+      expect([e.ok && e.change?.revision, l.ok && l.change?.revision]).toEqual([2, 3]);
       expect((await second.changesAfter(1, 10)).map((c) => [c.revision, c.key])).toEqual([
         [2, 'A'],
         [3, 'B'],
@@ -94,9 +94,9 @@ describePostgres('PostgreSQL store', () => {
     it('hands out timestamps as millisecond ISO strings, the same everywhere they appear', async () => {
       const store = await open();
       const out = await store.create(aPrompt({ key: 'T' }));
-      const at = out.ok ? out.change.at : '';
+      const at = out.ok ? (out.change?.at ?? '') : '';
       expect(at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-      expect((await store.get('T'))?.updatedAt).toBe(at);
+      expect((await store.get('T', 'production'))?.updatedAt).toBe(at);
       expect((await store.getVersion('T', 1))?.createdAt).toBe(at);
       expect((await store.changesAfter(0, 1))[0].at).toBe(at);
       expect((await store.listVersions('T', { limit: 1 }))?.versions[0].createdAt).toBe(at);
@@ -106,7 +106,8 @@ describePostgres('PostgreSQL store', () => {
       const store = await open();
       await store.create(aPrompt({ key: 'A' }));
       expect(await store.getVersion('A', 1e20)).toBeUndefined();
-      expect(await store.rollback({ key: 'A', toVersion: 2 ** 40, author: 'x', message: null })).toMatchObject({
+      const move = { key: 'A', label: 'production', version: 2 ** 40, kind: 'rollback' as const, author: 'x', message: null, policy: PUBLISHER };
+      expect(await store.moveLabel(move)).toMatchObject({
         ok: false,
         reason: 'version_not_found',
       });

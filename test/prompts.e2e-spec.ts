@@ -37,14 +37,15 @@ describe.each(storeTargets)('prompts API on $name', (target) => {
       });
     });
 
-    it('filters the list with ?keys= as the stream does, keeping the global revision as ETag', async () => {
+    it('filters the list with ?keys= as the stream does; the ETag is the last change to those keys', async () => {
       await create('A');
       await create('B');
       await create('C');
       const res = await api.get('/api/prompts?keys=C,A').expect(200).expect('ETag', '"3"');
       expect(res.body.prompts.map((p: { key: string }) => p.key)).toEqual(['A', 'C']);
       expect((await api.get('/api/prompts?keys=B&format=flat').expect(200)).body).toEqual({ B: 'text of B' });
-      await api.get('/api/prompts?keys=A').set('If-None-Match', '"3"').expect(304);
+      await api.get('/api/prompts?keys=A').expect(200).expect('ETag', '"1"');
+      await api.get('/api/prompts?keys=A').set('If-None-Match', '"1"').expect(304);
     });
 
     it('creates with 201, a Location and the version as ETag', async () => {
@@ -100,19 +101,27 @@ describe.each(storeTargets)('prompts API on $name', (target) => {
       expect((await api.get('/api/prompts/A/versions/1').expect(200)).body).toMatchObject({ version: 1, text: 'v1' });
     });
 
-    it('rolls back by creating a new version with the old text', async () => {
+    it('rolls back by pointing production at the old version again (no new version)', async () => {
       await create('A', 'good');
       await api.put('/api/prompts/A').send({ text: 'bad' }).expect(200);
-      const res = await api.post('/api/prompts/A/rollback').send({ version: 1 }).expect(200).expect('ETag', '"3"');
-      expect(res.body).toMatchObject({ text: 'good', version: 3, message: 'Rollback to version 1' });
-      expect((await api.get('/api/prompts/A').expect(200)).body.text).toBe('good');
+      const res = await api.post('/api/prompts/A/rollback').send({ version: 1 }).expect(200).expect('ETag', '"1"');
+      expect(res.body).toMatchObject({ text: 'good', version: 1 });
+      expect((await api.get('/api/prompts/A').expect(200)).body).toMatchObject({ text: 'good', version: 1 });
+      expect((await api.get('/api/prompts/A/versions').expect(200)).body.total).toBe(2);
+      const [entry] = (await api.get('/api/audit?limit=1').expect(200)).body.entries;
+      expect(entry).toMatchObject({
+        kind: 'rollback',
+        version: 1,
+        message: 'Rollback to version 1',
+        moves: [{ label: 'production', from: 2, to: 1 }],
+      });
     });
 
     it('restores a deleted prompt by rolling back to one of its versions', async () => {
       await create('A', 'keep me');
       await api.delete('/api/prompts/A').expect(204);
       await api.post('/api/prompts/A/rollback').send({ version: 1 }).expect(200);
-      expect((await api.get('/api/prompts/A').expect(200)).body).toMatchObject({ text: 'keep me', version: 2 });
+      expect((await api.get('/api/prompts/A').expect(200)).body).toMatchObject({ text: 'keep me', version: 1 });
     });
 
     it('accepts any Unicode text up to the byte limit', async () => {

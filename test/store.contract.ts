@@ -1,5 +1,6 @@
-import type { PromptStore } from '../src/store/prompt-store.js';
-import { aPrompt } from './support/factories.js';
+import { labelView } from '../src/store/label-view.js';
+import type { PromptStore, RemoveInput } from '../src/store/prompt-store.js';
+import { aPrompt, PUBLISHER } from './support/factories.js';
 
 export interface StoreHarness {
   /** A fresh, initialised, empty store. */
@@ -27,9 +28,15 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       await h.cleanup();
     });
 
+    const get = (key: string, label = 'production') => store.get(key, label);
+    const view = async (label = 'production', keys?: string[]) => labelView(await store.labelSnapshot(label), keys && new Set(keys));
+    const remove = (key: string, author: string, extra: Partial<RemoveInput> = {}) => store.remove({ key, author, policy: PUBLISHER, ...extra });
+    const rollback = (key: string, version: number, author: string, message: string | null = null) =>
+      store.moveLabel({ key, label: 'production', version, kind: 'rollback', author, message, policy: PUBLISHER });
+
     it('starts empty at revision 0', async () => {
       expect(await store.revision()).toBe(0);
-      expect(await store.snapshot()).toEqual({ revision: 0, prompts: [] });
+      expect(await view()).toEqual({ revision: 0, prompts: [] });
       expect(await store.changesAfter(0, 10)).toEqual([]);
     });
 
@@ -44,7 +51,7 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
     it('creates version 1 and assigns the next global revision', async () => {
       const out = await store.create(aPrompt({ key: 'A', text: 'hello' }));
       expect(out).toMatchObject({ ok: true, change: { revision: 1, key: 'A', kind: 'create', version: 1, text: 'hello' } });
-      expect(await store.get('A')).toMatchObject({ key: 'A', text: 'hello', version: 1, revision: 1 });
+      expect(await get('A')).toMatchObject({ key: 'A', text: 'hello', version: 1, revision: 1 });
       expect(await store.revision()).toBe(1);
     });
 
@@ -59,21 +66,21 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       expect(await store.update({ ...aPrompt({ key: 'A', text: 'v2' }) })).toMatchObject({ ok: true, prompt: { version: 2 } });
       expect(await store.update({ ...aPrompt({ key: 'A', text: 'v3' }), ifVersion: 2 })).toMatchObject({ ok: true, prompt: { version: 3 } });
       expect(await store.update({ ...aPrompt({ key: 'A', text: 'lost' }), ifVersion: 2 })).toEqual({ ok: false, reason: 'stale', currentVersion: 3 });
-      expect((await store.get('A'))?.text).toBe('v3');
+      expect((await get('A'))?.text).toBe('v3');
       expect(await store.revision()).toBe(3);
     });
 
     it('does not update or delete a key that does not exist', async () => {
       expect(await store.update(aPrompt({ key: 'NOPE' }))).toEqual({ ok: false, reason: 'not_found' });
-      expect(await store.remove({ key: 'NOPE', author: 'x' })).toEqual({ ok: false, reason: 'not_found' });
+      expect(await remove('NOPE', 'x')).toEqual({ ok: false, reason: 'not_found' });
       expect(await store.revision()).toBe(0);
     });
 
     it('deletes as a change, keeps history, and continues version numbers on re-create', async () => {
       await store.create(aPrompt({ key: 'A', text: 'one' }));
-      const del = await store.remove({ key: 'A', author: 'ops' });
+      const del = await remove('A', 'ops');
       expect(del).toMatchObject({ ok: true, change: { revision: 2, kind: 'delete', version: 1, text: null } });
-      expect(await store.get('A')).toBeUndefined();
+      expect(await get('A')).toBeUndefined();
       expect(await store.listVersions('A', { limit: 10 })).toMatchObject({ total: 1, deleted: true });
       const again = await store.create(aPrompt({ key: 'A', text: 'two' }));
       expect(again).toMatchObject({ ok: true, prompt: { version: 2, revision: 3 } });
@@ -84,33 +91,35 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       await store.create(aPrompt({ key: 'A', text: 'a1' }));
       await store.update(aPrompt({ key: 'A', text: 'a2' }));
       expect(await store.listDeleted()).toEqual([]);
-      await store.remove({ key: 'A', author: 'ops' });
-      await store.remove({ key: 'B', author: 'eve' });
+      await remove('A', 'ops');
+      await remove('B', 'eve');
       expect(await store.listDeleted()).toEqual([
         { key: 'A', version: 2, deletedAt: expect.any(String), deletedBy: 'ops' },
         { key: 'B', version: 1, deletedAt: expect.any(String), deletedBy: 'eve' },
       ]);
-      await store.rollback({ key: 'A', toVersion: 1, author: 'ops', message: null });
+      await rollback('A', 1, 'ops');
       expect((await store.listDeleted()).map((d) => d.key)).toEqual(['B']);
     });
 
-    it('rolls back by writing a new version with the old text, and restores a deleted key', async () => {
+    it('rolls back by pointing production at the old version (no new version), and restores a deleted key', async () => {
       await store.create(aPrompt({ key: 'A', text: 'first' }));
       await store.update(aPrompt({ key: 'A', text: 'second' }));
-      const rb = await store.rollback({ key: 'A', toVersion: 1, author: 'ops', message: 'undo' });
-      expect(rb).toMatchObject({ ok: true, change: { kind: 'rollback', version: 3, revision: 3 }, prompt: { text: 'first', version: 3 } });
-      await store.remove({ key: 'A', author: 'ops' });
-      expect(await store.rollback({ key: 'A', toVersion: 2, author: 'ops', message: null })).toMatchObject({
+      const rb = await rollback('A', 1, 'ops', 'undo');
+      expect(rb).toMatchObject({
         ok: true,
-        prompt: { text: 'second', version: 4 },
+        change: { kind: 'rollback', version: 1, revision: 3, moves: [{ label: 'production', from: 2, to: 1 }] },
+        prompt: { text: 'first', version: 1 },
       });
-      expect((await store.get('A'))?.text).toBe('second');
+      await remove('A', 'ops');
+      expect(await rollback('A', 2, 'ops')).toMatchObject({ ok: true, prompt: { text: 'second', version: 2 } });
+      expect((await get('A'))?.text).toBe('second');
+      expect((await store.listVersions('A', { limit: 10 }))?.total).toBe(2);
     });
 
     it('refuses a rollback to a version that does not exist', async () => {
       await store.create(aPrompt({ key: 'A' }));
-      expect(await store.rollback({ key: 'A', toVersion: 9, author: 'x', message: null })).toMatchObject({ ok: false, reason: 'version_not_found' });
-      expect(await store.rollback({ key: 'B', toVersion: 1, author: 'x', message: null })).toEqual({ ok: false, reason: 'not_found' });
+      expect(await rollback('A', 9, 'x')).toMatchObject({ ok: false, reason: 'version_not_found' });
+      expect(await rollback('B', 1, 'x')).toEqual({ ok: false, reason: 'not_found' });
       expect(await store.revision()).toBe(1);
     });
 
@@ -131,8 +140,8 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       await store.create(aPrompt({ key: 'A', text: 'a1' }));
       await store.create(aPrompt({ key: 'B', text: 'b1' }));
       await store.update(aPrompt({ key: 'A', text: 'a2' }));
-      await store.remove({ key: 'B', author: 'x' });
-      await store.rollback({ key: 'A', toVersion: 1, author: 'x', message: null });
+      await remove('B', 'x');
+      await rollback('A', 1, 'x');
       const log = await store.changesAfter(0, 100);
       expect(log.map((c) => [c.revision, c.key, c.kind, c.text])).toEqual([
         [1, 'A', 'create', 'a1'],
@@ -157,7 +166,7 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
     it('stores any Unicode text unchanged', async () => {
       const text = 'Ünïcödé 🎙️ 日本語 \u202e RTL \n\t "quotes" \'; DROP TABLE prompts; --';
       await store.create(aPrompt({ key: 'U', text }));
-      expect((await store.get('U'))?.text).toBe(text);
+      expect((await get('U'))?.text).toBe(text);
     });
 
     it('keeps every change in the log, gap-free, and never reuses a revision after a refused write', async () => {
@@ -171,26 +180,28 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
 
     it('sizes a replay and a snapshot in UTF-8 bytes of text', async () => {
       expect(await store.replaySize(0)).toEqual({ changes: 0, textBytes: 0 });
-      expect(await store.snapshotSize()).toBe(0);
+      expect(await store.snapshotSize('production')).toBe(0);
       await store.create(aPrompt({ key: 'A', text: 'héllo' }));
       await store.update(aPrompt({ key: 'A', text: '🎙️' }));
       await store.create(aPrompt({ key: 'B', text: 'b' }));
-      await store.remove({ key: 'B', author: 'ops' });
+      await remove('B', 'ops');
       expect(await store.replaySize(0)).toEqual({ changes: 4, textBytes: 6 + 7 + 1 });
       expect(await store.replaySize(1)).toEqual({ changes: 3, textBytes: 7 + 1 });
-      expect(await store.snapshotSize()).toBe(7);
+      expect(await store.snapshotSize('production')).toBe(7);
     });
 
     it('records every change in the audit trail with author, address and message, newest first', async () => {
       await store.create(aPrompt({ key: 'A', text: 'a1', author: 'ops', address: '10.0.0.1', message: 'first' }));
       await store.update(aPrompt({ key: 'A', text: 'a2', author: 'eve', address: '::1', message: null }));
-      await store.remove({ key: 'A', author: 'ops', address: '10.0.0.2' });
-      await store.rollback({ key: 'A', toVersion: 1, author: 'seed', message: 'undo' });
+      await remove('A', 'ops', { address: '10.0.0.2' });
+      await rollback('A', 1, 'seed', 'undo');
+      const at = expect.any(String) as string;
+      const production = (from: number | null, to: number | null) => [{ label: 'production', from, to }];
       expect(await store.listAudit({ limit: 10 })).toEqual([
-        { revision: 4, key: 'A', kind: 'rollback', version: 3, author: 'seed', address: null, message: 'undo', at: expect.any(String) },
-        { revision: 3, key: 'A', kind: 'delete', version: 2, author: 'ops', address: '10.0.0.2', message: null, at: expect.any(String) },
-        { revision: 2, key: 'A', kind: 'update', version: 2, author: 'eve', address: '::1', message: null, at: expect.any(String) },
-        { revision: 1, key: 'A', kind: 'create', version: 1, author: 'ops', address: '10.0.0.1', message: 'first', at: expect.any(String) },
+        { revision: 4, key: 'A', kind: 'rollback', version: 1, author: 'seed', address: null, message: 'undo', at, moves: production(null, 1) },
+        { revision: 3, key: 'A', kind: 'delete', version: 2, author: 'ops', address: '10.0.0.2', message: null, at, moves: production(2, null) },
+        { revision: 2, key: 'A', kind: 'update', version: 2, author: 'eve', address: '::1', message: null, at, moves: production(1, 2) },
+        { revision: 1, key: 'A', kind: 'create', version: 1, author: 'ops', address: '10.0.0.1', message: 'first', at, moves: production(null, 1) },
       ]);
     });
 
@@ -207,13 +218,124 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       expect(await revisions({ limit: 10, key: "A' OR '1'='1" })).toEqual([]);
     });
 
+    it('saves a draft that moves no label: production and its view revision stay where they were', async () => {
+      await store.create(aPrompt({ key: 'A', text: 'live' }));
+      const draft = await store.update(aPrompt({ key: 'A', text: 'draft', labels: [] }));
+      expect(draft).toMatchObject({ ok: true, change: { kind: 'update', version: 2, revision: 2, moves: [], text: 'draft' } });
+      expect(await get('A')).toMatchObject({ text: 'live', version: 1 });
+      expect(await view()).toMatchObject({ revision: 1, prompts: [{ key: 'A', version: 1 }] });
+      expect(await store.viewRevision('production')).toBe(1);
+      expect(await store.revision()).toBe(2);
+      expect((await store.listVersions('A', { limit: 10 }))?.versions.map((v) => [v.version, v.labels])).toEqual([
+        [2, []],
+        [1, ['production']],
+      ]);
+    });
+
+    it('points labels at versions: each label has its own view, revision and ETag', async () => {
+      await store.create(aPrompt({ key: 'A', text: 'a1', labels: ['production', 'staging'] }));
+      await store.create(aPrompt({ key: 'B', text: 'b1' }));
+      await store.update(aPrompt({ key: 'A', text: 'a2', labels: ['staging'] }));
+      expect(await view('staging')).toMatchObject({ revision: 3, prompts: [{ key: 'A', version: 2, text: 'a2' }] });
+      expect(await view('production')).toMatchObject({
+        revision: 2,
+        prompts: [
+          { key: 'A', version: 1 },
+          { key: 'B', version: 1 },
+        ],
+      });
+      expect(await view('production', ['A'])).toMatchObject({ revision: 1 });
+      expect(await store.viewRevision('production', new Set(['A']))).toBe(1);
+      expect(await store.viewRevision('staging')).toBe(3);
+      expect(await store.viewRevision('canary')).toBe(0);
+      const moved = await store.moveLabel({
+        key: 'A',
+        label: 'production',
+        version: 2,
+        kind: 'label',
+        author: 'ops',
+        message: 'promote',
+        policy: PUBLISHER,
+      });
+      expect(moved).toMatchObject({
+        ok: true,
+        change: { revision: 4, kind: 'label', version: 2, text: 'a2', moves: [{ label: 'production', from: 1, to: 2 }] },
+      });
+      expect(await get('A')).toMatchObject({ version: 2, text: 'a2' });
+      expect((await store.listLabels('A'))?.map((l) => [l.label, l.version, l.revision])).toEqual([
+        ['production', 2, 4],
+        ['staging', 2, 3],
+      ]);
+      expect(await store.labelIndex()).toEqual([
+        { key: 'A', head: 2, deleted: false, labels: { production: 2, staging: 2 } },
+        { key: 'B', head: 1, deleted: false, labels: { production: 1 } },
+      ]);
+    });
+
+    it('moves a label only where it is asked: nothing for the same version, 412 for a stale If-Match, 404 for a missing version', async () => {
+      await store.create(aPrompt({ key: 'A', text: 'a1', labels: ['staging'] }));
+      await store.update(aPrompt({ key: 'A', text: 'a2', labels: [] }));
+      const move = (version: number, ifVersion?: number) =>
+        store.moveLabel({ key: 'A', label: 'staging', version, kind: 'label', author: 'ops', message: null, policy: PUBLISHER, ifVersion });
+      expect(await move(1)).toMatchObject({ ok: true, change: null, prompt: { version: 1 } });
+      expect(await move(2, 2)).toEqual({ ok: false, reason: 'stale', currentVersion: 1, label: 'staging' });
+      expect(await move(9)).toMatchObject({ ok: false, reason: 'version_not_found' });
+      expect(await store.revision()).toBe(2);
+      expect(await move(2, 1)).toMatchObject({ ok: true, change: { revision: 3 } });
+    });
+
+    it('keeps protected labels for callers that may publish, and writes nothing for the others', async () => {
+      const editor = { protectedLabels: ['production'], mayPublish: false };
+      expect(await store.create(aPrompt({ key: 'A', policy: editor }))).toEqual({ ok: false, reason: 'protected', label: 'production' });
+      expect(await store.create(aPrompt({ key: 'A', text: 'draft', labels: [], policy: editor }))).toMatchObject({ ok: true });
+      expect(await store.create(aPrompt({ key: 'B', labels: ['staging'], policy: editor }))).toMatchObject({ ok: true });
+      const promote = await store.moveLabel({
+        key: 'B',
+        label: 'production',
+        version: 1,
+        kind: 'label',
+        author: 'ed',
+        message: null,
+        policy: editor,
+      });
+      expect(promote).toEqual({ ok: false, reason: 'protected', label: 'production' });
+      expect(await store.revision()).toBe(2);
+    });
+
+    it('removes a label as a change, but never production from a live key; a delete removes them all', async () => {
+      await store.create(aPrompt({ key: 'A', labels: ['production', 'staging'] }));
+      const unlabel = (label: string) => store.removeLabel({ key: 'A', label, author: 'ops', message: null, policy: PUBLISHER });
+      expect(await unlabel('production')).toEqual({ ok: false, reason: 'default_label_required', label: 'production' });
+      expect(await unlabel('canary')).toEqual({ ok: false, reason: 'label_not_found', label: 'canary' });
+      expect(await unlabel('staging')).toMatchObject({
+        ok: true,
+        change: { kind: 'unlabel', version: 1, text: null, moves: [{ label: 'staging', from: 1, to: null }] },
+      });
+      expect(await view('staging')).toEqual({ revision: 2, prompts: [] });
+      await store.update(aPrompt({ key: 'A', labels: ['staging'] }));
+      const del = await remove('A', 'ops');
+      expect(del).toMatchObject({
+        ok: true,
+        change: {
+          kind: 'delete',
+          revision: 4,
+          moves: [
+            { label: 'production', to: null },
+            { label: 'staging', to: null },
+          ],
+        },
+      });
+      expect(await view('staging')).toEqual({ revision: 4, prompts: [] });
+      expect(await view('production')).toEqual({ revision: 4, prompts: [] });
+    });
+
     it('keeps everything after close and reopen', async () => {
       await store.create(aPrompt({ key: 'A', text: 'durable' }));
       await store.update(aPrompt({ key: 'A', text: 'still here' }));
       await store.close();
       store = await h.reopen();
       expect(await store.revision()).toBe(2);
-      expect(await store.get('A')).toMatchObject({ text: 'still here', version: 2, revision: 2 });
+      expect(await get('A')).toMatchObject({ text: 'still here', version: 2, revision: 2 });
     });
 
     it('remembers a revoked session, across reopen, without touching the revision; revoking twice is harmless', async () => {

@@ -96,6 +96,7 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: delivery under lo
         agent,
         remoteAddress: expect.stringContaining('127.0.0.1'),
         connectedSince: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        label: 'production',
         lastRevision: a.revision,
         pendingBytes: expect.any(Number),
         adminUi: false,

@@ -81,6 +81,8 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: protocol', (targe
       text: 'alpha two',
       updatedAt: expect.any(String),
       author: 'anonymous',
+      labels: ['production'],
+      kind: 'update',
     });
     expect(written.revision).toBe(b.revision + 1);
     expect(stream.changes).toHaveLength(2);
@@ -98,8 +100,8 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: protocol', (targe
     const events = await readEvents(streamUrl, 3, { headers: { 'Last-Event-ID': String(r) } });
     expect(kinds(events)).toEqual(['prompt.updated', 'prompt.deleted', 'prompt.updated']);
     expect(ids(events)).toEqual([r + 1, r + 2, r + 3]);
-    expect(events[1].data).toEqual({ revision: r + 2, key: 'B' });
-    expect(events[2].data).toMatchObject({ key: 'A', version: 3, text: 'one' });
+    expect(events[1].data).toEqual({ revision: r + 2, key: 'B', labels: ['production'], kind: 'delete' });
+    expect(events[2].data).toMatchObject({ key: 'A', version: 1, text: 'one', kind: 'rollback' });
   });
 
   it('takes the resume point from ?lastEventId= for clients that cannot set headers', async () => {

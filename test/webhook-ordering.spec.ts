@@ -6,6 +6,7 @@ import { InProcessChangeSignal } from '../src/store/in-process-change.signal.js'
 import type { ChangeRecord } from '../src/store/prompt-store.js';
 import { SqlitePromptStore } from '../src/store/sqlite/sqlite-prompt.store.js';
 import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher.js';
+import { aPrompt } from './support/factories.js';
 import { FlakyChangeLog } from './support/flaky-change-log.js';
 import { tempDir } from './support/temp-dir.js';
 import { waitFor } from './support/wait-for.js';
@@ -51,9 +52,9 @@ describe('webhooks when the change log cannot be read', () => {
 
     const changes: ChangeRecord[] = [];
     for (let i = 1; i <= 4; i++) {
-      const input = { key: 'A', text: `v${i}`, author: 'ops', message: null };
+      const input = aPrompt({ key: 'A', text: `v${i}`, author: 'ops' });
       const out = i === 1 ? await store.create(input) : await store.update(input);
-      if (out.ok) changes.push(out.change);
+      if (out.ok && out.change) changes.push(out.change);
     }
     log.failures = 3;
     // Concurrent writers can announce out of order: revision 4 arrives first and opens a gap.

@@ -29,7 +29,7 @@ export class AdminPagesService {
 
   async list(query: ListQuery): Promise<Page> {
     const { fleetCursor, ...notice } = query;
-    const snapshot = await this.prompts.snapshot();
+    const snapshot = await this.prompts.view();
     const agents = this.agents.list().map((a) => ({ ...a, behind: a.lastRevision < snapshot.revision }));
     // What each agent process reports it applied (the stream only knows what it sent): one page, so the page stays small.
     const fleet = await this.fleet.list(AGENT_PAGE_DEFAULT, fleetCursor);

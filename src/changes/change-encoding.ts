@@ -7,19 +7,25 @@ export interface EncodedChange {
   event: ChangeEvent;
   /** `JSON.stringify(event.data)`: a stream frame's `data:` line and a webhook's body. */
   json: string;
+  /** The labels whose view the change moved: only their subscribers get it on the stream. */
+  labels: ReadonlySet<string>;
 }
 
-/** The one encoder of a change: `prompt.updated` for a create, update or rollback; `prompt.deleted` for a delete. */
+/**
+ * The one encoder of a change. One event per change, since every label a
+ * change moves goes the same way: to the version it saved or pointed at
+ * (`prompt.updated`), or nowhere (`prompt.deleted`: a delete, a label
+ * removed). A draft moves no label: `prompt.saved`, which only webhooks hear.
+ */
 export function encodeChange(change: ChangeRecord): EncodedChange {
   const event = changeEvent(change);
-  return { change, event, json: JSON.stringify(event.data) };
+  return { change, event, json: JSON.stringify(event.data), labels: new Set(change.moves.map((m) => m.label)) };
 }
 
 function changeEvent(change: ChangeRecord): ChangeEvent {
-  const { revision, key } = change;
-  if (change.kind === 'delete') return { event: 'prompt.deleted', data: { revision, key } };
-  return {
-    event: 'prompt.updated',
-    data: { revision, key, version: change.version, text: change.text ?? '', updatedAt: change.at, author: change.author },
-  };
+  const { revision, key, kind } = change;
+  const labels = change.moves.map((m) => m.label);
+  if (change.text === null) return { event: 'prompt.deleted', data: { revision, key, labels, kind } };
+  const data = { revision, key, version: change.version, text: change.text, updatedAt: change.at, author: change.author, labels, kind };
+  return { event: labels.length > 0 ? 'prompt.updated' : 'prompt.saved', data };
 }

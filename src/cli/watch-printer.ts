@@ -12,7 +12,9 @@ export async function printPrompts(client: PromptClient, write: (line: string) =
   client.on('error', (error) => write(`${stamp()} error ${error.message}`));
   try {
     const state = await client.ready();
-    write(`${stamp()} ready from ${state.source} at revision ${state.revision ?? '-'} (mode ${client.status().mode})`);
+    write(
+      `${stamp()} ready from ${state.source} at revision ${state.revision ?? '-'} (label ${client.status().label}, mode ${client.status().mode})`,
+    );
     for (const [key, text] of Object.entries(state.prompts)) write(`  ${key}:\n${indent(text)}`);
   } catch (error) {
     write(`${stamp()} not ready: ${(error as Error).message}`);

@@ -1,3 +1,4 @@
+import { DEFAULT_LABEL } from '../protocol/labels.js';
 import { Backoff } from './backoff.js';
 import { TimerSlots } from './clock.js';
 import { PromptClientAuthError, PromptClientError } from './errors.js';
@@ -236,7 +237,7 @@ export class Link {
 
   private streamUrl(): URL {
     const url = this.endpoint('/api/prompts/stream');
-    if (this.options.keys?.length) url.searchParams.set('keys', this.options.keys.join(','));
+    this.setView(url);
     if (this.options.agentId) url.searchParams.set('agent', this.options.agentId);
     return url;
   }
@@ -244,8 +245,14 @@ export class Link {
   private listUrl(): URL {
     const url = this.endpoint('/api/prompts');
     // The server filters the poll as it filters the stream, so a poll downloads only what this client follows.
-    if (this.options.keys?.length) url.searchParams.set('keys', this.options.keys.join(','));
+    this.setView(url);
     return url;
+  }
+
+  /** `?label=` (unless it is the default, which old servers also serve) and `?keys=`: the view this client follows. */
+  private setView(url: URL): void {
+    if (this.options.label !== DEFAULT_LABEL) url.searchParams.set('label', this.options.label);
+    if (this.options.keys?.length) url.searchParams.set('keys', this.options.keys.join(','));
   }
 
   private endpoint(path: string): URL {

@@ -1,3 +1,4 @@
+import { DEFAULT_LABEL, isLabel, LABEL_RULE } from '../protocol/labels.js';
 import { BACKOFF_DEFAULTS } from './backoff.js';
 import { systemClock } from './clock.js';
 import type { ClientTransport, PromptClientOptions } from './types.js';
@@ -19,6 +20,7 @@ export function resolveOptions(options: PromptClientOptions): ResolvedOptions {
   return {
     ...options,
     defaults: options.defaults ?? {},
+    label: labelOf(options.label),
     readyTimeoutMs: positive(options.readyTimeoutMs, CLIENT_DEFAULTS.readyTimeoutMs, 'readyTimeoutMs'),
     heartbeatMs: positive(options.heartbeatMs, CLIENT_DEFAULTS.heartbeatMs, 'heartbeatMs'),
     pollIntervalMs: positive(options.pollIntervalMs, CLIENT_DEFAULTS.pollIntervalMs, 'pollIntervalMs'),
@@ -29,6 +31,12 @@ export function resolveOptions(options: PromptClientOptions): ResolvedOptions {
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
   };
+}
+
+function labelOf(value: string | undefined): string {
+  if (value === undefined) return DEFAULT_LABEL;
+  if (!isLabel(value)) throw new TypeError(`PromptClient: label must be ${LABEL_RULE}, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 function transportOf(value: PromptClientOptions['transport']): ClientTransport {
@@ -52,12 +60,14 @@ function positive(value: number | undefined, fallback: number, name: string): nu
  * - `PROMPTCAST_URL` → `url` (defaults to `http://127.0.0.1:3000`)
  * - `PROMPTCAST_TOKEN` → `token`
  * - `PROMPT_CHECK_INTERVAL` (seconds, as in the seed agent) → `pollIntervalMs`
+ * - `PROMPTCAST_LABEL` → `label`
  * - `PROMPTCAST_AGENT_ID` → `agentId`
  * - `PROMPTCAST_CACHE_FILE` → `cacheFile`
  */
 export function promptClientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): PromptClientOptions {
   const options: PromptClientOptions = { url: env.PROMPTCAST_URL || 'http://127.0.0.1:3000' };
   if (env.PROMPTCAST_TOKEN) options.token = env.PROMPTCAST_TOKEN;
+  if (env.PROMPTCAST_LABEL) options.label = env.PROMPTCAST_LABEL;
   if (env.PROMPTCAST_AGENT_ID) options.agentId = env.PROMPTCAST_AGENT_ID;
   if (env.PROMPTCAST_CACHE_FILE) options.cacheFile = env.PROMPTCAST_CACHE_FILE;
   const interval = env.PROMPT_CHECK_INTERVAL;

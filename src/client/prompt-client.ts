@@ -95,6 +95,7 @@ export class PromptClient extends EventEmitter<PromptClientEvents> {
     const lastEventAt = this.link.lastHeardAt;
     return {
       mode: this.link.mode,
+      label: this.options.label,
       revision: this.held?.revision ?? null,
       source: this.held?.source ?? 'defaults',
       lastEventAt,
@@ -156,7 +157,7 @@ export class PromptClient extends EventEmitter<PromptClientEvents> {
   private async loadCache(): Promise<HeldState | undefined> {
     if (!this.options.cacheFile) return undefined;
     try {
-      return await readCache(this.options.cacheFile);
+      return await readCache(this.options.cacheFile, this.options.label);
     } catch (err) {
       this.report(err as Error);
       return undefined;
@@ -171,7 +172,7 @@ export class PromptClient extends EventEmitter<PromptClientEvents> {
       // Writes coalesce: a burst of changes costs one write per finished write, and the last state always lands.
       for (let next = this.cacheNext; next; next = this.cacheNext) {
         this.cacheNext = undefined;
-        await writeCache(file, next, new Date(this.options.clock.now())).catch((err: unknown) => this.report(err as Error));
+        await writeCache(file, this.options.label, next, new Date(this.options.clock.now())).catch((err: unknown) => this.report(err as Error));
       }
       this.cacheWriting = undefined;
     })();

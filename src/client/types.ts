@@ -35,6 +35,12 @@ export interface PromptClientOptions {
    * every key on the server.
    */
   keys?: readonly string[];
+  /**
+   * The label whose view this client follows: `?label=` on the stream and the
+   * poll. A save that moves another label, or a draft, never reaches it.
+   * Defaults to `production`.
+   */
+  label?: string;
   /** Identifies this agent to the server (`?agent=` and `X-Agent-Id`). Defaults to none. */
   agentId?: string;
   /**
@@ -101,6 +107,8 @@ export interface ModeChange {
 
 export interface ClientStatus {
   mode: ClientMode;
+  /** The label whose view the client follows. */
+  label: string;
   /** The revision of the held state; `null` when running on defaults. */
   revision: number | null;
   source: StateSource;

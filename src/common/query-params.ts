@@ -1,8 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { AGENT_ID_PATTERN, AGENT_ID_RULE } from '../protocol/fleet.js';
+import { LABEL_PATTERN, LABEL_RULE } from '../protocol/labels.js';
 import { PROMPT_KEY_LIST_MAX_LENGTH, PROMPT_KEY_LIST_PATTERN, PROMPT_KEY_LIST_RULE } from '../protocol/prompts.js';
 import { parseDecimal, REVISION_MAX } from '../protocol/revision.js';
 
@@ -62,5 +63,34 @@ export function KeyListParam(description: string): PropertyDecorator {
     IsString(),
     MaxLength(PROMPT_KEY_LIST_MAX_LENGTH),
     Matches(PROMPT_KEY_LIST_PATTERN, { message: PROMPT_KEY_LIST_RULE }),
+  );
+}
+
+/** An optional `?label=`: which label's view to read (the caller defaults it to production). */
+export function LabelParam(description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ example: 'staging', description: `${description} Defaults to \`production\`.` }),
+    IsOptional(),
+    IsString(),
+    Matches(LABEL_PATTERN, { message: `label must be ${LABEL_RULE}` }),
+  );
+}
+
+/** Longest list of labels one save may move. */
+export const LABELS_MAX = 16;
+
+/** An optional body field `labels: ["production", "staging"]`: the labels a save points at its new version. */
+export function LabelsField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: [String],
+      maxItems: LABELS_MAX,
+      example: ['staging'],
+      description: 'Labels to point at the new version. Defaults to ["production"]; [] saves a draft no agent is served.',
+    }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(LABELS_MAX),
+    Matches(LABEL_PATTERN, { each: true, message: `each of labels must be ${LABEL_RULE}` }),
   );
 }

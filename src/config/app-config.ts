@@ -128,6 +128,8 @@ export interface AuthConfig {
   sessionTtlMs: number;
   /** Reverse proxies whose forwarded address and protocol are believed (Express `trust proxy`). */
   trustProxyHops: number;
+  /** Labels only a caller with the `publish` scope may move (PROTECTED_LABELS). */
+  protectedLabels: string[];
 }
 
 export interface RateLimitConfig {

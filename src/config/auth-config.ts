@@ -1,5 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import type { AuthConfig, NamedToken } from './app-config.js';
+import { LABEL_PATTERN, LABEL_RULE } from '../protocol/labels.js';
 import { ConfigError } from './config-error.js';
 import type { EnvVars } from './env.vars.js';
 
@@ -23,7 +24,19 @@ export function authConfig(vars: EnvVars): AuthConfig {
       `HOST=${vars.HOST} is not a loopback address and no ADMIN_TOKENS or AGENT_TOKENS are set; refusing to serve without auth (set ADMIN_TOKENS=name:secret, or HOST=127.0.0.1)`,
     );
   }
-  return { admins, agents, open, sessionTtlMs: vars.SESSION_TTL_MS, trustProxyHops: vars.TRUST_PROXY_HOPS };
+  const protectedLabels = parseLabels('PROTECTED_LABELS', vars.PROTECTED_LABELS);
+  return { admins, agents, open, sessionTtlMs: vars.SESSION_TTL_MS, trustProxyHops: vars.TRUST_PROXY_HOPS, protectedLabels };
+}
+
+/** `production,eu`: label names, blanks around them ignored; empty protects none. */
+export function parseLabels(variable: string, value: string): string[] {
+  const labels = value
+    .split(',')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const bad = labels.find((l) => !LABEL_PATTERN.test(l));
+  if (bad !== undefined) throw new ConfigError(`Invalid configuration: ${variable} has "${bad}", which is not ${LABEL_RULE}`);
+  return [...new Set(labels)];
 }
 
 /** `name:secret,name:secret`; blanks around entries are ignored. */

@@ -149,6 +149,11 @@ export class EnvVars {
   @IsString()
   AGENT_TOKENS?: string;
 
+  /** `production,eu`: labels that only a caller allowed to publish (an admin) may move. */
+  @IsOptional()
+  @IsString()
+  PROTECTED_LABELS = 'production';
+
   /** How long an admin UI login lasts. */
   @IsOptional()
   @Transform(toInteger)

@@ -1,7 +1,18 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
 import type { Liveness, Readiness, StoreReadiness } from '../health/health.service.js';
 import { AGENT_MODES, type AgentList, type AgentMode, type AgentView } from '../protocol/fleet.js';
-import type { AuditEntry, AuditPage, ChangeKind, Prompt, PromptList, Version, VersionList, VersionSummary } from '../protocol/prompts.js';
+import type { LabelList, LabelMove, LabelPointer } from '../protocol/labels.js';
+import {
+  CHANGE_KINDS,
+  type AuditEntry,
+  type AuditPage,
+  type ChangeKind,
+  type Prompt,
+  type PromptList,
+  type Version,
+  type VersionList,
+  type VersionSummary,
+} from '../protocol/prompts.js';
 import type { SignalStatus } from '../store/change-signal.js';
 
 // The wire shapes the API answers with, as OpenAPI schemas. Each class
@@ -41,6 +52,7 @@ export class VersionSchema implements Version {
 
 export class VersionSummarySchema extends OmitType(VersionSchema, ['text'] as const) implements VersionSummary {
   @ApiProperty({ description: 'Text size in UTF-8 bytes.' }) size!: number;
+  @ApiProperty({ type: [String], description: 'The labels that point at this version now.' }) labels!: string[];
 }
 
 export class VersionListSchema implements VersionList {
@@ -49,15 +61,35 @@ export class VersionListSchema implements VersionList {
   @ApiProperty({ description: 'True when the key is deleted now; its history stays readable.' }) deleted!: boolean;
 }
 
+export class LabelMoveSchema implements LabelMove {
+  @ApiProperty() label!: string;
+  @ApiProperty({ type: Number, nullable: true, required: false, description: 'Where it pointed before (absent in history older than labels).' })
+  from?: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Where it points now; null: removed.' }) to!: number | null;
+}
+
 export class AuditEntrySchema implements AuditEntry {
   @ApiProperty() revision!: number;
   @ApiProperty() key!: string;
-  @ApiProperty({ enum: ['create', 'update', 'delete', 'rollback'] satisfies ChangeKind[] }) kind!: ChangeKind;
+  @ApiProperty({ enum: CHANGE_KINDS }) kind!: ChangeKind;
   @ApiProperty() version!: number;
   @ApiProperty({ description: 'The token name ("anonymous" while the server ran open).' }) author!: string;
   @ApiProperty({ type: String, nullable: true }) address!: string | null;
   @ApiProperty({ type: String, nullable: true }) message!: string | null;
   @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ type: [LabelMoveSchema], description: 'The labels the change moved; empty for a draft.' }) moves!: LabelMoveSchema[];
+}
+
+export class LabelPointerSchema implements LabelPointer {
+  @ApiProperty({ example: 'staging' }) label!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ description: 'The change that last moved it.' }) revision!: number;
+  @ApiProperty({ format: 'date-time' }) movedAt!: string;
+}
+
+export class LabelListSchema implements LabelList {
+  @ApiProperty() key!: string;
+  @ApiProperty({ type: [LabelPointerSchema] }) labels!: LabelPointerSchema[];
 }
 
 export class AuditPageSchema implements AuditPage {

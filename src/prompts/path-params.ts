@@ -1,5 +1,6 @@
 import { BadRequestException, createParamDecorator, type ExecutionContext, Injectable, PipeTransform } from '@nestjs/common';
 import type { Request } from 'express';
+import { LABEL_PATTERN, LABEL_RULE } from '../protocol/labels.js';
 import { PROMPT_KEY_PATTERN, PROMPT_KEY_RULE } from '../protocol/prompts.js';
 import { parseRevisionToken } from '../protocol/revision.js';
 
@@ -8,6 +9,15 @@ import { parseRevisionToken } from '../protocol/revision.js';
 export class PromptKeyPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!PROMPT_KEY_PATTERN.test(value)) throw new BadRequestException(`key must be ${PROMPT_KEY_RULE}`);
+    return value;
+  }
+}
+
+/** Validates a `:label` path parameter the same way every body and query names a label. */
+@Injectable()
+export class LabelPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!LABEL_PATTERN.test(value)) throw new BadRequestException(`label must be ${LABEL_RULE}`);
     return value;
   }
 }

@@ -7,10 +7,12 @@ import type { ListPromptsQuery } from './dto/list-query.dto.js';
 import { PromptsService } from './prompts.service.js';
 
 /**
- * Answers the collection poll. Pollers hit this every few seconds, so a
- * matching `If-None-Match` is answered from the revision alone: no prompt is
- * read and no body is built. The ETag is the global revision, with or
- * without `?keys=`, exactly as the stream's ids are.
+ * Answers the collection poll: a label's view (production by default), of
+ * `?keys=` only when given. Pollers hit this every few seconds, so a matching
+ * `If-None-Match` is answered from the view's revision alone: no prompt is
+ * read and no body is built. The ETag is the revision of the last change to
+ * that view, as the stream's snapshot id and heartbeats are, so a draft or a
+ * move of another label leaves it unchanged.
  */
 @Injectable()
 export class PromptListResponder {
@@ -21,18 +23,17 @@ export class PromptListResponder {
 
   async respond(query: ListPromptsQuery, ifNoneMatch: string | undefined, res: Response): Promise<void> {
     res.setHeader('Cache-Control', 'no-cache');
-    const revision = await this.prompts.revision();
+    const keys = keySet(query.keys);
+    const revision = await this.prompts.viewRevision(query.label, keys);
     if (ifNoneMatchHits(ifNoneMatch, revision)) {
       res.setHeader('ETag', formatEtag(revision));
       res.status(304).end();
       this.metrics.pollResponses.inc({ status: '304' });
       return;
     }
-    const snapshot = await this.prompts.snapshot();
+    const list: PromptList = await this.prompts.view(query.label, keys);
     this.metrics.pollResponses.inc({ status: '200' });
-    res.setHeader('ETag', formatEtag(snapshot.revision));
-    const keys = keySet(query.keys);
-    const list: PromptList = { revision: snapshot.revision, prompts: snapshot.prompts.filter((p) => !keys || keys.has(p.key)) };
+    res.setHeader('ETag', formatEtag(list.revision));
     res.json(query.format === 'flat' ? flat(list) : list);
   }
 }

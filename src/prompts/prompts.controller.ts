@@ -8,6 +8,7 @@ import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import { formatEtag } from '../protocol/revision.js';
 import { PromptSchema, SnapshotSchema, VersionListSchema, VersionSchema } from '../openapi/schemas.js';
 import { CreatePromptDto } from './dto/create-prompt.dto.js';
+import { LabelQuery } from './dto/move-label.dto.js';
 import { ListPromptsQuery } from './dto/list-query.dto.js';
 import { RollbackDto } from './dto/rollback.dto.js';
 import { UpdatePromptDto } from './dto/update-prompt.dto.js';
@@ -18,7 +19,7 @@ import { PromptListResponder } from './prompt-list.responder.js';
 import { PromptsService } from './prompts.service.js';
 import type { PromptRecord, VersionList, VersionRecord } from '../store/prompt-store.js';
 
-const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'The version you last saw ("3"); a stale one answers 412.' });
+const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'The newest version you saw ("3"); a stale one answers 412.' });
 
 @ApiTags('prompts')
 @ApiErrors(401, 403)
@@ -41,17 +42,21 @@ export class PromptsController {
 
   @RequireScope('read')
   @Get(':key')
-  @ApiOkResponse({ type: PromptSchema, description: 'ETag: the version.' })
+  @ApiOkResponse({ type: PromptSchema, description: 'The version the label (default production) points at; ETag: that version.' })
   @ApiErrors(400, 404)
-  async findOne(@Param('key', PromptKeyPipe) key: string, @Res({ passthrough: true }) res: Response): Promise<PromptRecord> {
-    return withEtag(res, await this.prompts.get(key));
+  async findOne(
+    @Param('key', PromptKeyPipe) key: string,
+    @Query() query: LabelQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PromptRecord> {
+    return withEtag(res, await this.prompts.get(key, query.label));
   }
 
   @RequireScope('write')
   @WriteRateLimit()
   @Post()
   @ApiCreatedResponse({ type: PromptSchema })
-  @ApiErrors(400, 409, 413, 429)
+  @ApiErrors(400, 403, 409, 413, 429)
   async create(@Body() dto: CreatePromptDto, @Actor() actor: RequestActor, @Res({ passthrough: true }) res: Response): Promise<PromptRecord> {
     res.location(`/api/prompts/${dto.key}`);
     return withEtag(res, await this.prompts.create(dto.key, dto, actor));
@@ -60,9 +65,9 @@ export class PromptsController {
   @RequireScope('write')
   @WriteRateLimit()
   @Put(':key')
-  @ApiOkResponse({ type: PromptSchema, description: 'The new version.' })
+  @ApiOkResponse({ type: PromptSchema, description: 'The new version; `labels` (default production) now point at it, none for a draft.' })
   @IF_MATCH
-  @ApiErrors(400, 404, 412, 413, 429)
+  @ApiErrors(400, 403, 404, 412, 413, 429)
   async update(
     @Param('key', PromptKeyPipe) key: string,
     @Body() dto: UpdatePromptDto,
@@ -77,9 +82,9 @@ export class PromptsController {
   @WriteRateLimit()
   @Delete(':key')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Deleted; its history stays readable and a rollback restores it.' })
+  @ApiNoContentResponse({ description: 'Deleted: every label removed; its history stays readable and a rollback restores it.' })
   @IF_MATCH
-  @ApiErrors(400, 404, 412, 429)
+  @ApiErrors(400, 403, 404, 412, 429)
   async remove(
     @Param('key', PromptKeyPipe) key: string,
     @IfMatchVersion() ifVersion: number | undefined,
@@ -108,8 +113,8 @@ export class PromptsController {
   @WriteRateLimit()
   @Post(':key/rollback')
   @HttpCode(200)
-  @ApiOkResponse({ type: PromptSchema, description: 'The new version, holding the old text.' })
-  @ApiErrors(400, 404, 429)
+  @ApiOkResponse({ type: PromptSchema, description: 'The version production points at now (no new version is made).' })
+  @ApiErrors(400, 403, 404, 429)
   async rollback(
     @Param('key', PromptKeyPipe) key: string,
     @Body() dto: RollbackDto,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditController } from './audit.controller.js';
+import { LabelsController } from './labels.controller.js';
 import { PromptListResponder } from './prompt-list.responder.js';
 import { PromptsController } from './prompts.controller.js';
 import { PromptsService } from './prompts.service.js';
@@ -7,7 +8,7 @@ import { SeedService } from './seed.service.js';
 
 /** The prompts API and its rules; the store comes from the global StoreModule. */
 @Module({
-  controllers: [PromptsController, AuditController],
+  controllers: [PromptsController, LabelsController, AuditController],
   providers: [PromptsService, PromptListResponder, SeedService],
   exports: [PromptsService],
 })

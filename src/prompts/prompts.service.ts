@@ -1,19 +1,16 @@
-import {
-  BadRequestException,
-  ConflictException,
-  Injectable,
-  Logger,
-  NotFoundException,
-  PayloadTooLargeException,
-  PreconditionFailedException,
-} from '@nestjs/common';
+import { BadRequestException, Injectable, Logger, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
+import type { Scope } from '../auth/scopes.js';
 import { AppConfig } from '../config/app-config.js';
+import { DEFAULT_LABEL, type LabelList } from '../protocol/labels.js';
 import { textFault } from '../protocol/text.js';
 import { ChangeSignal } from '../store/change-signal.js';
+import { labelView } from '../store/label-view.js';
 import {
   AuditEntry,
   AuditQuery,
   DeletedPrompt,
+  KeyLabels,
+  LabelPolicy,
   PromptRecord,
   PromptStore,
   Snapshot,
@@ -21,11 +18,14 @@ import {
   VersionRecord,
   WriteOutcome,
 } from '../store/prompt-store.js';
+import { refusalError, type RefusedWrite } from './write-refusal.js';
 
 export interface Actor {
   author: string;
   /** The client's address, for the audit trail; null or absent when not over HTTP. */
   address?: string | null;
+  /** What the caller may do; `publish` lets it move protected labels. */
+  scopes: readonly Scope[];
 }
 
 export interface AuditPage {
@@ -37,9 +37,16 @@ export interface AuditPage {
 export interface TextInput {
   text: string;
   message?: string;
+  /** The labels to point at the new version; defaults to production, `[]` saves a draft. */
+  labels?: string[];
 }
 
-/** The prompt rules: existence, conflicts, size. The store only stores. */
+export interface LabelMoveInput {
+  version: number;
+  message?: string;
+}
+
+/** The prompt rules: existence, conflicts, size, labels and who may move which. The store only stores. */
 @Injectable()
 export class PromptsService {
   private readonly logger = new Logger('Prompts');
@@ -54,8 +61,14 @@ export class PromptsService {
     return this.store.revision();
   }
 
-  snapshot(): Promise<Snapshot> {
-    return this.store.snapshot();
+  /** `label`'s view of every key (of `keys` only, when given), with the revision of its last change. */
+  async view(label: string = DEFAULT_LABEL, keys?: ReadonlySet<string>): Promise<Snapshot> {
+    return labelView(await this.store.labelSnapshot(label), keys);
+  }
+
+  /** The revision of the last change to `label`'s view: its ETag. */
+  viewRevision(label: string = DEFAULT_LABEL, keys?: ReadonlySet<string>): Promise<number> {
+    return this.store.viewRevision(label, keys);
   }
 
   /** Deleted keys, whose history stays readable and which a rollback restores. */
@@ -63,43 +76,61 @@ export class PromptsService {
     return this.store.listDeleted();
   }
 
-  async get(key: string): Promise<PromptRecord> {
-    return (await this.store.get(key)) ?? notFound(key);
+  /** Every key with its newest version and where its labels point. */
+  labelIndex(): Promise<KeyLabels[]> {
+    return this.store.labelIndex();
+  }
+
+  async get(key: string, label: string = DEFAULT_LABEL): Promise<PromptRecord> {
+    const found = await this.store.get(key, label);
+    if (found) return found;
+    if (label === DEFAULT_LABEL || !(await this.store.listLabels(key))) return notFound(key);
+    throw new NotFoundException(`prompt "${key}" has no label "${label}"`);
+  }
+
+  async labels(key: string): Promise<LabelList> {
+    return { key, labels: (await this.store.listLabels(key)) ?? notFound(key) };
   }
 
   async create(key: string, input: TextInput, actor: Actor): Promise<PromptRecord> {
     this.checkText(input.text);
     checkMessage(input.message);
-    const outcome = await this.store.create({ key, text: input.text, ...origin(actor), message: input.message ?? null });
-    return this.settle(key, outcome);
+    const outcome = await this.store.create({ key, text: input.text, ...this.origin(actor), ...saved(input) });
+    return (await this.settle(outcome, { key })) ?? notFound(key);
   }
 
   async update(key: string, input: TextInput, actor: Actor, ifVersion?: number): Promise<PromptRecord> {
     this.checkText(input.text);
     checkMessage(input.message);
-    const outcome = await this.store.update({
-      key,
-      text: input.text,
-      ...origin(actor),
-      message: input.message ?? null,
-      ifVersion,
-    });
-    return this.settle(key, outcome);
+    const outcome = await this.store.update({ key, text: input.text, ...this.origin(actor), ...saved(input), ifVersion });
+    return (await this.settle(outcome, { key })) ?? notFound(key);
   }
 
   async remove(key: string, actor: Actor, ifVersion?: number): Promise<void> {
-    await this.settle(key, await this.store.remove({ key, ...origin(actor), ifVersion }));
+    await this.settle(await this.store.remove({ key, ...this.origin(actor), ifVersion }), { key });
   }
 
+  /** Points `label` at an existing version; on a deleted prompt this restores it. */
+  async moveLabel(key: string, label: string, input: LabelMoveInput, actor: Actor, ifVersion?: number): Promise<LabelList> {
+    checkMessage(input.message);
+    const { version } = input;
+    const move = { key, label, version, kind: 'label' as const, message: input.message ?? null, ifVersion };
+    await this.settle(await this.store.moveLabel({ ...move, ...this.origin(actor) }), { key, label, version });
+    return this.labels(key);
+  }
+
+  async removeLabel(key: string, label: string, actor: Actor, ifVersion?: number, message?: string): Promise<void> {
+    checkMessage(message);
+    const outcome = await this.store.removeLabel({ key, label, message: message ?? null, ifVersion, ...this.origin(actor) });
+    await this.settle(outcome, { key, label });
+  }
+
+  /** The legacy rollback: production points at `toVersion` again (no new version); restores a deleted prompt. */
   async rollback(key: string, toVersion: number, actor: Actor, message?: string): Promise<PromptRecord> {
     checkMessage(message);
-    const outcome = await this.store.rollback({
-      key,
-      toVersion,
-      ...origin(actor),
-      message: message ?? `Rollback to version ${toVersion}`,
-    });
-    return this.settle(key, outcome, toVersion);
+    const move = { key, label: DEFAULT_LABEL, version: toVersion, kind: 'rollback' as const, message: message ?? `Rollback to version ${toVersion}` };
+    const prompt = await this.settle(await this.store.moveLabel({ ...move, ...this.origin(actor) }), { key, version: toVersion });
+    return prompt ?? notFound(key);
   }
 
   async versions(key: string, limit: number, before?: number): Promise<VersionList> {
@@ -118,24 +149,22 @@ export class PromptsService {
     return found;
   }
 
-  private async settle(key: string, outcome: WriteOutcome, toVersion?: number): Promise<PromptRecord> {
-    if (!outcome.ok) {
-      switch (outcome.reason) {
-        case 'exists':
-          throw new ConflictException(`prompt "${key}" already exists (version ${outcome.currentVersion}); use PUT to change it`);
-        case 'not_found':
-          return notFound(key);
-        case 'stale':
-          throw new PreconditionFailedException(`prompt "${key}" is at version ${outcome.currentVersion}; your If-Match is stale`);
-        case 'version_not_found':
-          throw new NotFoundException(`prompt "${key}" has no version ${toVersion}`);
-      }
+  /** Throws the refusal as an HTTP error, or announces the change (if any) and returns the version it is about. */
+  private async settle(outcome: WriteOutcome, write: RefusedWrite): Promise<PromptRecord | null> {
+    if (!outcome.ok) throw refusalError(outcome, write);
+    if (outcome.change) {
+      // ordering: the store has committed before anyone hears of the change.
+      this.signal.announce(outcome.change);
+      const { kind, version, revision, author, moves } = outcome.change;
+      const labels = moves.map((m) => `${m.label}→${m.to ?? 'none'}`).join(' ') || 'draft';
+      this.logger.log(`${kind} ${write.key} v${version} ${labels} (revision ${revision}) by ${author}`);
     }
-    // ordering: the store has committed before anyone hears of the change.
-    this.signal.announce(outcome.change);
-    const { kind, version, revision, author } = outcome.change;
-    this.logger.log(`${kind} ${key} v${version} (revision ${revision}) by ${author}`);
-    return outcome.prompt as PromptRecord;
+    return outcome.prompt;
+  }
+
+  private origin(actor: Actor): { author: string; address: string | null; policy: LabelPolicy } {
+    const policy = { protectedLabels: this.config.auth.protectedLabels, mayPublish: actor.scopes.includes('publish') };
+    return { author: actor.author, address: actor.address ?? null, policy };
   }
 
   private checkText(text: string): void {
@@ -145,6 +174,11 @@ export class PromptsService {
     const max = this.config.limits.promptMaxBytes;
     if (bytes > max) throw new PayloadTooLargeException(`text is ${bytes} bytes; the limit is ${max} bytes (PROMPT_MAX_BYTES)`);
   }
+}
+
+/** A save's message and labels: production unless the caller named others, none for a draft. */
+function saved(input: TextInput): { message: string | null; labels: string[] } {
+  return { message: input.message ?? null, labels: [...new Set(input.labels ?? [DEFAULT_LABEL])] };
 }
 
 function checkMessage(message: string | undefined): void {
@@ -158,10 +192,6 @@ function checkMessage(message: string | undefined): void {
 function checkField(field: string, value: string): void {
   const fault = textFault(value);
   if (fault) throw new BadRequestException(`${field} ${fault}`);
-}
-
-function origin(actor: Actor): { author: string; address: string | null } {
-  return { author: actor.author, address: actor.address ?? null };
 }
 
 function notFound(key: string): never {

@@ -26,7 +26,7 @@ export class SeedService implements OnApplicationBootstrap {
     const seeded: string[] = [];
     for (const [key, text] of Object.entries(FRIDAY_PROMPTS)) {
       try {
-        await this.prompts.create(key, { text, message: 'Seeded on first start' }, { author: 'system' });
+        await this.prompts.create(key, { text, message: 'Seeded on first start' }, { author: 'system', scopes: ['publish'] });
         seeded.push(key);
       } catch (err) {
         // Replicas starting together on one empty database race to seed; losing that race is fine.

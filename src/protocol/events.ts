@@ -1,3 +1,5 @@
+import type { ChangeKind } from './prompts.js';
+
 /**
  * The stream's events: names and `data:` payloads. The server encodes them,
  * the clients parse them, the OpenAPI schemas implement them and webhooks
@@ -22,7 +24,10 @@ export interface SnapshotData {
   prompts: Record<string, SnapshotPrompt>;
 }
 
-/** A create, update or rollback: the version now served and its text. */
+/**
+ * A change that points labels at a version: the version now served and its
+ * text. A subscriber gets it when its label is in `labels`.
+ */
 export interface PromptUpdatedData {
   revision: number;
   key: string;
@@ -30,11 +35,19 @@ export interface PromptUpdatedData {
   text: string;
   updatedAt: string;
   author: string;
+  /** The labels this change moved to `version` (empty for a draft, which only webhooks hear of). */
+  labels?: string[];
+  /** What the change was (see ChangeKind); webhook receivers tell a save from a label move by it. */
+  kind?: ChangeKind;
 }
 
+/** A change that leaves labels pointing nowhere (a delete, or a label removed). */
 export interface PromptDeletedData {
   revision: number;
   key: string;
+  /** The labels that no longer point anywhere. */
+  labels?: string[];
+  kind?: ChangeKind;
 }
 
 export interface HeartbeatData {
@@ -51,11 +64,21 @@ export interface StreamEventMap {
   heartbeat: HeartbeatData;
 }
 
-/** The events that announce one change (the stream's and the webhooks'). */
-export type ChangeEventName = 'prompt.updated' | 'prompt.deleted';
+/**
+ * The events that announce one change: the stream sends `prompt.updated` and
+ * `prompt.deleted` to the subscribers of the labels they name; webhooks get
+ * every change, a draft included (`prompt.saved`, same payload as updated).
+ */
+export type ChangeEventName = 'prompt.updated' | 'prompt.deleted' | 'prompt.saved';
+
+interface ChangeEventMap {
+  'prompt.updated': PromptUpdatedData;
+  'prompt.deleted': PromptDeletedData;
+  'prompt.saved': PromptUpdatedData;
+}
 
 /** One change as the wire names and carries it. */
-export type ChangeEvent = { [E in ChangeEventName]: { event: E; data: StreamEventMap[E] } }[ChangeEventName];
+export type ChangeEvent = { [E in ChangeEventName]: { event: E; data: ChangeEventMap[E] } }[ChangeEventName];
 
 /** An event with its name folded in as `type`: the shape clients hand to their code. */
 export type StreamMessage = { [E in StreamEventName]: { type: E } & StreamEventMap[E] }[StreamEventName];

@@ -1,3 +1,5 @@
+import type { LabelMove } from './labels.js';
+
 /** The REST API's bodies (`/api/prompts…`, `/api/audit`), as clients receive them. */
 
 /** Keys are identifiers agents put in code and env vars: a letter, then letters, digits, `_`, `.`, `-`. */
@@ -54,6 +56,8 @@ export interface Version {
 export type VersionSummary = Omit<Version, 'text'> & {
   /** Text size in UTF-8 bytes. */
   size: number;
+  /** The labels that point at this version now. */
+  labels: string[];
 };
 
 /** `GET /api/prompts/:key/versions`, newest first. */
@@ -64,14 +68,24 @@ export interface VersionList {
   deleted: boolean;
 }
 
-export type ChangeKind = 'create' | 'update' | 'delete' | 'rollback';
+/**
+ * What a change did: `create`/`update` save a new version (moving the labels
+ * it names, none for a draft); `label` points a label at an existing version;
+ * `unlabel` removes a label; `rollback` points production at an older version
+ * (the legacy rollback endpoint); `delete` removes every label of a key.
+ */
+export type ChangeKind = 'create' | 'update' | 'delete' | 'rollback' | 'label' | 'unlabel';
+export const CHANGE_KINDS: readonly ChangeKind[] = ['create', 'update', 'delete', 'rollback', 'label', 'unlabel'];
 
 /** One change in the audit trail. */
 export interface AuditEntry {
   revision: number;
   key: string;
   kind: ChangeKind;
+  /** The version the change saved or pointed a label at (for a delete or unlabel: the one it pointed at before). */
   version: number;
+  /** The labels it moved, from where to where (`to: null`: removed); empty for a draft. */
+  moves: LabelMove[];
   /** The token name ("anonymous" while the server ran open). */
   author: string;
   /** The client's address; null for writes not made over HTTP. */

@@ -1,11 +1,14 @@
+import type { LabelMove, LabelPointer } from '../protocol/labels.js';
 import type { AuditEntry, ChangeKind, Prompt, PromptList, Version, VersionList } from '../protocol/prompts.js';
+import type { LabelPolicy, Refusal } from './write-plan.js';
 
 export type { AuditEntry, ChangeKind, VersionList, VersionSummary } from '../protocol/prompts.js';
+export type { LabelPolicy, WriteFailure } from './write-plan.js';
 /** A live prompt as stored: the wire's Prompt. */
 export type PromptRecord = Prompt;
 /** One stored version: the wire's Version. */
 export type VersionRecord = Version;
-/** All live prompts and the revision they reflect: the wire's PromptList. */
+/** A label's view of every key and the revision it reflects: the wire's PromptList. */
 export type Snapshot = PromptList;
 
 /**
@@ -23,7 +26,9 @@ export abstract class ChangeLog {
 /**
  * The storage port. It is both the type and the DI token; `store.module.ts`
  * is the one place that picks an implementation. Stores return rows or
- * outcomes and never throw HTTP errors: the service owns the rules.
+ * outcomes and never throw HTTP errors: the service owns the rules, and the
+ * write rules themselves live once in `write-plan.ts`, which every store
+ * applies inside its write transaction.
  */
 export abstract class PromptStore extends ChangeLog {
   /** Short name shown in logs and health ("sqlite", "postgres"). */
@@ -33,23 +38,30 @@ export abstract class PromptStore extends ChangeLog {
   abstract close(): Promise<void>;
   /** One cheap query that proves the store answers; throws when it cannot be reached. */
   abstract ping(): Promise<StorePing>;
-  /** All live prompts and the revision they reflect, read consistently. */
-  abstract snapshot(): Promise<Snapshot>;
-  /** The live prompt, or undefined when it never existed or is deleted. */
-  abstract get(key: string): Promise<PromptRecord | undefined>;
+  /** Every key `label` points at (removals included, as entries without a version), read with the global revision at one moment. */
+  abstract labelSnapshot(label: string): Promise<LabelSnapshot>;
+  /** The revision of the last change to `label`'s view (of `keys` only, when given); 0 when it never changed. */
+  abstract viewRevision(label: string, keys?: ReadonlySet<string>): Promise<number>;
+  /** The version `label` points at for `key`, or undefined (no such key, deleted, or the label points nowhere). */
+  abstract get(key: string, label: string): Promise<PromptRecord | undefined>;
+  /** Where every label of `key` points; undefined when the key never existed. */
+  abstract listLabels(key: string): Promise<LabelPointer[] | undefined>;
+  /** Every key with its newest version and its labels: what the admin's list shows. */
+  abstract labelIndex(): Promise<KeyLabels[]>;
   /** Keys that existed and are deleted now, by key; their history stays readable. */
   abstract listDeleted(): Promise<DeletedPrompt[]>;
-  /** Newest first; undefined when the key never existed. */
+  /** Newest first, each with the labels pointing at it; undefined when the key never existed. */
   abstract listVersions(key: string, page: VersionPage): Promise<VersionList | undefined>;
   abstract getVersion(key: string, version: number): Promise<VersionRecord | undefined>;
-  abstract create(input: CreateInput): Promise<WriteOutcome>;
-  abstract update(input: UpdateInput): Promise<WriteOutcome>;
+  abstract create(input: SaveInput): Promise<WriteOutcome>;
+  abstract update(input: SaveInput): Promise<WriteOutcome>;
   abstract remove(input: RemoveInput): Promise<WriteOutcome>;
-  abstract rollback(input: RollbackInput): Promise<WriteOutcome>;
+  abstract moveLabel(input: MoveInput): Promise<WriteOutcome>;
+  abstract removeLabel(input: UnlabelInput): Promise<WriteOutcome>;
   /** What replaying the log after `after` would send: how many changes and their texts' UTF-8 bytes. */
   abstract replaySize(after: number): Promise<ReplaySize>;
-  /** The UTF-8 bytes of every live prompt's text: what a snapshot carries. */
-  abstract snapshotSize(): Promise<number>;
+  /** The UTF-8 bytes of the text of every version `label` points at: what its snapshot carries. */
+  abstract snapshotSize(label: string): Promise<number>;
   /** The audit trail: every change ever made (the change log read newest first), filtered and paged by revision. */
   abstract listAudit(query: AuditQuery): Promise<AuditEntry[]>;
   /**
@@ -60,6 +72,31 @@ export abstract class PromptStore extends ChangeLog {
   abstract revokeSession(id: string, expiresAt: number, now: number): Promise<void>;
   /** True when the session `id` was logged out (and its revocation not yet forgotten). */
   abstract isSessionRevoked(id: string): Promise<boolean>;
+}
+
+/** One key in a label's view: where the label points, or that it was removed (version null), and since which revision. */
+export interface LabelEntry {
+  key: string;
+  version: number | null;
+  /** The change that last moved the label for this key. */
+  revision: number;
+  /** The version the label points at; absent when it points nowhere. */
+  prompt?: PromptRecord;
+}
+
+export interface LabelSnapshot {
+  label: string;
+  /** The global revision the read saw: every change up to it is reflected. */
+  at: number;
+  entries: LabelEntry[];
+}
+
+/** A key with its newest version and where its labels point (the admin's list). */
+export interface KeyLabels {
+  key: string;
+  head: number;
+  deleted: boolean;
+  labels: Record<string, number>;
 }
 
 export interface ReplaySize {
@@ -94,10 +131,13 @@ export interface ChangeRecord {
   revision: number;
   key: string;
   kind: ChangeKind;
+  /** The version saved or pointed at (for a delete or unlabel: the one pointed at before). */
   version: number;
   author: string;
   at: string;
-  /** The version's text; null for deletes. */
+  /** The labels the change moved; empty for a draft. */
+  moves: LabelMove[];
+  /** The version's text; null when the change points labels nowhere (a delete, an unlabel). */
   text: string | null;
 }
 
@@ -109,26 +149,42 @@ interface WriteOrigin {
   address?: string | null;
 }
 
-export interface CreateInput extends WriteOrigin {
+/** A new version of `key`, pointed at by `labels` (none: a draft). */
+export interface SaveInput extends WriteOrigin {
   key: string;
   text: string;
   message: string | null;
-}
-
-export interface UpdateInput extends CreateInput {
-  /** When set, the write only happens if this is still the current version. */
+  labels: readonly string[];
+  policy: LabelPolicy;
+  /** `If-Match` on a save: the key's newest version, so a save based on a stale read is refused. */
   ifVersion?: number;
 }
 
 export interface RemoveInput extends WriteOrigin {
   key: string;
+  policy: LabelPolicy;
+  ifVersion?: number;
+  message?: string | null;
+}
+
+/** Points `label` of `key` at `version` (`kind: 'rollback'` for the legacy rollback endpoint). */
+export interface MoveInput extends WriteOrigin {
+  key: string;
+  label: string;
+  version: number;
+  kind: 'label' | 'rollback';
+  message: string | null;
+  policy: LabelPolicy;
+  /** `If-Match` on a label: the version it must point at now. */
   ifVersion?: number;
 }
 
-export interface RollbackInput extends WriteOrigin {
+export interface UnlabelInput extends WriteOrigin {
   key: string;
-  toVersion: number;
+  label: string;
   message: string | null;
+  policy: LabelPolicy;
+  ifVersion?: number;
 }
 
 /** What a store needs to log one change: whose, from where, and why. */
@@ -145,7 +201,8 @@ export interface AuditQuery {
   author?: string;
 }
 
-export type WriteFailure = 'exists' | 'not_found' | 'stale' | 'version_not_found';
-
-export type WriteOutcome =
-  { ok: true; change: ChangeRecord; prompt: PromptRecord | null } | { ok: false; reason: WriteFailure; currentVersion?: number };
+/**
+ * A write done (`change` null when there was nothing to do: a label that already
+ * pointed there), with the version it is about; or why it was refused.
+ */
+export type WriteOutcome = { ok: true; change: ChangeRecord | null; prompt: PromptRecord | null } | Refusal;

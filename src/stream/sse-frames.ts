@@ -8,25 +8,26 @@ export interface Frame {
   revision: number;
   /** The prompt the event is about; filtered subscribers compare it with their keys. */
   key: string;
-  event: EncodedChange['event']['event'];
+  event: 'prompt.updated' | 'prompt.deleted';
+  /** The labels whose subscribers take it. */
+  labels: ReadonlySet<string>;
   bytes: Buffer;
   /** `performance.now()` when the feed heard of the change, for the publish→flush histogram. */
   receivedAt?: number;
 }
 
-/** A change's frame, around the JSON the change feed encoded once. */
-export function changeFrame({ change, event, json }: EncodedChange, receivedAt?: number): Frame {
+/** A change's frame, around the JSON the change feed encoded once; none for a draft, which no label's view shows. */
+export function changeFrame({ change, event, json, labels }: EncodedChange, receivedAt?: number): Frame | undefined {
+  if (event.event === 'prompt.saved') return undefined;
   const bytes = Buffer.from(sseFrame(change.revision, event.event, json), 'utf8');
-  return { revision: change.revision, key: change.key, event: event.event, bytes, receivedAt };
+  return { revision: change.revision, key: change.key, event: event.event, labels, bytes, receivedAt };
 }
 
-/** The whole state at `snapshot.revision`, limited to `keys` when the subscriber filters. */
-export function snapshotFrame(snapshot: Snapshot, keys: ReadonlySet<string> | undefined): Buffer {
-  const data: SnapshotData = { revision: snapshot.revision, prompts: {} };
-  for (const p of snapshot.prompts) {
-    if (!keys || keys.has(p.key)) data.prompts[p.key] = { text: p.text, version: p.version, updatedAt: p.updatedAt };
-  }
-  return Buffer.from(sseFrame(snapshot.revision, 'snapshot', JSON.stringify(data)), 'utf8');
+/** A label's view (already limited to the subscriber's keys) as one event; its id is the view's revision. */
+export function snapshotFrame(view: Snapshot): Buffer {
+  const data: SnapshotData = { revision: view.revision, prompts: {} };
+  for (const p of view.prompts) data.prompts[p.key] = { text: p.text, version: p.version, updatedAt: p.updatedAt };
+  return Buffer.from(sseFrame(view.revision, 'snapshot', JSON.stringify(data)), 'utf8');
 }
 
 /**

@@ -143,8 +143,11 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private publish(item: FeedItem): void {
-    this.metrics.eventsPublished.inc({ type: item.event.event });
-    this.fanOut.push(changeFrame(item, item.receivedAt));
+    // A draft is in no label's view: webhooks hear of it, streams do not.
+    const frame = changeFrame(item, item.receivedAt);
+    if (!frame) return;
+    this.metrics.eventsPublished.inc({ type: frame.event });
+    this.fanOut.push(frame);
   }
 
   private flushed(frames: readonly Frame[], delivered: number): void {

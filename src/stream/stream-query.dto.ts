@@ -1,11 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { KeyListParam } from '../common/query-params.js';
+import { KeyListParam, LabelParam } from '../common/query-params.js';
 
 export class StreamQuery {
   /** `A,B`: only `prompt.*` events and snapshot entries for these keys. */
   @KeyListParam('Only events for these keys.')
   keys?: string;
+
+  @LabelParam('The label whose view to follow.')
+  label?: string;
 
   /** For clients that cannot set the `Last-Event-ID` header; malformed values earn a snapshot, not an error. */
   @ApiPropertyOptional({ description: 'Resume point, for clients that cannot set the Last-Event-ID header.' })

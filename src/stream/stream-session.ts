@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { StreamBudget } from '../auth/stream-budget.js';
-import { select, type BatchReader, type FrameBatch } from './frame-batch.js';
+import { pick, type BatchReader, type FrameBatch } from './frame-batch.js';
 import type { Frame } from './sse-frames.js';
 
 /** Who is subscribed: what the registry shows the admin UI and /health. */
@@ -11,7 +11,9 @@ export interface ConnectionInfo {
   /** From `?agent=` or the `X-Agent-Id` header; empty when the client gave none. */
   agent: string;
   connectedSince: string;
-  /** The revision this connection has been brought up to. */
+  /** The label whose view it follows. */
+  label: string;
+  /** The revision of its view it has been sent up to (what its heartbeats carry). */
   lastRevision: number;
   /** Bytes written for it that it has not read yet (held by the server). */
   pendingBytes: number;
@@ -23,6 +25,8 @@ export interface Subscriber {
   id: string;
   remoteAddress: string;
   agent: string;
+  /** The label whose view it follows (`?label=`, default production). */
+  label: string;
   keys: ReadonlySet<string> | undefined;
   lastEventId: number | undefined;
   adminUi: boolean;
@@ -48,9 +52,21 @@ export type CloseReason = 'client' | 'slow' | 'stalled' | 'revoked' | 'shutdown'
  * A cut client loses nothing: it resumes by Last-Event-ID.
  */
 export class StreamSession implements BatchReader {
+  /**
+   * The global revision this stream has been brought up to: every change up to
+   * it was sent, or is not in its view. Held and live frames at or below it are
+   * not sent again.
+   */
+  coveredRevision = 0;
+  /**
+   * The revision of its view it has been sent up to: the id of the last event
+   * written (or where it resumed from). Heartbeats carry it, so a client that
+   * resumes from a heartbeat can never skip a change of its view, and a poll
+   * with it as If-None-Match matches the view's ETag while nothing changed.
+   */
   lastRevision = 0;
   closeReason: CloseReason = 'client';
-  readonly keysSignature: string;
+  readonly viewSignature: string;
   readonly connectedSince = new Date();
   private state: 'catching-up' | 'live' | 'closed' = 'catching-up';
   private held: Frame[] = [];
@@ -63,11 +79,15 @@ export class StreamSession implements BatchReader {
     private readonly res: ServerResponse,
     private readonly maxBufferBytes: number,
   ) {
-    this.keysSignature = subscriber.keys ? [...subscriber.keys].sort().join(',') : '*';
+    this.viewSignature = `${subscriber.label}:${subscriber.keys ? [...subscriber.keys].sort().join(',') : '*'}`;
   }
 
   get keys(): ReadonlySet<string> | undefined {
     return this.subscriber.keys;
+  }
+
+  get label(): string {
+    return this.subscriber.label;
   }
 
   get isClosed(): boolean {
@@ -75,12 +95,13 @@ export class StreamSession implements BatchReader {
   }
 
   info(): ConnectionInfo {
-    const { id, remoteAddress, agent, adminUi } = this.subscriber;
+    const { id, remoteAddress, agent, adminUi, label } = this.subscriber;
     return {
       id,
       remoteAddress,
       agent,
       connectedSince: this.connectedSince.toISOString(),
+      label,
       lastRevision: this.lastRevision,
       pendingBytes: this.res.writableLength,
       adminUi,
@@ -90,14 +111,18 @@ export class StreamSession implements BatchReader {
   /**
    * Writes catch-up bytes with flow control: at most `maxBufferBytes` at a
    * time, waiting for the client to read whenever more than that is unsent.
-   * Resolves once written, or at once when the stream is closed.
+   * Then the stream counts as brought up to `covered` (global) and, in its
+   * view, to `delivered` (the id of what was written). Resolves once written,
+   * or at once when the stream is closed.
    */
-  async writeCatchUp(bytes: Buffer | undefined, revision: number): Promise<void> {
+  async writeCatchUp(bytes: Buffer | undefined, covered: number, delivered: number): Promise<void> {
     for (let at = 0; bytes && at < bytes.length && !this.isClosed; at += this.maxBufferBytes) {
       await this.room();
       if (!this.isClosed) this.res.write(bytes.subarray(at, at + this.maxBufferBytes));
     }
-    if (!this.isClosed) this.lastRevision = Math.max(this.lastRevision, revision);
+    if (this.isClosed) return;
+    this.coveredRevision = Math.max(this.coveredRevision, covered);
+    this.lastRevision = Math.max(this.lastRevision, delivered);
   }
 
   /** Ends the stream once the session it was opened with no longer holds (a logout on any replica, or expiry). */
@@ -130,19 +155,21 @@ export class StreamSession implements BatchReader {
     }
     if (this.state === 'closed') return 0;
     const selection = batch.selectionFor(this);
-    this.lastRevision = Math.max(this.lastRevision, batch.lastRevision);
-    return selection && this.send(selection.bytes) ? selection.count : 0;
+    this.coveredRevision = Math.max(this.coveredRevision, batch.lastRevision);
+    if (!selection || !this.send(selection.bytes)) return 0;
+    this.lastRevision = Math.max(this.lastRevision, selection.lastRevision);
+    return selection.count;
   }
 
   /** Writes what arrived during catch-up and was not already covered by it. */
   goLive(): void {
     if (this.state !== 'catching-up') return;
-    const bytes = select(this.held, this);
-    this.lastRevision = Math.max(this.lastRevision, this.held.at(-1)?.revision ?? 0);
+    const selection = pick(this.held, this);
+    this.coveredRevision = Math.max(this.coveredRevision, this.held.at(-1)?.revision ?? 0);
     this.held = [];
     this.heldBytes = 0;
     this.state = 'live';
-    if (bytes) this.send(bytes);
+    if (selection && this.send(selection.bytes)) this.lastRevision = Math.max(this.lastRevision, selection.lastRevision);
   }
 
   heartbeat(frameFor: (revision: number) => Buffer): void {
@@ -172,11 +199,12 @@ export class StreamSession implements BatchReader {
     this.res.destroy();
   }
 
-  /** Keeps live frames back during the catch-up, within the bound; past it the client is cut and resumes. */
+  /** Keeps the live frames of its view back during the catch-up, within the bound; past it the client is cut and resumes. */
   private hold(frames: readonly Frame[]): void {
-    for (const frame of frames) this.heldBytes += frame.bytes.length;
+    const mine = frames.filter((f) => f.labels.has(this.label) && (!this.keys || this.keys.has(f.key)));
+    for (const frame of mine) this.heldBytes += frame.bytes.length;
     if (this.heldBytes > this.maxBufferBytes) return this.drop('slow');
-    this.held.push(...frames);
+    this.held.push(...mine);
   }
 
   /** Resolves once at most `maxBufferBytes` are unsent, or the stream is gone. */

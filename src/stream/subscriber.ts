@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { StreamBudget } from '../auth/stream-budget.js';
+import { DEFAULT_LABEL } from '../protocol/labels.js';
 import { keySet } from '../protocol/prompts.js';
 import { parseLastEventId } from './last-event-id.js';
 import type { Subscriber } from './stream-session.js';
@@ -20,6 +21,7 @@ export function toSubscriber(query: StreamQuery, request: StreamRequest): Subscr
     id: randomUUID(),
     remoteAddress: request.remoteAddress ?? 'unknown',
     agent: cleanAgentName(query.agent ?? request.agentId ?? ''),
+    label: query.label ?? DEFAULT_LABEL,
     keys: keySet(query.keys),
     lastEventId: parseLastEventId(request.lastEventId, query.lastEventId),
     adminUi: request.adminUi,

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { MESSAGE_MAX_LENGTH, PROMPT_KEY_PATTERN, PROMPT_KEY_RULE } from '../../protocol/prompts.js';
+import { LabelsField } from '../../common/query-params.js';
 
 export class CreatePromptDto {
   @ApiProperty({ pattern: PROMPT_KEY_PATTERN.source, example: 'AGENT_INSTRUCTION' })
@@ -19,4 +20,7 @@ export class CreatePromptDto {
   @IsString()
   @MaxLength(MESSAGE_MAX_LENGTH)
   message?: string;
+
+  @LabelsField()
+  labels?: string[];
 }

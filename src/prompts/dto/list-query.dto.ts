@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { KeyListParam } from '../../common/query-params.js';
+import { KeyListParam, LabelParam } from '../../common/query-params.js';
 
 export class ListPromptsQuery {
   /** `flat` answers `{KEY: text}`, the shape the seed's legacy poller reads. */
@@ -12,4 +12,7 @@ export class ListPromptsQuery {
   /** `A,B`: only these prompts, as the stream's `?keys=` filters its events. */
   @KeyListParam('Only these prompts (the ETag stays the global revision).')
   keys?: string;
+
+  @LabelParam('The label whose view to read.')
+  label?: string;
 }

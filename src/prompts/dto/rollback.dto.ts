@@ -3,7 +3,7 @@ import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { MESSAGE_MAX_LENGTH } from '../../protocol/prompts.js';
 
 export class RollbackDto {
-  @ApiProperty({ minimum: 1, description: 'The version whose text becomes the new version.' })
+  @ApiProperty({ minimum: 1, description: 'The version production points at afterwards.' })
   @IsInt()
   @Min(1)
   version!: number;

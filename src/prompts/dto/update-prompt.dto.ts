@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { MESSAGE_MAX_LENGTH } from '../../protocol/prompts.js';
+import { LabelsField } from '../../common/query-params.js';
 
 export class UpdatePromptDto {
   @ApiProperty({ description: 'Non-blank, well-formed Unicode, no NUL, at most PROMPT_MAX_BYTES UTF-8 bytes.' })
@@ -13,4 +14,7 @@ export class UpdatePromptDto {
   @IsString()
   @MaxLength(MESSAGE_MAX_LENGTH)
   message?: string;
+
+  @LabelsField()
+  labels?: string[];
 }

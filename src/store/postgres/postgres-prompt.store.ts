@@ -1,55 +1,50 @@
 import { Logger } from '@nestjs/common';
 import type pg from 'pg';
 import type { PostgresConfig } from '../../config/app-config.js';
-import { CHANGES_CHANNEL, createPool, unavailable } from './postgres.connection.js';
-import { POSTGRES_MIGRATIONS } from './postgres.migrations.js';
-import { refuseChange } from '../write-precondition.js';
+import type { LabelPointer } from '../../protocol/labels.js';
+import { encodeMoves, toChangeRecord, written, type ChangeRow } from '../change-rows.js';
+import { toLabelEntry, type LabelEntryRow } from '../label-view.js';
 import {
   AuditEntry,
   AuditQuery,
-  ChangeKind,
-  ChangeOrigin,
   ChangeRecord,
-  CreateInput,
   DeletedPrompt,
+  KeyLabels,
+  LabelSnapshot,
+  MoveInput,
   PromptRecord,
   PromptStore,
   RemoveInput,
   ReplaySize,
-  RollbackInput,
-  Snapshot,
+  SaveInput,
   StorePing,
-  UpdateInput,
+  UnlabelInput,
   VersionList,
   VersionPage,
   VersionRecord,
   WriteOutcome,
 } from '../prompt-store.js';
-
-/** Timestamps leave the database as the same ISO strings SQLite stores (millisecond precision, `Z`). */
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-const PROMPT_COLUMNS = `v.key, v.text, v.version, v.author, v.message, ${iso('v.created_at')} AS "updatedAt", v.revision`;
-const CURRENT_PROMPTS = `
-  SELECT ${PROMPT_COLUMNS} FROM prompts p
-  JOIN prompt_versions v ON v.key = p.key AND v.version = p.version
-  WHERE NOT p.deleted`;
+import { plan, type KeyState, type Outcome, type Plan, type Unchanged } from '../write-plan.js';
+import { CHANGES_CHANNEL, createPool, unavailable } from './postgres.connection.js';
+import { POSTGRES_MIGRATIONS } from './postgres.migrations.js';
+import { SQL } from './postgres-sql.js';
 
 // An arbitrary constant that names "promptcast migrations" among advisory locks.
 const MIGRATION_LOCK = 7_346_201_554;
 
 type Db = Pick<pg.PoolClient, 'query'>;
-type KeyRow = { version: number; deleted: boolean };
 type Stamp = { revision: number; at: string };
+type Origin = { key: string; author: string; address?: string | null; message: string | null };
 
 /** Version numbers from requests may be absurdly large; no stored version exceeds this. */
 const clamp = (n: number) => Math.min(n, Number.MAX_SAFE_INTEGER);
 
 /**
  * PromptStore on PostgreSQL (`pg` pool). Same schema and behaviour as the
- * SQLite store. Every write is one transaction that starts by bumping the
- * `revision_counter` row and ends by notifying CHANGES_CHANNEL, so the
- * notification goes out exactly when (and only if) the write commits.
+ * SQLite store; the write rules come from write-plan.ts. Every write is one
+ * transaction that starts by bumping the `revision_counter` row and ends by
+ * notifying CHANGES_CHANNEL, so the notification goes out exactly when (and
+ * only if) the write commits.
  *
  * Why a counter row and not a sequence: `nextval()` hands out numbers when it
  * runs, not when the transaction commits. Writer A can take 7, writer B take 8
@@ -57,8 +52,8 @@ const clamp = (n: number) => Math.min(n, Number.MAX_SAFE_INTEGER);
  * sees A's change when A commits a moment later. The counter row's lock is
  * held from a writer's first statement to its commit, so writers are
  * serialised: revision order is commit order, and once revision R is visible
- * every revision below R is too. A write that fails its checks rolls back,
- * bump included, so revisions have no gaps either.
+ * every revision below R is too. A write that is refused, or has nothing to
+ * do, rolls back, bump included, so revisions have no gaps either.
  */
 export class PostgresPromptStore extends PromptStore {
   readonly kind = 'postgres';
@@ -86,9 +81,7 @@ export class PostgresPromptStore extends PromptStore {
   }
 
   async ping(): Promise<StorePing> {
-    const {
-      rows: [{ v }],
-    } = await this.pool.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+    const [{ v }] = await this.rows<{ v: number | null }>(this.pool, SQL.schemaVersion);
     return { schemaVersion: v ?? 0, latestSchemaVersion: POSTGRES_MIGRATIONS.length };
   }
 
@@ -96,142 +89,107 @@ export class PostgresPromptStore extends PromptStore {
     return this.currentRevision(this.pool);
   }
 
-  async snapshot(): Promise<Snapshot> {
+  async labelSnapshot(label: string): Promise<LabelSnapshot> {
     return this.readConsistently(async (db) => ({
-      revision: await this.currentRevision(db),
-      prompts: (await db.query<PromptRecord>(`${CURRENT_PROMPTS} ORDER BY p.key`)).rows,
+      label,
+      at: await this.currentRevision(db),
+      entries: (await this.rows<LabelEntryRow>(db, SQL.labelEntries, [label])).map(toLabelEntry),
     }));
   }
 
-  async get(key: string): Promise<PromptRecord | undefined> {
-    return (await this.pool.query<PromptRecord>(`${CURRENT_PROMPTS} AND p.key = $1`, [key])).rows[0];
+  async viewRevision(label: string, keys?: ReadonlySet<string>): Promise<number> {
+    const [{ r }] = await this.rows<{ r: number }>(this.pool, SQL.viewRevision, [label, keys ? [...keys] : null]);
+    return r;
+  }
+
+  async get(key: string, label: string): Promise<PromptRecord | undefined> {
+    return (await this.rows<PromptRecord>(this.pool, SQL.labelledPrompt, [key, label]))[0];
+  }
+
+  async listLabels(key: string): Promise<LabelPointer[] | undefined> {
+    return this.readConsistently(async (db) =>
+      (await this.rows(db, SQL.keyRow, [key])).length === 0 ? undefined : this.rows<LabelPointer>(db, SQL.labelsOf, [key]),
+    );
+  }
+
+  async labelIndex(): Promise<KeyLabels[]> {
+    const rows = await this.rows<{ key: string; head: number; deleted: boolean; label: string | null; version: number | null }>(
+      this.pool,
+      SQL.labelIndex,
+    );
+    const byKey = new Map<string, KeyLabels>();
+    for (const r of rows) {
+      const entry = byKey.get(r.key) ?? { key: r.key, head: r.head, deleted: r.deleted, labels: {} };
+      if (r.label !== null && r.version !== null) entry.labels[r.label] = r.version;
+      byKey.set(r.key, entry);
+    }
+    return [...byKey.values()];
   }
 
   async listDeleted(): Promise<DeletedPrompt[]> {
-    // The newest delete of each key; a key deleted, restored and deleted again has several.
-    return (
-      await this.pool.query<DeletedPrompt>(`
-      SELECT p.key, p.version, ${iso('c.at')} AS "deletedAt", c.author AS "deletedBy"
-      FROM prompts p
-      LEFT JOIN audit c ON c.revision = (
-        SELECT max(revision) FROM audit WHERE key = p.key AND kind = 'delete')
-      WHERE p.deleted ORDER BY p.key`)
-    ).rows;
+    return this.rows<DeletedPrompt>(this.pool, SQL.deleted);
   }
 
   async listVersions(key: string, page: VersionPage): Promise<VersionList | undefined> {
     return this.readConsistently(async (db) => {
-      const row = await this.keyRow(db, key);
+      const [row] = await this.rows<{ version: number; deleted: boolean }>(db, SQL.keyRow, [key]);
       if (!row) return undefined;
-      const { rows: versions } = await db.query<VersionList['versions'][number]>(
-        `
-        SELECT key, version, author, message, ${iso('created_at')} AS "createdAt", revision, octet_length(text) AS size
-        FROM prompt_versions WHERE key = $1 AND version < $2::bigint ORDER BY version DESC LIMIT $3`,
-        [key, clamp(page.before ?? Number.MAX_SAFE_INTEGER), page.limit],
-      );
-      const {
-        rows: [{ total }],
-      } = await db.query<{ total: number }>('SELECT count(*) AS total FROM prompt_versions WHERE key = $1', [key]);
-      return { versions, total, deleted: row.deleted };
+      const versions = await this.rows<Omit<VersionList['versions'][number], 'labels'>>(db, SQL.versions, [
+        key,
+        clamp(page.before ?? Number.MAX_SAFE_INTEGER),
+        page.limit,
+      ]);
+      const labels = await this.rows<{ label: string; version: number }>(db, SQL.liveLabels, [key]);
+      const [{ total }] = await this.rows<{ total: number }>(db, SQL.versionCount, [key]);
+      const withLabels = versions.map((v) => ({ ...v, labels: labels.filter((l) => l.version === v.version).map((l) => l.label) }));
+      return { versions: withLabels, total, deleted: row.deleted };
     });
   }
 
   async getVersion(key: string, version: number): Promise<VersionRecord | undefined> {
-    return (
-      await this.pool.query<VersionRecord>(
-        `
-      SELECT key, version, text, author, message, ${iso('created_at')} AS "createdAt", revision
-      FROM prompt_versions WHERE key = $1 AND version = $2::bigint`,
-        [key, clamp(version)],
-      )
-    ).rows[0];
+    return (await this.rows<VersionRecord>(this.pool, SQL.version, [key, clamp(version)]))[0];
   }
 
-  async create(input: CreateInput): Promise<WriteOutcome> {
-    return this.write(async (tx, stamp) => {
-      const row = await this.keyRow(tx, input.key);
-      if (row && !row.deleted) return { ok: false, reason: 'exists', currentVersion: row.version };
-      return this.addVersion(tx, stamp, input, (row?.version ?? 0) + 1, 'create');
-    });
+  async create(input: SaveInput): Promise<WriteOutcome> {
+    return this.write(input, async (state) => plan.create(state, input.labels, input.policy), input.text);
   }
 
-  async update(input: UpdateInput): Promise<WriteOutcome> {
-    return this.write(async (tx, stamp) => {
-      const row = await this.keyRow(tx, input.key);
-      const refused = refuseChange(row && { version: row.version, live: !row.deleted }, input.ifVersion);
-      if (refused || !row) return refused ?? { ok: false, reason: 'not_found' };
-      return this.addVersion(tx, stamp, input, row.version + 1, 'update');
-    });
+  async update(input: SaveInput): Promise<WriteOutcome> {
+    return this.write(input, async (state) => plan.update(state, input.labels, input.ifVersion, input.policy), input.text);
   }
 
   async remove(input: RemoveInput): Promise<WriteOutcome> {
-    return this.write(async (tx, stamp) => {
-      const row = await this.keyRow(tx, input.key);
-      const refused = refuseChange(row && { version: row.version, live: !row.deleted }, input.ifVersion);
-      if (refused || !row) return refused ?? { ok: false, reason: 'not_found' };
-      const change = await this.logChange(tx, stamp, input, 'delete', row.version);
-      await tx.query('UPDATE prompts SET deleted = true WHERE key = $1', [input.key]);
-      return { ok: true, change: { ...change, text: null }, prompt: null };
+    return this.write({ ...input, message: input.message ?? null }, async (state) => plan.remove(state, input.ifVersion, input.policy));
+  }
+
+  async moveLabel(input: MoveInput): Promise<WriteOutcome> {
+    return this.write(input, async (state, tx) => {
+      const versionExists = (await this.rows(tx, SQL.version, [input.key, clamp(input.version)])).length > 0;
+      return plan.move(state, { ...input, versionExists }, input.policy);
     });
   }
 
-  async rollback(input: RollbackInput): Promise<WriteOutcome> {
-    return this.write(async (tx, stamp) => {
-      const row = await this.keyRow(tx, input.key);
-      if (!row) return { ok: false, reason: 'not_found' };
-      const {
-        rows: [target],
-      } = await tx.query<{ text: string }>('SELECT text FROM prompt_versions WHERE key = $1 AND version = $2::bigint', [
-        input.key,
-        clamp(input.toVersion),
-      ]);
-      if (!target) return { ok: false, reason: 'version_not_found', currentVersion: row.version };
-      // Rolling back a deleted key restores it: that is how deleted prompts come back.
-      return this.addVersion(tx, stamp, { ...input, text: target.text }, row.version + 1, 'rollback');
-    });
+  async removeLabel(input: UnlabelInput): Promise<WriteOutcome> {
+    return this.write(input, async (state) => plan.unlabel(state, input.label, input.ifVersion, input.policy));
   }
 
   async changesAfter(after: number, limit: number): Promise<ChangeRecord[]> {
-    return (
-      await this.pool.query<ChangeRecord>(
-        `
-      SELECT c.revision, c.key, c.kind, c.version, c.author, ${iso('c.at')} AS at,
-             CASE WHEN c.kind = 'delete' THEN NULL ELSE v.text END AS text
-      FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version
-      WHERE c.revision > $1 ORDER BY c.revision LIMIT $2`,
-        [after, limit],
-      )
-    ).rows;
+    return (await this.rows<ChangeRow>(this.pool, SQL.changesAfter, [after, limit])).map(toChangeRecord);
   }
 
   async replaySize(after: number): Promise<ReplaySize> {
-    const { rows } = await this.pool.query<ReplaySize>(
-      `SELECT count(*)::int AS changes, coalesce(sum(octet_length(v.text)), 0)::bigint AS "textBytes"
-       FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version AND c.kind <> 'delete'
-       WHERE c.revision > $1`,
-      [clamp(after)],
-    );
-    return { changes: Number(rows[0].changes), textBytes: Number(rows[0].textBytes) };
+    const [size] = await this.rows<ReplaySize>(this.pool, SQL.replaySize, [clamp(after)]);
+    return { changes: Number(size.changes), textBytes: Number(size.textBytes) };
   }
 
-  async snapshotSize(): Promise<number> {
-    const { rows } = await this.pool.query<{ bytes: string }>(
-      `SELECT coalesce(sum(octet_length(v.text)), 0)::bigint AS bytes FROM prompts p
-       JOIN prompt_versions v ON v.key = p.key AND v.version = p.version WHERE NOT p.deleted`,
-    );
-    return Number(rows[0].bytes);
+  async snapshotSize(label: string): Promise<number> {
+    return Number((await this.rows<{ bytes: number }>(this.pool, SQL.snapshotSize, [label]))[0].bytes);
   }
 
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
-    return (
-      await this.pool.query<AuditEntry>(
-        `
-      SELECT revision, key, kind, version, author, address, message, ${iso('at')} AS at FROM audit
-      WHERE revision < $1::bigint AND ($2::text IS NULL OR key = $2) AND ($3::text IS NULL OR author = $3)
-      ORDER BY revision DESC LIMIT $4`,
-        [clamp(query.before ?? Number.MAX_SAFE_INTEGER), query.key ?? null, query.author ?? null, query.limit],
-      )
-    ).rows;
+    const params = [clamp(query.before ?? Number.MAX_SAFE_INTEGER), query.key ?? null, query.author ?? null, query.limit];
+    const rows = await this.rows<Omit<AuditEntry, 'moves'> & { moves: string }>(this.pool, SQL.audit, params);
+    return rows.map((r) => ({ ...r, moves: toChangeRecord({ ...r, text: null }).moves }));
   }
 
   async revokeSession(id: string, expiresAt: number, now: number): Promise<void> {
@@ -248,9 +206,7 @@ export class PostgresPromptStore extends PromptStore {
       // Replicas starting together queue here; the lock ends with the transaction, even if this process dies.
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       await tx.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)');
-      const {
-        rows: [{ v }],
-      } = await tx.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+      const [{ v }] = await this.rows<{ v: number | null }>(tx, SQL.schemaVersion);
       const applied = v ?? 0;
       for (const [i, sql] of POSTGRES_MIGRATIONS.slice(applied).entries()) {
         await tx.query(sql);
@@ -259,19 +215,45 @@ export class PostgresPromptStore extends PromptStore {
     });
   }
 
-  private write(fn: (tx: Db, stamp: Stamp) => Promise<WriteOutcome>): Promise<WriteOutcome> {
+  /** One write: bump the counter, read the key's state, ask the plan, apply it; commit only a change. */
+  private write(origin: Origin, decide: (state: KeyState | undefined, tx: Db) => Promise<Outcome | Unchanged>, text?: string): Promise<WriteOutcome> {
     return this.transaction(
       'BEGIN',
-      async (tx) => {
+      async (tx): Promise<WriteOutcome> => {
         // ordering: the counter bump is the first statement, so its row lock serialises the whole write.
-        const stamp = await this.nextRevision(tx);
-        const outcome = await fn(tx, stamp);
+        const stamp = (await this.rows<Stamp>(tx, SQL.nextRevision))[0];
+        const decision = await decide(await this.keyState(tx, origin.key), tx);
+        if (!decision.ok) return decision;
+        if (decision.kind === 'unchanged') return { ok: true, change: null, prompt: await this.promptAt(tx, origin.key, decision.version) };
+        const outcome = await this.apply(tx, decision, stamp, origin, text);
         // Queued with the transaction: PostgreSQL delivers it on commit and drops it on rollback.
-        if (outcome.ok) await tx.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, String(stamp.revision)]);
+        await tx.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, String(stamp.revision)]);
         return outcome;
       },
-      (outcome) => outcome.ok,
+      (outcome) => outcome.ok && outcome.change !== null,
     );
+  }
+
+  private async apply(tx: Db, p: Plan, stamp: Stamp, origin: Origin, text?: string): Promise<WriteOutcome> {
+    const { key, author, message } = origin;
+    const audit = [stamp.revision, key, p.kind, p.version, author, origin.address ?? null, message, stamp.at, encodeMoves(p.moves)];
+    await tx.query(SQL.insertAudit, audit);
+    await tx.query(SQL.upsertKey, [key, p.head, p.deleted]);
+    if (p.saves && text !== undefined) await tx.query(SQL.insertVersion, [key, p.version, text, author, message, stamp.at, stamp.revision]);
+    for (const m of p.moves) await tx.query(SQL.upsertLabel, [key, m.label, m.to, stamp.revision]);
+    const [target] = await this.rows<VersionRecord>(tx, SQL.version, [key, p.version]);
+    return written(p, stamp, origin, target);
+  }
+
+  private async keyState(tx: Db, key: string): Promise<KeyState | undefined> {
+    const [row] = await this.rows<{ version: number; deleted: boolean }>(tx, SQL.keyRow, [key]);
+    if (!row) return undefined;
+    const labels = await this.rows<{ label: string; version: number }>(tx, SQL.liveLabels, [key]);
+    return { head: row.version, deleted: row.deleted, labels: new Map(labels.map((l) => [l.label, l.version])) };
+  }
+
+  private async promptAt(db: Db, key: string, version: number): Promise<PromptRecord | null> {
+    return (await this.rows<PromptRecord>(db, SQL.promptAt, [key, clamp(version)]))[0] ?? null;
   }
 
   /** Reads that must describe one moment (a snapshot and its revision) share one snapshot. */
@@ -299,62 +281,12 @@ export class PostgresPromptStore extends PromptStore {
     }
   }
 
-  private async nextRevision(tx: Db): Promise<Stamp> {
-    // clock_timestamp() is read after the lock is granted, so timestamps follow revision order too.
-    const {
-      rows: [stamp],
-    } = await tx.query<Stamp>(`UPDATE revision_counter SET value = value + 1 RETURNING value AS revision, ${iso('clock_timestamp()')} AS at`);
-    return stamp;
-  }
-
-  private async addVersion(tx: Db, stamp: Stamp, input: CreateInput, version: number, kind: ChangeKind): Promise<WriteOutcome> {
-    const change = await this.logChange(tx, stamp, input, kind, version);
-    await tx.query(
-      `
-      INSERT INTO prompts (key, version, deleted) VALUES ($1, $2, false)
-      ON CONFLICT (key) DO UPDATE SET version = excluded.version, deleted = false`,
-      [input.key, version],
-    );
-    await tx.query(
-      `
-      INSERT INTO prompt_versions (key, version, text, author, message, created_at, revision)
-      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [input.key, version, input.text, input.author, input.message, stamp.at, stamp.revision],
-    );
-    const prompt: PromptRecord = {
-      key: input.key,
-      text: input.text,
-      version,
-      author: input.author,
-      message: input.message,
-      updatedAt: stamp.at,
-      revision: stamp.revision,
-    };
-    return { ok: true, change: { ...change, text: input.text }, prompt };
-  }
-
-  private async logChange(tx: Db, stamp: Stamp, origin: ChangeOrigin, kind: ChangeKind, version: number): Promise<Omit<ChangeRecord, 'text'>> {
-    const { key, author } = origin;
-    // One insert: the audit row is the change log entry.
-    await tx.query('INSERT INTO audit (revision, key, kind, version, author, address, message, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
-      stamp.revision,
-      key,
-      kind,
-      version,
-      author,
-      origin.address ?? null,
-      origin.message ?? null,
-      stamp.at,
-    ]);
-    return { revision: stamp.revision, key, kind, version, author, at: stamp.at };
-  }
-
-  private async keyRow(db: Db, key: string): Promise<KeyRow | undefined> {
-    return (await db.query<KeyRow>('SELECT version, deleted FROM prompts WHERE key = $1', [key])).rows[0];
+  private async rows<T extends pg.QueryResultRow = pg.QueryResultRow>(db: Db, sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await db.query<T>(sql, params)).rows;
   }
 
   private async currentRevision(db: Db): Promise<number> {
     // The counter row is the high-water mark: the last revision handed out.
-    return (await db.query<{ value: number }>('SELECT value FROM revision_counter')).rows[0].value;
+    return (await this.rows<{ value: number }>(db, SQL.revision))[0].value;
   }
 }

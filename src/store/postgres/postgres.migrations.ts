@@ -82,4 +82,21 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     expires_at bigint NOT NULL
   );
   `,
+  `
+  -- Labels: named pointers from a key to one of its versions (see the SQLite step 5).
+  CREATE TABLE labels (
+    key      text COLLATE "C" NOT NULL REFERENCES prompts(key),
+    label    text COLLATE "C" NOT NULL,
+    version  integer,
+    revision bigint NOT NULL,
+    PRIMARY KEY (key, label)
+  );
+  CREATE INDEX labels_by_label ON labels (label, revision);
+  INSERT INTO labels (key, label, version, revision)
+    SELECT p.key, 'production', CASE WHEN NOT p.deleted THEN p.version END,
+           coalesce((SELECT max(a.revision) FROM audit a WHERE a.key = p.key), 0)
+    FROM prompts p;
+  ALTER TABLE audit ADD COLUMN moves text NOT NULL DEFAULT '[]';
+  UPDATE audit SET moves = json_build_array(json_build_object('label', 'production', 'to', CASE WHEN kind = 'delete' THEN NULL ELSE version END))::text;
+  `,
 ];

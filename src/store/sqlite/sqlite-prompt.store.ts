@@ -1,42 +1,38 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { LabelPointer } from '../../protocol/labels.js';
+import { encodeMoves, toChangeRecord, written, type ChangeRow } from '../change-rows.js';
+import { toLabelEntry, type LabelEntryRow } from '../label-view.js';
 import {
   AuditEntry,
   AuditQuery,
-  ChangeKind,
-  ChangeOrigin,
   ChangeRecord,
-  CreateInput,
   DeletedPrompt,
+  KeyLabels,
+  LabelSnapshot,
+  MoveInput,
   PromptRecord,
   PromptStore,
   RemoveInput,
   ReplaySize,
-  RollbackInput,
-  Snapshot,
+  SaveInput,
   StorePing,
-  UpdateInput,
+  UnlabelInput,
   VersionList,
   VersionPage,
   VersionRecord,
   WriteOutcome,
 } from '../prompt-store.js';
+import { plan, type KeyState, type Outcome, type Plan, type Unchanged } from '../write-plan.js';
+import { SQL } from './sqlite-sql.js';
 import { SQLITE_MIGRATIONS } from './sqlite.migrations.js';
-import { refuseChange } from '../write-precondition.js';
-
-const PROMPT_COLUMNS = `v.key, v.text, v.version, v.author, v.message, v.created_at AS updatedAt, v.revision`;
-const CURRENT_PROMPTS = `
-  SELECT ${PROMPT_COLUMNS} FROM prompts p
-  JOIN prompt_versions v ON v.key = p.key AND v.version = p.version
-  WHERE p.deleted = 0`;
-
-type KeyRow = { version: number; deleted: number };
 
 /**
  * PromptStore on one SQLite file (better-sqlite3, WAL). Every write is one
  * IMMEDIATE transaction, so revisions are assigned in commit order and a `2xx`
- * answered after it returns is on disk (synchronous=FULL).
+ * answered after it returns is on disk (synchronous=FULL). The write rules
+ * come from write-plan.ts; this class reads the key's state and applies them.
  */
 export class SqlitePromptStore extends PromptStore {
   readonly kind = 'sqlite';
@@ -65,7 +61,7 @@ export class SqlitePromptStore extends PromptStore {
   }
 
   async ping(): Promise<StorePing> {
-    const { v } = this.statement('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
+    const { v } = this.row<{ v: number | null }>(SQL.schemaVersion);
     return { schemaVersion: v ?? 0, latestSchemaVersion: SQLITE_MIGRATIONS.length };
   }
 
@@ -73,134 +69,107 @@ export class SqlitePromptStore extends PromptStore {
     return this.currentRevision();
   }
 
-  async snapshot(): Promise<Snapshot> {
-    // One read transaction: the prompts and the revision describe the same moment.
+  async labelSnapshot(label: string): Promise<LabelSnapshot> {
+    // One read transaction: the entries and the revision describe the same moment.
     return this.db.transaction(() => ({
-      revision: this.currentRevision(),
-      prompts: this.statement(`${CURRENT_PROMPTS} ORDER BY p.key`).all() as PromptRecord[],
+      label,
+      at: this.currentRevision(),
+      entries: (this.statement(SQL.labelEntries).all(label) as LabelEntryRow[]).map(toLabelEntry),
     }))();
   }
 
-  async get(key: string): Promise<PromptRecord | undefined> {
-    return this.currentPrompt(key);
+  async viewRevision(label: string, keys?: ReadonlySet<string>): Promise<number> {
+    const keyList = keys ? JSON.stringify([...keys]) : null;
+    return this.row<{ r: number }>(SQL.viewRevision, label, keyList, keyList).r;
+  }
+
+  async get(key: string, label: string): Promise<PromptRecord | undefined> {
+    return this.statement(SQL.labelledPrompt).get(key, label) as PromptRecord | undefined;
+  }
+
+  async listLabels(key: string): Promise<LabelPointer[] | undefined> {
+    return this.db.transaction(() => (this.keyRow(key) ? (this.statement(SQL.labelsOf).all(key) as LabelPointer[]) : undefined))();
+  }
+
+  async labelIndex(): Promise<KeyLabels[]> {
+    const rows = this.statement(SQL.labelIndex).all() as {
+      key: string;
+      head: number;
+      deleted: number;
+      label: string | null;
+      version: number | null;
+    }[];
+    const byKey = new Map<string, KeyLabels>();
+    for (const r of rows) {
+      const entry = byKey.get(r.key) ?? { key: r.key, head: r.head, deleted: r.deleted === 1, labels: {} };
+      if (r.label !== null && r.version !== null) entry.labels[r.label] = r.version;
+      byKey.set(r.key, entry);
+    }
+    return [...byKey.values()];
   }
 
   async listDeleted(): Promise<DeletedPrompt[]> {
-    // The newest delete of each key; a key deleted, restored and deleted again has several.
-    return this.statement(
-      `
-      SELECT p.key, p.version, c.at AS deletedAt, c.author AS deletedBy
-      FROM prompts p
-      LEFT JOIN audit c ON c.revision = (
-        SELECT max(revision) FROM audit WHERE key = p.key AND kind = 'delete')
-      WHERE p.deleted = 1 ORDER BY p.key`,
-    ).all() as DeletedPrompt[];
+    return this.statement(SQL.deleted).all() as DeletedPrompt[];
   }
 
   async listVersions(key: string, page: VersionPage): Promise<VersionList | undefined> {
     return this.db.transaction(() => {
       const row = this.keyRow(key);
       if (!row) return undefined;
-      const versions = this.statement(
-        `
-        SELECT key, version, author, message, created_at AS createdAt, revision, length(CAST(text AS BLOB)) AS size
-        FROM prompt_versions WHERE key = ? AND version < ? ORDER BY version DESC LIMIT ?`,
-      ).all(key, page.before ?? Number.MAX_SAFE_INTEGER, page.limit) as VersionList['versions'];
-      const { total } = this.statement('SELECT count(*) AS total FROM prompt_versions WHERE key = ?').get(key) as { total: number };
-      return { versions, total, deleted: row.deleted === 1 };
+      const versions = this.statement(SQL.versions).all(key, page.before ?? Number.MAX_SAFE_INTEGER, page.limit) as Omit<
+        VersionList['versions'][number],
+        'labels'
+      >[];
+      const labels = this.statement(SQL.liveLabels).all(key) as { label: string; version: number }[];
+      const { total } = this.row<{ total: number }>(SQL.versionCount, key);
+      const withLabels = versions.map((v) => ({ ...v, labels: labels.filter((l) => l.version === v.version).map((l) => l.label) }));
+      return { versions: withLabels, total, deleted: row.deleted === 1 };
     })();
   }
 
   async getVersion(key: string, version: number): Promise<VersionRecord | undefined> {
-    return this.statement(
-      `
-      SELECT key, version, text, author, message, created_at AS createdAt, revision
-      FROM prompt_versions WHERE key = ? AND version = ?`,
-    ).get(key, version) as VersionRecord | undefined;
+    return this.statement(SQL.version).get(key, version) as VersionRecord | undefined;
   }
 
-  async create(input: CreateInput): Promise<WriteOutcome> {
-    return this.write(() => {
-      const row = this.keyRow(input.key);
-      if (row && row.deleted === 0) return { ok: false, reason: 'exists', currentVersion: row.version };
-      return this.addVersion(input, (row?.version ?? 0) + 1, 'create');
-    });
+  async create(input: SaveInput): Promise<WriteOutcome> {
+    return this.write(input, (state) => plan.create(state, input.labels, input.policy), input.text);
   }
 
-  async update(input: UpdateInput): Promise<WriteOutcome> {
-    return this.write(() => {
-      const row = this.keyRow(input.key);
-      const refused = refuseChange(row && { version: row.version, live: row.deleted === 0 }, input.ifVersion);
-      if (refused || !row) return refused ?? { ok: false, reason: 'not_found' };
-      return this.addVersion(input, row.version + 1, 'update');
-    });
+  async update(input: SaveInput): Promise<WriteOutcome> {
+    return this.write(input, (state) => plan.update(state, input.labels, input.ifVersion, input.policy), input.text);
   }
 
   async remove(input: RemoveInput): Promise<WriteOutcome> {
-    return this.write(() => {
-      const row = this.keyRow(input.key);
-      const refused = refuseChange(row && { version: row.version, live: row.deleted === 0 }, input.ifVersion);
-      if (refused || !row) return refused ?? { ok: false, reason: 'not_found' };
-      const change = this.logChange(input, 'delete', row.version);
-      this.statement('UPDATE prompts SET deleted = 1 WHERE key = ?').run(input.key);
-      return { ok: true, change: { ...change, text: null }, prompt: null };
+    return this.write({ ...input, message: input.message ?? null }, (state) => plan.remove(state, input.ifVersion, input.policy));
+  }
+
+  async moveLabel(input: MoveInput): Promise<WriteOutcome> {
+    return this.write(input, (state) => {
+      const versionExists = this.statement(SQL.version).get(input.key, input.version) !== undefined;
+      return plan.move(state, { ...input, versionExists }, input.policy);
     });
   }
 
-  async rollback(input: RollbackInput): Promise<WriteOutcome> {
-    return this.write(() => {
-      const row = this.keyRow(input.key);
-      if (!row) return { ok: false, reason: 'not_found' };
-      const target = this.statement('SELECT text FROM prompt_versions WHERE key = ? AND version = ?').get(input.key, input.toVersion) as
-        { text: string } | undefined;
-      if (!target) return { ok: false, reason: 'version_not_found', currentVersion: row.version };
-      // Rolling back a deleted key restores it: that is how deleted prompts come back.
-      return this.addVersion({ ...input, text: target.text }, row.version + 1, 'rollback');
-    });
+  async removeLabel(input: UnlabelInput): Promise<WriteOutcome> {
+    return this.write(input, (state) => plan.unlabel(state, input.label, input.ifVersion, input.policy));
   }
 
   async changesAfter(after: number, limit: number): Promise<ChangeRecord[]> {
-    return this.statement(
-      `
-      SELECT c.revision, c.key, c.kind, c.version, c.author, c.at,
-             CASE WHEN c.kind = 'delete' THEN NULL ELSE v.text END AS text
-      FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version
-      WHERE c.revision > ? ORDER BY c.revision LIMIT ?`,
-    ).all(after, limit) as ChangeRecord[];
+    return (this.statement(SQL.changesAfter).all(after, limit) as ChangeRow[]).map(toChangeRecord);
   }
 
   async replaySize(after: number): Promise<ReplaySize> {
-    return this.statement(
-      `
-      SELECT count(*) AS changes, coalesce(sum(length(CAST(v.text AS BLOB))), 0) AS textBytes
-      FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version AND c.kind <> 'delete'
-      WHERE c.revision > ?`,
-    ).get(after) as ReplaySize;
+    return this.row<ReplaySize>(SQL.replaySize, after);
   }
 
-  async snapshotSize(): Promise<number> {
-    const { bytes } = this.statement(
-      `
-      SELECT coalesce(sum(length(CAST(v.text AS BLOB))), 0) AS bytes FROM prompts p
-      JOIN prompt_versions v ON v.key = p.key AND v.version = p.version WHERE p.deleted = 0`,
-    ).get() as { bytes: number };
-    return bytes;
+  async snapshotSize(label: string): Promise<number> {
+    return this.row<{ bytes: number }>(SQL.snapshotSize, label).bytes;
   }
 
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
-    return this.statement(
-      `
-      SELECT revision, key, kind, version, author, address, message, at FROM audit
-      WHERE revision < ? AND (? IS NULL OR key = ?) AND (? IS NULL OR author = ?)
-      ORDER BY revision DESC LIMIT ?`,
-    ).all(
-      query.before ?? Number.MAX_SAFE_INTEGER,
-      query.key ?? null,
-      query.key ?? null,
-      query.author ?? null,
-      query.author ?? null,
-      query.limit,
-    ) as AuditEntry[];
+    const { before = Number.MAX_SAFE_INTEGER, key = null, author = null, limit } = query;
+    const rows = this.statement(SQL.audit).all(before, key, key, author, author, limit) as (Omit<AuditEntry, 'moves'> & { moves: string })[];
+    return rows.map((r) => ({ ...r, moves: toChangeRecord({ ...r, text: null }).moves }));
   }
 
   async revokeSession(id: string, expiresAt: number, now: number): Promise<void> {
@@ -216,7 +185,7 @@ export class SqlitePromptStore extends PromptStore {
 
   private migrate(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-    const applied = (this.statement('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+    const applied = this.row<{ v: number | null }>(SQL.schemaVersion).v ?? 0;
     SQLITE_MIGRATIONS.slice(applied).forEach((sql, i) => {
       this.db.transaction(() => {
         this.db.exec(sql);
@@ -225,53 +194,66 @@ export class SqlitePromptStore extends PromptStore {
     });
   }
 
-  private write(fn: () => WriteOutcome): Promise<WriteOutcome> {
-    // IMMEDIATE takes the write lock up front, so the read-check-write inside is atomic
-    // even when another process shares the file.
-    return Promise.resolve(this.db.transaction(fn).immediate());
+  /**
+   * One write: reads the key's state and asks the plan, inside an IMMEDIATE
+   * transaction (it takes the write lock up front, so the read-check-write is
+   * atomic even when another process shares the file), then applies it.
+   */
+  private write(
+    input: { key: string; author: string; address?: string | null; message: string | null },
+    decide: (state: KeyState | undefined) => Outcome | Unchanged,
+    text?: string,
+  ): Promise<WriteOutcome> {
+    return Promise.resolve(
+      this.db
+        .transaction((): WriteOutcome => {
+          const decision = decide(this.keyState(input.key));
+          if (!decision.ok) return decision;
+          // Nothing to record: the label already points there.
+          if (decision.kind === 'unchanged') return { ok: true, change: null, prompt: this.promptAt(input.key, decision.version) };
+          return this.apply(decision, input, text);
+        })
+        .immediate(),
+    );
   }
 
-  private addVersion(input: CreateInput, version: number, kind: ChangeKind): WriteOutcome {
-    const change = this.logChange(input, kind, version);
-    this.statement(
-      `
-      INSERT INTO prompts (key, version, deleted) VALUES (?, ?, 0)
-      ON CONFLICT (key) DO UPDATE SET version = excluded.version, deleted = 0`,
-    ).run(input.key, version);
-    this.statement(
-      `
-      INSERT INTO prompt_versions (key, version, text, author, message, created_at, revision)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ).run(input.key, version, input.text, input.author, input.message, change.at, change.revision);
-    const prompt: PromptRecord = {
-      key: input.key,
-      text: input.text,
-      version,
-      author: input.author,
-      message: input.message,
-      updatedAt: change.at,
-      revision: change.revision,
-    };
-    return { ok: true, change: { ...change, text: input.text }, prompt };
-  }
-
-  private logChange(origin: ChangeOrigin, kind: ChangeKind, version: number): Omit<ChangeRecord, 'text'> {
-    const { key, author } = origin;
+  private apply(p: Plan, input: { key: string; author: string; address?: string | null; message: string | null }, text?: string): WriteOutcome {
     const at = now();
-    // One insert: the audit row is the change log entry, and its AUTOINCREMENT key is the global revision.
-    const { lastInsertRowid } = this.statement(
-      'INSERT INTO audit (key, kind, version, author, address, message, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(key, kind, version, author, origin.address ?? null, origin.message ?? null, at);
+    const { lastInsertRowid } = this.statement(SQL.insertAudit).run(
+      input.key,
+      p.kind,
+      p.version,
+      input.author,
+      input.address ?? null,
+      input.message,
+      at,
+      encodeMoves(p.moves),
+    );
     const revision = Number(lastInsertRowid);
-    return { revision, key, kind, version, author, at };
+    this.statement(SQL.upsertKey).run(input.key, p.head, p.deleted ? 1 : 0);
+    if (p.saves && text !== undefined) this.statement(SQL.insertVersion).run(input.key, p.version, text, input.author, input.message, at, revision);
+    for (const m of p.moves) this.statement(SQL.upsertLabel).run(input.key, m.label, m.to, revision);
+    const target = this.statement(SQL.version).get(input.key, p.version) as VersionRecord | undefined;
+    return written(p, { revision, at }, input, target);
   }
 
-  private keyRow(key: string): KeyRow | undefined {
-    return this.statement('SELECT version, deleted FROM prompts WHERE key = ?').get(key) as KeyRow | undefined;
+  private keyState(key: string): KeyState | undefined {
+    const row = this.keyRow(key);
+    if (!row) return undefined;
+    const labels = this.statement(SQL.liveLabels).all(key) as { label: string; version: number }[];
+    return { head: row.version, deleted: row.deleted === 1, labels: new Map(labels.map((l) => [l.label, l.version])) };
   }
 
-  private currentPrompt(key: string): PromptRecord | undefined {
-    return this.statement(`${CURRENT_PROMPTS} AND p.key = ?`).get(key) as PromptRecord | undefined;
+  private promptAt(key: string, version: number): PromptRecord | null {
+    return (this.statement(SQL.promptAt).get(key, version) as PromptRecord | undefined) ?? null;
+  }
+
+  private keyRow(key: string): { version: number; deleted: number } | undefined {
+    return this.statement('SELECT version, deleted FROM prompts WHERE key = ?').get(key) as { version: number; deleted: number } | undefined;
+  }
+
+  private row<T>(sql: string, ...params: unknown[]): T {
+    return this.statement(sql).get(...params) as T;
   }
 
   private statement(sql: string): Database.Statement {
@@ -282,8 +264,7 @@ export class SqlitePromptStore extends PromptStore {
 
   private currentRevision(): number {
     // sqlite_sequence holds the AUTOINCREMENT high-water mark: the last revision handed out.
-    const row = this.statement(`SELECT seq FROM sqlite_sequence WHERE name = 'audit'`).get() as { seq: number } | undefined;
-    return row?.seq ?? 0;
+    return (this.statement(`SELECT seq FROM sqlite_sequence WHERE name = 'audit'`).get() as { seq: number } | undefined)?.seq ?? 0;
   }
 }
 

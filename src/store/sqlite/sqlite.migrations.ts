@@ -93,4 +93,24 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   );
   `,
+  `
+  -- Labels: named pointers from a key to one of its versions. A row whose version is NULL
+  -- records that the label was removed, and when (its revision), so a label's view knows
+  -- the revision of its last change. Every key's current version becomes production, and
+  -- every change so far moved production; a delete removed it.
+  CREATE TABLE labels (
+    key      TEXT NOT NULL REFERENCES prompts(key),
+    label    TEXT NOT NULL,
+    version  INTEGER,
+    revision INTEGER NOT NULL,
+    PRIMARY KEY (key, label)
+  );
+  CREATE INDEX labels_by_label ON labels (label, revision);
+  INSERT INTO labels (key, label, version, revision)
+    SELECT p.key, 'production', CASE WHEN p.deleted = 0 THEN p.version END,
+           coalesce((SELECT max(a.revision) FROM audit a WHERE a.key = p.key), 0)
+    FROM prompts p;
+  ALTER TABLE audit ADD COLUMN moves TEXT NOT NULL DEFAULT '[]';
+  UPDATE audit SET moves = json_array(json_object('label', 'production', 'to', CASE WHEN kind = 'delete' THEN NULL ELSE version END));
+  `,
 ];

@@ -12,7 +12,8 @@ export function restClient(baseUrl: () => string) {
   }
   return {
     create: (key: string, text: string) => call('POST', '/api/prompts', { key, text }),
-    update: (key: string, text: string) => call('PUT', `/api/prompts/${key}`, { text }),
+    update: (key: string, text: string, labels?: string[]) => call('PUT', `/api/prompts/${key}`, labels ? { text, labels } : { text }),
+    move: (key: string, label: string, version: number) => call('PUT', `/api/prompts/${key}/labels/${label}`, { version }),
     remove: (key: string) => call('DELETE', `/api/prompts/${key}`),
     revision: async () => (await call('GET', '/api/prompts')).revision as number,
   };

@@ -1,0 +1,41 @@
+import { ConflictException, ForbiddenException, HttpException, NotFoundException, PreconditionFailedException } from '@nestjs/common';
+import type { Refusal } from '../store/write-plan.js';
+
+/** What a refused write is about, for the message. */
+export interface RefusedWrite {
+  key: string;
+  /** The version the write named (a label move, a rollback). */
+  version?: number;
+  /** The label the write named. */
+  label?: string;
+}
+
+/** The one place a store's refusal becomes an HTTP error, with a message that says what to do. */
+export function refusalError(refusal: Refusal, write: RefusedWrite): HttpException {
+  const { key } = write;
+  const label = refusal.label ?? write.label;
+  switch (refusal.reason) {
+    case 'exists':
+      return new ConflictException(`prompt "${key}" already exists (version ${refusal.currentVersion}); use PUT to change it`);
+    case 'not_found':
+      return new NotFoundException(`prompt "${key}" not found`);
+    case 'version_not_found':
+      return new NotFoundException(`prompt "${key}" has no version ${write.version}`);
+    case 'label_not_found':
+      return new NotFoundException(`prompt "${key}" has no label "${label}"`);
+    case 'stale':
+      return new PreconditionFailedException(staleMessage(key, label, refusal.currentVersion));
+    case 'protected':
+      return new ForbiddenException(
+        `label "${label}" is protected (PROTECTED_LABELS): only a token allowed to publish may move it; save a draft (labels: []) or move an unprotected label, and ask an admin to publish`,
+      );
+    case 'default_label_required':
+      return new ConflictException(`label "${label}" of a live prompt cannot be removed; delete the prompt "${key}" instead`);
+  }
+}
+
+function staleMessage(key: string, label: string | undefined, current: number | undefined): string {
+  if (label === undefined) return `prompt "${key}" is at version ${current}; your If-Match is stale`;
+  const where = current === undefined ? 'points nowhere' : `points at version ${current}`;
+  return `label "${label}" of prompt "${key}" ${where}; your If-Match is stale`;
+}

@@ -1,0 +1,53 @@
+import { isLabel, type LabelMove } from '../protocol/labels.js';
+import type { ChangeRecord, PromptRecord, VersionRecord } from './prompt-store.js';
+import type { Plan } from './write-plan.js';
+
+/** The `moves` column, as both stores keep it: a JSON array of `{label, from?, to}`. */
+export function encodeMoves(moves: readonly LabelMove[]): string {
+  return JSON.stringify(moves);
+}
+
+export function decodeMoves(json: string): LabelMove[] {
+  const parsed: unknown = JSON.parse(json);
+  if (!Array.isArray(parsed)) return [];
+  return parsed.filter((m): m is LabelMove => typeof m === 'object' && m !== null && isLabel((m as LabelMove).label));
+}
+
+/** A change log row as both stores read it: `moves` still JSON, the joined version's text. */
+export interface ChangeRow extends Omit<ChangeRecord, 'moves' | 'text'> {
+  moves: string;
+  text: string | null;
+}
+
+/** A change as the feed and replay see it: a delete or unlabel carries no text (it points labels nowhere). */
+export function toChangeRecord(row: ChangeRow): ChangeRecord {
+  const moves = decodeMoves(row.moves);
+  const pointsNowhere = row.kind === 'delete' || row.kind === 'unlabel';
+  return { ...row, moves, text: pointsNowhere ? null : row.text };
+}
+
+/** The change a store just wrote for `plan`, and the version it is about (`target`: the version it saved or pointed at). */
+export function written(
+  plan: Plan,
+  stamp: { revision: number; at: string },
+  origin: { key: string; author: string },
+  target: VersionRecord | undefined,
+): { ok: true; change: ChangeRecord; prompt: PromptRecord | null } {
+  const pointsNowhere = plan.kind === 'delete' || plan.kind === 'unlabel';
+  const change: ChangeRecord = {
+    revision: stamp.revision,
+    key: origin.key,
+    kind: plan.kind,
+    version: plan.version,
+    author: origin.author,
+    at: stamp.at,
+    moves: plan.moves,
+    text: pointsNowhere ? null : (target?.text ?? null),
+  };
+  return { ok: true, change, prompt: pointsNowhere || !target ? null : asPrompt(target) };
+}
+
+/** A stored version as the API shows a prompt: its time is when it was saved. */
+export function asPrompt(v: VersionRecord): PromptRecord {
+  return { key: v.key, text: v.text, version: v.version, author: v.author, message: v.message, updatedAt: v.createdAt, revision: v.revision };
+}
