@@ -253,7 +253,7 @@ describe('Auth: admin UI login', () => {
       await browser.get('/login');
       const res = await browser.post('/login', { token });
       expect(res.status).toBe(401);
-      expect(res.text).toContain('That is not an admin token.');
+      expect(res.text).toContain('That token cannot sign in here: use an admin, editor or viewer token.');
       expect(browser.cookie('promptcast_session')).toBeUndefined();
     }
   });
@@ -493,7 +493,9 @@ async function waitForStream(open: () => ReturnType<typeof openStream>): ReturnT
 describe('Auth: refusing to run open beyond loopback', () => {
   it.each(['0.0.0.0', '::', '10.1.2.3', 'example.com'])('loadConfig refuses HOST=%s without tokens, naming the fix', (host) => {
     expect(() => loadConfig({ HOST: host }, [])).toThrow(ConfigError);
-    expect(() => loadConfig({ HOST: host }, [])).toThrow(/not a loopback address and no ADMIN_TOKENS or AGENT_TOKENS are set/);
+    expect(() => loadConfig({ HOST: host }, [])).toThrow(
+      /not a loopback address and no ADMIN_TOKENS, EDITOR_TOKENS, VIEWER_TOKENS or AGENT_TOKENS are set/,
+    );
   });
 
   it.each(['127.0.0.1', '127.9.9.9', '::1', '[::1]', 'localhost'])('runs open on loopback HOST=%s', (host) => {

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, type RequestActor } from '../auth/actor.decorator.js';
 import { WriteRateLimit } from '../auth/rate-limit.guard.js';
+import { RequireScope } from '../auth/require-scope.decorator.js';
 import { PromptKeyPipe } from '../prompts/path-params.js';
 import { AdminActionsService } from './admin-actions.service.js';
 import { AdminPagesService } from './admin-pages.service.js';
@@ -21,7 +22,12 @@ import {
 import { HtmlErrorFilter } from './html-error.filter.js';
 import { send } from './page.js';
 
-/** The server-rendered admin UI (admin scope: an admin session or token). Every write is a plain HTML form post. */
+/**
+ * The server-rendered admin UI. Pages need `read` (admins, editors and viewers
+ * sign in), forms need `write`; moving a protected label (publishing, a
+ * rollback, a delete) needs `publish`, which the service checks. Every write
+ * is a plain HTML form post.
+ */
 // HTML pages for browsers, not API: left out of the OpenAPI document.
 @ApiExcludeController()
 @Controller()
@@ -33,28 +39,33 @@ export class AdminController {
     private readonly actions: AdminActionsService,
   ) {}
 
+  @RequireScope('read')
   @Get()
   async list(@Query() query: ListQuery, @Res() res: Response): Promise<void> {
     send(res, await this.pages.list(query));
   }
 
   // Declared before `prompts/:key`, so a prompt cannot be named "new" in the UI (the API still allows it).
+  @RequireScope('read')
   @Get('prompts/new')
   async createForm(@Res() res: Response): Promise<void> {
     send(res, await this.pages.createForm());
   }
 
+  @RequireScope('write')
   @WriteRateLimit()
   @Post('prompts')
   async create(@Body() form: CreatePromptForm, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
     send(res, await this.actions.create(form, actor));
   }
 
+  @RequireScope('read')
   @Get('prompts/:key')
   async editor(@Param('key', PromptKeyPipe) key: string, @Query() notice: NoticeQuery, @Res() res: Response): Promise<void> {
     send(res, await this.pages.editor(key, notice));
   }
 
+  @RequireScope('write')
   @WriteRateLimit()
   @Post('prompts/:key')
   async save(
@@ -66,21 +77,25 @@ export class AdminController {
     send(res, await this.actions.save(key, form, actor));
   }
 
+  @RequireScope('read')
   @Get('prompts/:key/history')
   async history(@Param('key', PromptKeyPipe) key: string, @Query() query: HistoryQuery, @Res() res: Response): Promise<void> {
     send(res, await this.pages.history(key, query.before));
   }
 
+  @RequireScope('read')
   @Get('prompts/:key/diff')
   async diff(@Param('key', PromptKeyPipe) key: string, @Query() query: DiffQuery, @Res() res: Response): Promise<void> {
     send(res, await this.pages.diff(key, query.from, query.to));
   }
 
+  @RequireScope('read')
   @Get('prompts/:key/rollback')
   async rollbackConfirm(@Param('key', PromptKeyPipe) key: string, @Query() query: VersionQuery, @Res() res: Response): Promise<void> {
     send(res, await this.pages.rollbackConfirm(key, query.version));
   }
 
+  @RequireScope('write')
   @WriteRateLimit()
   @Post('prompts/:key/rollback')
   async rollback(
@@ -92,11 +107,13 @@ export class AdminController {
     send(res, await this.actions.rollback(key, form, actor));
   }
 
+  @RequireScope('read')
   @Get('prompts/:key/delete')
   async deleteConfirm(@Param('key', PromptKeyPipe) key: string, @Res() res: Response): Promise<void> {
     send(res, await this.pages.deleteConfirm(key));
   }
 
+  @RequireScope('write')
   @WriteRateLimit()
   @Post('prompts/:key/delete')
   async remove(

@@ -6,7 +6,7 @@ import type { Page } from './page.js';
 
 export type LoginOutcome = { page: Page; session?: string };
 
-/** The admin UI's sign-in: an admin token buys a signed session cookie. */
+/** The admin UI's sign-in: an admin, editor or viewer token buys a signed session cookie with that role. */
 @Injectable()
 export class LoginService {
   constructor(
@@ -23,10 +23,11 @@ export class LoginService {
   login(form: LoginForm): LoginOutcome {
     if (this.tokens.open) return { page: { redirect: form.next ?? '/' } };
     const token = this.tokens.find(form.token.trim());
-    const session = token?.role === 'admin' ? this.sessions.issue(token.name) : undefined;
+    const session = token ? this.sessions.issue(token.name) : undefined;
     if (!session) {
       // The same answer for unknown and agent tokens: the form is no oracle for which secrets exist.
-      return { page: { view: 'login', status: 401, model: { title: 'Log in', next: form.next, error: 'That is not an admin token.' } } };
+      const error = 'That token cannot sign in here: use an admin, editor or viewer token.';
+      return { page: { view: 'login', status: 401, model: { title: 'Log in', next: form.next, error } } };
     }
     return { page: { redirect: form.next ?? '/' }, session };
   }

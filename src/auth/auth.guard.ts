@@ -58,7 +58,7 @@ export class AuthGuard implements CanActivate {
       return { author: token.name, address, scopes: ROLE_SCOPES[token.role], via: 'token' };
     }
     const session = await this.sessions.verify(req);
-    if (session) return { author: session.name, address, scopes: ROLE_SCOPES.admin, via: 'session', session };
+    if (session) return { author: session.name, address, scopes: ROLE_SCOPES[session.role], via: 'session', session };
     return 'authentication required: send "Authorization: Bearer <token>", or log in at /login';
   }
 }

@@ -28,9 +28,9 @@ export class AuthModule implements OnApplicationBootstrap {
   constructor(private readonly config: AppConfig) {}
 
   onApplicationBootstrap(): void {
-    const { admins, agents, open } = this.config.auth;
+    const { admins, editors, viewers, agents, open } = this.config.auth;
     // loadConfig only allows this on a loopback HOST; still worth a line in every log.
-    if (open) this.logger.warn('No ADMIN_TOKENS or AGENT_TOKENS set: the server is open to anyone who can reach it (loopback only)');
-    else this.logger.log(`${admins.length} admin and ${agents.length} agent token(s) configured`);
+    if (open) this.logger.warn('No tokens set: the server is open to anyone who can reach it (loopback only)');
+    else this.logger.log(`tokens: ${admins.length} admin, ${editors.length} editor, ${viewers.length} viewer, ${agents.length} agent`);
   }
 }

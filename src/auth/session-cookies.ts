@@ -4,6 +4,7 @@ import type { CookieOptions, Request } from 'express';
 import { hmacSha256, randomId, safeEqual, sha256 } from '../common/crypto.js';
 import { AppConfig } from '../config/app-config.js';
 import { SessionRevocations } from './session-revocations.js';
+import type { Role } from './scopes.js';
 import { TokenRegistry } from './token-registry.js';
 
 /** The admin UI's session cookie: HttpOnly, SameSite=Strict, Secure on HTTPS. */
@@ -15,6 +16,8 @@ const COOKIE_SHAPE = /^([A-Za-z0-9_.@-]{1,64})\.(\d{1,15})\.([A-Za-z0-9_-]{22})\
 /** What a genuine, unexpired cookie says. */
 export interface SessionClaim {
   name: string;
+  /** The role of the token the session was made with, as the registry says now. */
+  role: Role;
   expiresAt: number;
   id: string;
 }
@@ -35,9 +38,9 @@ export class SessionCookies {
     private readonly revocations: SessionRevocations,
   ) {}
 
-  /** A cookie value for the admin token `name`, valid for SESSION_TTL_MS. */
+  /** A cookie value for the UI token (admin, editor or viewer) `name`, valid for SESSION_TTL_MS. */
   issue(name: string, now = Date.now()): string | undefined {
-    const secret = this.tokens.adminSecret(name);
+    const secret = this.tokens.uiToken(name)?.secret;
     if (!secret) return undefined;
     const body = `${name}.${now + this.config.auth.sessionTtlMs}.${randomId(16)}`;
     return `${body}.${sign(secret, body)}`;
@@ -74,9 +77,11 @@ export class SessionCookies {
     const m = value ? COOKIE_SHAPE.exec(value) : null;
     if (!m) return undefined;
     const [, name, expires, id, signature] = m;
-    const secret = this.tokens.adminSecret(name);
-    if (!secret || Number(expires) <= now) return undefined;
-    return safeEqual(signature, sign(secret, `${name}.${expires}.${id}`)) ? { name, expiresAt: Number(expires), id } : undefined;
+    const token = this.tokens.uiToken(name);
+    if (!token || Number(expires) <= now) return undefined;
+    return safeEqual(signature, sign(token.secret, `${name}.${expires}.${id}`))
+      ? { name, role: token.role, expiresAt: Number(expires), id }
+      : undefined;
   }
 }
 

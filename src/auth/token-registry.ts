@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { safeEqual, sha256 } from '../common/crypto.js';
 import { AppConfig, type NamedToken } from '../config/app-config.js';
-import type { Role } from './scopes.js';
+import { UI_ROLES, type Role } from './scopes.js';
 
 export interface KnownToken {
   name: string;
@@ -26,7 +26,8 @@ export class TokenRegistry {
     const entry =
       (role: Role) =>
       (t: NamedToken): Entry => ({ name: t.name, role, secret: t.secret, digest: sha256(t.secret) });
-    this.entries = [...config.auth.admins.map(entry('admin')), ...config.auth.agents.map(entry('agent'))];
+    const { admins, editors, viewers, agents } = config.auth;
+    this.entries = [...admins.map(entry('admin')), ...editors.map(entry('editor')), ...viewers.map(entry('viewer')), ...agents.map(entry('agent'))];
   }
 
   /** True when no token is configured (the server runs open, on loopback only). */
@@ -43,8 +44,9 @@ export class TokenRegistry {
     return found && { name: found.name, role: found.role };
   }
 
-  /** The secret of an admin token by name; sessions are signed with a key derived from it. */
-  adminSecret(name: string): string | undefined {
-    return this.entries.find((e) => e.role === 'admin' && e.name === name)?.secret;
+  /** A token that may sign in to the admin UI, by name, with its secret: its sessions are signed with a key derived from it. */
+  uiToken(name: string): (KnownToken & { secret: string }) | undefined {
+    const found = this.entries.find((e) => e.name === name && UI_ROLES.includes(e.role));
+    return found && { name: found.name, role: found.role, secret: found.secret };
   }
 }

@@ -121,6 +121,10 @@ export interface NamedToken {
 
 export interface AuthConfig {
   admins: NamedToken[];
+  /** Save drafts and move unprotected labels; read everything, the audit trail included. */
+  editors: NamedToken[];
+  /** Read everything; the admin UI without its edit controls. */
+  viewers: NamedToken[];
   agents: NamedToken[];
   /** True when no token is configured: every request is allowed (only ever on a loopback HOST). */
   open: boolean;

@@ -11,21 +11,24 @@ const SECRET_MIN_LENGTH = 16;
 const SECRET = /^[\x21-\x7e]+$/;
 
 /**
- * Parses ADMIN_TOKENS / AGENT_TOKENS and refuses an open server on a
- * non-loopback HOST. Messages name the variable and the entry, never a secret.
+ * Parses the token variables (ADMIN_, EDITOR_, VIEWER_, AGENT_TOKENS) and
+ * refuses an open server on a non-loopback HOST. Messages name the variable
+ * and the entry, never a secret.
  */
 export function authConfig(vars: EnvVars): AuthConfig {
   const admins = parseTokens('ADMIN_TOKENS', vars.ADMIN_TOKENS);
+  const editors = parseTokens('EDITOR_TOKENS', vars.EDITOR_TOKENS);
+  const viewers = parseTokens('VIEWER_TOKENS', vars.VIEWER_TOKENS);
   const agents = parseTokens('AGENT_TOKENS', vars.AGENT_TOKENS);
-  checkUnique([...admins, ...agents]);
-  const open = admins.length === 0 && agents.length === 0;
+  checkUnique([...admins, ...editors, ...viewers, ...agents]);
+  const open = admins.length + editors.length + viewers.length + agents.length === 0;
   if (open && !isLoopback(vars.HOST)) {
     throw new ConfigError(
-      `HOST=${vars.HOST} is not a loopback address and no ADMIN_TOKENS or AGENT_TOKENS are set; refusing to serve without auth (set ADMIN_TOKENS=name:secret, or HOST=127.0.0.1)`,
+      `HOST=${vars.HOST} is not a loopback address and no ADMIN_TOKENS, EDITOR_TOKENS, VIEWER_TOKENS or AGENT_TOKENS are set; refusing to serve without auth (set ADMIN_TOKENS=name:secret, or HOST=127.0.0.1)`,
     );
   }
   const protectedLabels = parseLabels('PROTECTED_LABELS', vars.PROTECTED_LABELS);
-  return { admins, agents, open, sessionTtlMs: vars.SESSION_TTL_MS, trustProxyHops: vars.TRUST_PROXY_HOPS, protectedLabels };
+  return { admins, editors, viewers, agents, open, sessionTtlMs: vars.SESSION_TTL_MS, trustProxyHops: vars.TRUST_PROXY_HOPS, protectedLabels };
 }
 
 /** `production,eu`: label names, blanks around them ignored; empty protects none. */

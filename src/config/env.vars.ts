@@ -144,6 +144,16 @@ export class EnvVars {
   @IsString()
   ADMIN_TOKENS?: string;
 
+  /** `name:secret,...`: tokens that may save drafts, move unprotected labels and read everything. */
+  @IsOptional()
+  @IsString()
+  EDITOR_TOKENS?: string;
+
+  /** `name:secret,...`: tokens that may read everything (the admin UI read-only). */
+  @IsOptional()
+  @IsString()
+  VIEWER_TOKENS?: string;
+
   /** `name:secret,...`: tokens that may read, stream and report (LiveKit workers). */
   @IsOptional()
   @IsString()

@@ -7,13 +7,13 @@ import { AuditListQuery } from './dto/audit-query.dto.js';
 import { PromptsService } from './prompts.service.js';
 import type { AuditPage } from './prompts.service.js';
 
-/** `GET /api/audit`: every change across prompts, newest first (admin scope). */
+/** `GET /api/audit`: every change across prompts, newest first (audit scope: admins, editors, viewers). */
 @ApiTags('audit')
 @Controller('api/audit')
 export class AuditController {
   constructor(private readonly prompts: PromptsService) {}
 
-  @RequireScope('admin')
+  @RequireScope('audit')
   @Get()
   @ApiOkResponse({ type: AuditPageSchema })
   @ApiErrors(400, 401, 403)
