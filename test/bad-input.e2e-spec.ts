@@ -243,6 +243,31 @@ describe('Bad input at every endpoint', () => {
     expect(await currentRevision()).toBe(revision);
   });
 
+  it('answers a HEAD whose URL is too large with a 431 and no body (a body after a HEAD answer breaks the client)', async () => {
+    // Found by test/fuzz.e2e-spec.ts: Node's client read the JSON body as a second answer on the connection.
+    const raw = await rawRequest(t.url, `HEAD /api/prompts?keys=${'A'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    expect(raw).toMatch(/^HTTP\/1\.1 431 /);
+    expect(raw.slice(raw.indexOf('\r\n\r\n') + 4)).toBe('');
+    expect(await currentRevision()).toBe(revision);
+  });
+
+  it.each([
+    ['GET', '/api/prompts'],
+    ['PUT', '/api/prompts/BAD'],
+    ['GET', '/'],
+  ])('answers %s %s with an Expect the server cannot meet with a 417 JSON body, nothing written', async (method, path) => {
+    // Node answers such a request itself, before any route sees it (found by test/fuzz.e2e-spec.ts).
+    const raw = await rawRequest(t.url, `${method} ${path} HTTP/1.1\r\nHost: x\r\nExpect: bogus\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    expect(raw).toMatch(/^HTTP\/1\.1 417 /);
+    expect(raw).toMatch(/\r\nContent-Type: application\/json/i);
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({
+      statusCode: 417,
+      error: 'Expectation Failed',
+      message: expect.stringContaining('Expect'),
+    });
+    expect(await currentRevision()).toBe(revision);
+  });
+
   it('keeps the body limit consistent with PROMPT_MAX_BYTES: over the prompt limit 413 naming it, over the body limit 413 naming bytes', async () => {
     const overPrompt = await request(t.url)
       .post('/api/prompts')
