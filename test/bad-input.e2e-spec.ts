@@ -243,6 +243,16 @@ describe('Bad input at every endpoint', () => {
     expect(await currentRevision()).toBe(revision);
   });
 
+  it.each([
+    ['an unsatisfiable Range', 'Range', 'bytes=5-1', 416],
+    ['an If-Match no asset matches', 'If-Match', '"nope"', 412],
+  ])('answers a static asset request with %s with a JSON error labelled as JSON', async (_name, header, value, status) => {
+    // Found by test/fuzz.e2e-spec.ts: the asset's text/css type stayed on the JSON error body.
+    const res = await request(t.url).get('/assets/app.css').set(header, value).expect(status);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toEqual({ statusCode: status, error: expect.any(String), message: expect.any(String) });
+  });
+
   it('answers a HEAD whose URL is too large with a 431 and no body (a body after a HEAD answer breaks the client)', async () => {
     // Found by test/fuzz.e2e-spec.ts: Node's client read the JSON body as a second answer on the connection.
     const raw = await rawRequest(t.url, `HEAD /api/prompts?keys=${'A'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
