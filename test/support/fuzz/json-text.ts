@@ -62,8 +62,18 @@ function write(doc: JsonDoc, text: (s: string) => void, parts: Buffer[]): void {
   text('}'.repeat(doc.nest));
 }
 
+/**
+ * True when a field a write could store holds text that is not well-formed
+ * Unicode (raw non-UTF-8 bytes, or a lone surrogate): a top-level field, but
+ * not `__proto__` or `constructor`, which validation drops unread.
+ */
+export function storableTextIsInvalid(doc: JsonDoc): boolean {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !('entries' in doc)) return false;
+  return doc.entries.some(([k, v]) => k !== '__proto__' && k !== 'constructor' && jsonHasInvalidUnicode(v));
+}
+
 /** True when a string the document holds is not well-formed Unicode (raw non-UTF-8 bytes, or a lone surrogate). */
-export function jsonHasInvalidUnicode(doc: JsonDoc): boolean {
+function jsonHasInvalidUnicode(doc: JsonDoc): boolean {
   if (typeof doc === 'string') return hasLoneSurrogate(doc);
   if (doc === null || typeof doc !== 'object') return false;
   if (Array.isArray(doc)) return doc.some(jsonHasInvalidUnicode);

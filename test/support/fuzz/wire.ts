@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { ADMIN, AGENT, WRONG_SECRET } from '../auth.js';
 import type { BodySpec, FormField, Payload } from './bodies.js';
-import { jsonBytes, jsonHasInvalidUnicode, type JsonDoc } from './json-text.js';
+import { jsonBytes, storableTextIsInvalid, type JsonDoc } from './json-text.js';
 import type { FuzzRequest } from './request.js';
 import { encode, percentEncode } from './url-text.js';
 import { CURRENT_REVISION, CURRENT_VERSION } from './values.js';
@@ -23,7 +23,7 @@ export interface WireRequest {
   path: string;
   headers: [string, string][];
   body?: Buffer;
-  /** The body carries text that is not well-formed Unicode (bytes that are not UTF-8, lone surrogates). */
+  /** The body carries text a write could store that is not well-formed Unicode (bytes that are not UTF-8, lone surrogates). */
   invalidUnicode: boolean;
   streamClose: FuzzRequest['streamClose'];
   rawHeader?: string;
@@ -108,11 +108,12 @@ function payloadBytes(payload: Payload, tokens: { valid: string; other: string }
       const whole = jsonBytes(resolveDoc(payload.doc, current));
       const bytes =
         payload.cut === undefined ? whole : Buffer.concat([whole.subarray(0, payload.cut % (whole.length + 1)), Buffer.from(payload.tail ?? '')]);
-      return { bytes, invalidUnicode: !isUtf8(bytes) || jsonHasInvalidUnicode(payload.doc) };
+      return { bytes, invalidUnicode: storableTextIsInvalid(payload.doc) };
     }
     case 'form': {
-      const bytes = Buffer.from(formText(payload.fields, tokens, current), 'latin1');
-      return { bytes, invalidUnicode: !isUtf8(bytes) || !isUtf8(percentDecoded(bytes)) };
+      const fields = formFieldsText(payload.fields, tokens, current);
+      const invalidUnicode = fields.some(([name, value]) => name !== '_csrf' && !isUtf8(percentDecoded(Buffer.from(value, 'latin1'))));
+      return { bytes: Buffer.from(fields.map(([name, value]) => `${name}=${value}`).join('&'), 'latin1'), invalidUnicode };
     }
     case 'bytes': {
       const bytes = Buffer.from(payload.bytes);
@@ -123,13 +124,12 @@ function payloadBytes(payload: Payload, tokens: { valid: string; other: string }
   }
 }
 
-function formText(fields: FormField[], tokens: { valid: string; other: string }, current: Current): string {
-  return fields
-    .map(([name, value, how, bad]) => {
-      const text = typeof value === 'string' ? current(value) : value.csrf === 'valid' ? tokens.valid : tokens.other;
-      return `${percentEncode(name)}=${encode(text, how, bad)}`;
-    })
-    .join('&');
+/** Each field's encoded name and value, as they go on the wire. */
+function formFieldsText(fields: FormField[], tokens: { valid: string; other: string }, current: Current): [string, string][] {
+  return fields.map(([name, value, how, bad]) => {
+    const text = typeof value === 'string' ? current(value) : value.csrf === 'valid' ? tokens.valid : tokens.other;
+    return [percentEncode(name), encode(text, how, bad)];
+  });
 }
 
 /** The bytes a form decoder sees once `%XX` escapes are undone. */
