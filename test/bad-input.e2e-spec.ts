@@ -79,6 +79,13 @@ const CASES: Case[] = [
   ].map(([name, key]) => json(`POST /api/prompts with ${name as string}`, 'post', '/api/prompts', { key, text: 'x' })),
   { name: 'POST /api/prompts with JSON nested 5000 deep', method: 'post', path: '/api/prompts', body: deep(5000), type: 'application/json' },
   { name: 'PUT /api/prompts/BAD with JSON nested 5000 deep', method: 'put', path: '/api/prompts/BAD', body: deep(5000), type: 'application/json' },
+  ...['__proto__', 'constructor', 'prototype'].map((prop): Case => ({
+    name: `PUT /api/prompts/BAD with a "${prop}" property`,
+    method: 'put',
+    path: '/api/prompts/BAD',
+    body: `{"text":"x","${prop}":{"admin":true}}`,
+    type: 'application/json',
+  })),
   json('POST /api/prompts for a key that exists', 'post', '/api/prompts', { key: 'BAD', text: 'x' }),
   {
     name: 'POST /api/prompts over the body limit',
@@ -331,6 +338,41 @@ describe('Bad input at every endpoint', () => {
     const raw = await rawRequest(t.url, `GET /api/prompts/stream HTTP/1.1\r\nHost: x\r\n${header}\r\nConnection: close\r\n\r\n`);
     expect(raw).toMatch(/^HTTP\/1\.1 400 /);
     expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
+    expect(await currentRevision()).toBe(revision);
+  });
+
+  it.each([
+    ['an unsatisfiable Range', 'Range', 'bytes=5-1', 416],
+    ['an If-Match no asset matches', 'If-Match', '"nope"', 412],
+  ])('answers a static asset request with %s with a JSON error labelled as JSON', async (_name, header, value, status) => {
+    // Found by test/fuzz.e2e-spec.ts: the asset's text/css type stayed on the JSON error body.
+    const res = await request(t.url).get('/assets/app.css').set(header, value).expect(status);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toEqual({ statusCode: status, error: expect.any(String), message: expect.any(String) });
+  });
+
+  it('answers a HEAD whose URL is too large with a 431 and no body (a body after a HEAD answer breaks the client)', async () => {
+    // Found by test/fuzz.e2e-spec.ts: Node's client read the JSON body as a second answer on the connection.
+    const raw = await rawRequest(t.url, `HEAD /api/prompts?keys=${'A'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    expect(raw).toMatch(/^HTTP\/1\.1 431 /);
+    expect(raw.slice(raw.indexOf('\r\n\r\n') + 4)).toBe('');
+    expect(await currentRevision()).toBe(revision);
+  });
+
+  it.each([
+    ['GET', '/api/prompts'],
+    ['PUT', '/api/prompts/BAD'],
+    ['GET', '/'],
+  ])('answers %s %s with an Expect the server cannot meet with a 417 JSON body, nothing written', async (method, path) => {
+    // Node answers such a request itself, before any route sees it (found by test/fuzz.e2e-spec.ts).
+    const raw = await rawRequest(t.url, `${method} ${path} HTTP/1.1\r\nHost: x\r\nExpect: bogus\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    expect(raw).toMatch(/^HTTP\/1\.1 417 /);
+    expect(raw).toMatch(/\r\nContent-Type: application\/json/i);
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({
+      statusCode: 417,
+      error: 'Expectation Failed',
+      message: expect.stringContaining('Expect'),
+    });
     expect(await currentRevision()).toBe(revision);
   });
 

@@ -31,12 +31,12 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     res.status(body.statusCode);
     if (!this.wantsHtml(http.getRequest<Request>())) {
-      res.json(body);
+      sendJson(res, body);
       return;
     }
     // A broken template must not turn a 4xx into a hung request: fall back to JSON.
     res.render('error', { title: body.error, error: body }, (err: Error | null, html: string) => {
-      if (err) res.json(body);
+      if (err) sendJson(res, body);
       else res.type('html').send(html);
     });
   }
@@ -57,6 +57,11 @@ export class HttpErrorFilter implements ExceptionFilter {
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return bodyOf(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
   }
+}
+
+/** The type is set outright: a handler that failed part-way (a static file, say) may have set its own. */
+function sendJson(res: Response, body: ErrorBody): void {
+  res.type('json').json(body);
 }
 
 type ClientError = { status: number; type?: string; message?: string; limit?: number };

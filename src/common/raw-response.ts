@@ -9,14 +9,20 @@ const LINGER_MS = 1000;
  * body, for a socket no route will answer: a request Node's parser rejected, or a
  * connection refused before it reached the parser. It always closes the connection.
  */
-export function rawErrorResponse(status: number, message: string, headers: Record<string, string> = {}): string {
+export function rawErrorResponse(status: number, message: string, headers: Record<string, string> = {}, head = false): string {
   const error = STATUS_CODES[status] ?? 'Error';
-  const body = JSON.stringify({ statusCode: status, error, message });
+  const body = errorBody(status, message);
   const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  // A HEAD answer carries no body: a client would read it as the start of a second answer.
   return (
     `HTTP/1.1 ${status} ${error}\r\nContent-Type: application/json; charset=utf-8\r\n${extra.join('')}` +
-    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${head ? '' : body}`
   );
+}
+
+/** The usual `{statusCode, error, message}` error body. */
+export function errorBody(status: number, message: string): string {
+  return JSON.stringify({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message });
 }
 
 /**
