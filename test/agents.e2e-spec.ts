@@ -56,6 +56,7 @@ describe.each(storeTargets)('fleet reports on $name (POST /api/agents/report, GE
           revision: 1,
           sessions: 2,
           mode: 'streaming',
+          label: 'production',
           reportedAt: expect.any(String),
           address: expect.stringContaining('127.0.0.1'),
           behind: true,
@@ -65,6 +66,7 @@ describe.each(storeTargets)('fleet reports on $name (POST /api/agents/report, GE
           revision: null,
           sessions: 0,
           mode: 'offline',
+          label: 'production',
           reportedAt: expect.any(String),
           address: expect.stringContaining('127.0.0.1'),
           behind: true,
@@ -80,6 +82,36 @@ describe.each(storeTargets)('fleet reports on $name (POST /api/agents/report, GE
     const after = await api.get('/api/agents').expect(200);
     expect(after.body.agents.find((a: { agentId: string }) => a.agentId === 'friday-1')).toMatchObject({ revision: 2, behind: false });
     expect(after.body).toMatchObject({ total: 2, behind: 1 });
+  });
+
+  it("counts an agent behind against its own label's view: drafts and other labels' moves do not make it behind", async () => {
+    const prompts = request(t.url);
+    await prompts
+      .post('/api/prompts')
+      .send({ key: 'A', text: 'v1', labels: ['production', 'staging'] })
+      .expect(201);
+    await api
+      .post('/api/agents/report')
+      .send(aReport({ agentId: 'prod-1', revision: 1 }))
+      .expect(204);
+    await api
+      .post('/api/agents/report')
+      .send(aReport({ agentId: 'stage-1', revision: 1, label: 'staging' }))
+      .expect(204);
+    await prompts.put('/api/prompts/A').send({ text: 'draft', labels: [] }).expect(200);
+    await prompts
+      .put('/api/prompts/A')
+      .send({ text: 'v3', labels: ['staging'] })
+      .expect(200);
+    const { agents } = (await api.get('/api/agents').expect(200)).body as { agents: { agentId: string; label: string; behind: boolean }[] };
+    expect(agents.map((a) => [a.agentId, a.label, a.behind])).toEqual([
+      ['prod-1', 'production', false],
+      ['stage-1', 'staging', true],
+    ]);
+    await api
+      .post('/api/agents/report')
+      .send(aReport({ agentId: 'x', revision: 1, label: 'Not A Label' }))
+      .expect(400);
   });
 
   it.each([

@@ -4,6 +4,7 @@ import { ChangeFeed } from '../changes/change-feed.js';
 import { AppConfig } from '../config/app-config.js';
 import { PromptsService } from '../prompts/prompts.service.js';
 import type { AgentList, FleetReport } from '../protocol/fleet.js';
+import { DEFAULT_LABEL } from '../protocol/labels.js';
 import { AgentRoster } from './agent-roster.js';
 import type { AgentReportDto } from './dto/agent-report.dto.js';
 import { AGENT_PAGE_DEFAULT } from './dto/agent-list-query.dto.js';
@@ -41,17 +42,27 @@ export class FleetService {
     }
   }
 
-  /** One page in agent-id order, with the counts over the whole roster. */
+  /**
+   * One page in agent-id order, with the counts over the whole roster. An
+   * agent is behind when its revision is below the last change to the view
+   * of the label it follows: a draft or another label's move does not make
+   * a production agent behind. One query gives every label's revision.
+   */
   async list(limit = AGENT_PAGE_DEFAULT, cursor?: string): Promise<AgentList> {
-    const revision = await this.prompts.revision();
+    const [revision, views] = await Promise.all([this.prompts.revision(), this.prompts.labelRevisions()]);
     const now = Date.now();
-    const isBehind = (a: FleetReport) => a.revision === null || a.revision < revision;
+    const isBehind = (a: FleetReport) => a.revision === null || a.revision < (views[a.label ?? DEFAULT_LABEL] ?? 0);
     const page = this.roster.page(now, limit, cursor);
     return {
       revision,
       total: page.total,
       behind: this.roster.count(now, isBehind),
-      agents: page.entries.map((a) => ({ ...a, reportedAt: new Date(a.reportedAt).toISOString(), behind: isBehind(a) })),
+      agents: page.entries.map((a) => ({
+        ...a,
+        label: a.label ?? DEFAULT_LABEL,
+        reportedAt: new Date(a.reportedAt).toISOString(),
+        behind: isBehind(a),
+      })),
       next: page.next,
     };
   }

@@ -102,13 +102,14 @@ export class AgentSchema implements AgentView {
   @ApiProperty({ type: Number, nullable: true }) revision!: number | null;
   @ApiProperty() sessions!: number;
   @ApiProperty({ enum: AGENT_MODES }) mode!: AgentMode;
+  @ApiProperty({ example: 'production', description: 'The label whose view it follows.' }) label!: string;
   @ApiProperty({ format: 'date-time' }) reportedAt!: string;
   @ApiProperty() address!: string;
-  @ApiProperty() behind!: boolean;
+  @ApiProperty({ description: "Its revision is below the last change to its label's view (or it has none)." }) behind!: boolean;
 }
 
 export class AgentListSchema implements AgentList {
-  @ApiProperty({ description: 'The server revision `behind` compares with.' }) revision!: number;
+  @ApiProperty({ description: "The server's global revision (`behind` compares with each agent's label view)." }) revision!: number;
   @ApiProperty({ description: 'Agents heard from within AGENT_REPORT_TTL_MS (all pages).' }) total!: number;
   @ApiProperty({ description: 'How many of them are behind (all pages).' }) behind!: number;
   @ApiProperty({ type: [AgentSchema], description: 'This page, in agent-id order.' }) agents!: AgentSchema[];

@@ -71,6 +71,11 @@ export class PromptsService {
     return this.store.viewRevision(label, keys);
   }
 
+  /** The revision of the last change to every label's view, by label (a label never used is absent: 0). */
+  labelRevisions(): Promise<Record<string, number>> {
+    return this.store.labelRevisions();
+  }
+
   /** Deleted keys, whose history stays readable and which a rollback restores. */
   deleted(): Promise<DeletedPrompt[]> {
     return this.store.listDeleted();

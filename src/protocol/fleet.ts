@@ -17,13 +17,16 @@ export interface FleetReport {
   /** Live sessions (calls) in the process. */
   sessions: number;
   mode: AgentMode;
+  /** The label whose view it follows (its revision counts in that view); production when absent. */
+  label?: string;
 }
 
 /** One agent in `GET /api/agents`. */
 export interface AgentView extends FleetReport {
+  label: string;
   reportedAt: string;
   address: string;
-  /** True when the agent runs an older revision than the server's current one (or none). */
+  /** True when the agent runs an older revision than its label's view has reached (or none). */
   behind: boolean;
 }
 

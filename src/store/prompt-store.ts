@@ -42,6 +42,8 @@ export abstract class PromptStore extends ChangeLog {
   abstract labelSnapshot(label: string): Promise<LabelSnapshot>;
   /** The revision of the last change to `label`'s view (of `keys` only, when given); 0 when it never changed. */
   abstract viewRevision(label: string, keys?: ReadonlySet<string>): Promise<number>;
+  /** The revision of the last change to every label's view, by label. */
+  abstract labelRevisions(): Promise<Record<string, number>>;
   /** The version `label` points at for `key`, or undefined (no such key, deleted, or the label points nowhere). */
   abstract get(key: string, label: string): Promise<PromptRecord | undefined>;
   /** Where every label of `key` points; undefined when the key never existed. */

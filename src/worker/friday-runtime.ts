@@ -67,9 +67,9 @@ export class FridayRuntime {
 
   /** The fleet report as it stands now. */
   report(): FleetReport {
-    const { revision, mode } = this.client.status();
+    const { revision, mode, label } = this.client.status();
     const oldest = this.registry.oldestRevision();
-    return { agentId: this.agentId, revision: oldest === undefined ? revision : oldest, sessions: this.registry.size, mode };
+    return { agentId: this.agentId, revision: oldest === undefined ? revision : oldest, sessions: this.registry.size, mode, label };
   }
 
   /** Stops applying and reporting; sessions and the client are their owners' to close. */

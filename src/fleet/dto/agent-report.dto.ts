@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { AGENT_ID_PATTERN, AGENT_ID_RULE, AGENT_MODES, type AgentMode, type FleetReport } from '../../protocol/fleet.js';
+import { LABEL_PATTERN, LABEL_RULE } from '../../protocol/labels.js';
 import { REVISION_MAX } from '../../protocol/revision.js';
 
 /** `POST /api/agents/report`: what one agent process holds right now. */
@@ -33,4 +34,10 @@ export class AgentReportDto implements FleetReport {
   @ApiProperty({ enum: AGENT_MODES })
   @IsIn(AGENT_MODES)
   mode!: AgentMode;
+
+  @ApiPropertyOptional({ example: 'production', description: 'The label whose view the agent follows. Defaults to production.' })
+  @IsOptional()
+  @IsString()
+  @Matches(LABEL_PATTERN, { message: `label must be ${LABEL_RULE}` })
+  label?: string;
 }

@@ -102,6 +102,11 @@ export class PostgresPromptStore extends PromptStore {
     return r;
   }
 
+  async labelRevisions(): Promise<Record<string, number>> {
+    const rows = await this.rows<{ label: string; r: number }>(this.pool, SQL.labelRevisions);
+    return Object.fromEntries(rows.map((row) => [row.label, row.r]));
+  }
+
   async get(key: string, label: string): Promise<PromptRecord | undefined> {
     return (await this.rows<PromptRecord>(this.pool, SQL.labelledPrompt, [key, label]))[0];
   }

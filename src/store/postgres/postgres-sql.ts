@@ -19,6 +19,8 @@ export const SQL = {
     SELECT coalesce(max(revision), 0) AS r FROM labels
     WHERE label = $1 AND ($2::text[] IS NULL OR key = ANY($2::text[]))`,
 
+  labelRevisions: 'SELECT label, max(revision) AS r FROM labels GROUP BY label',
+
   labelledPrompt: `
     SELECT ${VERSION_AS_PROMPT} FROM labels l
     JOIN prompts p ON p.key = l.key AND NOT p.deleted

@@ -83,6 +83,11 @@ export class SqlitePromptStore extends PromptStore {
     return this.row<{ r: number }>(SQL.viewRevision, label, keyList, keyList).r;
   }
 
+  async labelRevisions(): Promise<Record<string, number>> {
+    const rows = this.statement(SQL.labelRevisions).all() as { label: string; r: number }[];
+    return Object.fromEntries(rows.map((row) => [row.label, row.r]));
+  }
+
   async get(key: string, label: string): Promise<PromptRecord | undefined> {
     return this.statement(SQL.labelledPrompt).get(key, label) as PromptRecord | undefined;
   }

@@ -16,6 +16,8 @@ export const SQL = {
     SELECT coalesce(max(revision), 0) AS r FROM labels
     WHERE label = ? AND (? IS NULL OR key IN (SELECT value FROM json_each(?)))`,
 
+  labelRevisions: 'SELECT label, max(revision) AS r FROM labels GROUP BY label',
+
   labelledPrompt: `
     SELECT ${VERSION_AS_PROMPT} FROM labels l
     JOIN prompts p ON p.key = l.key AND p.deleted = 0
