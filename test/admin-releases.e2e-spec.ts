@@ -122,6 +122,11 @@ describe('Admin UI: drafts, labels and promote', () => {
     const badges = (v: number) => [...rowOfVersion(history.text, v).matchAll(/data-badge="([a-z-]+)"/g)].map((m) => m[1]);
     expect([badges(3), badges(2), badges(1)]).toEqual([['draft'], ['draft'], ['production', 'staging']]);
     expect(rowOfVersion(history.text, 3)).toContain(`/prompts/${key}/promote?version=3`);
+    // Once production is past it, a version without a label is no draft any more: it has no badge.
+    await api().put(`/api/prompts/${key}/labels/production`).send({ version: 3 }).expect(200);
+    const after = await browser.get(`/prompts/${key}/history`);
+    const badgesAfter = (v: number) => [...rowOfVersion(after.text, v).matchAll(/data-badge="([a-z-]+)"/g)].map((m) => m[1]);
+    expect([badgesAfter(3), badgesAfter(2), badgesAfter(1)]).toEqual([['production'], [], ['staging']]);
   });
 
   it('moves a label from the menu, in the editor and per version in history, and removes one', async () => {

@@ -49,7 +49,7 @@ describe('Admin UI (server-rendered pages)', () => {
     expect(editor.text).toContain('of 2,048 bytes');
 
     const history = await browser.get(`/prompts/${key}/history`);
-    expect(history.text).toMatch(/<strong>v2<\/strong> <span class="badge live" data-badge="production">production</);
+    expect(history.text).toMatch(/<strong>v2<\/strong> <span class="badge served" data-badge="production">production</);
     expect(history.text).toContain('first');
     expect(history.text).toContain(`/prompts/${key}/diff?from=1`);
 

@@ -172,3 +172,33 @@ async function signedIn(url: string, secret: string): Promise<AdminBrowser> {
 function postForms(html: string): string[] {
   return [...html.matchAll(/<form method="post" action="([^"]+)"/g)].map((m) => m[1]).filter((action) => action !== '/logout');
 }
+
+describe('the admin UI with another protected label (PROTECTED_LABELS=production,eu)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp({ env: rolesEnv({ PROTECTED_LABELS: 'production,eu' }) });
+  });
+  afterAll(() => t.close());
+
+  it('shows an editor the controls of that label disabled with the reason, and refuses a forced move', async () => {
+    const admin = request(t.url);
+    await admin
+      .post('/api/prompts')
+      .set(bearer(ADMIN.secret))
+      .send({ key: 'EU', text: 'v1', labels: ['production', 'eu'] })
+      .expect(201);
+    await admin.put('/api/prompts/EU').set(bearer(ADMIN.secret)).send({ text: 'v2', labels: [] }).expect(200);
+    const editor = await signedIn(t.url, EDITOR.secret);
+    const page = (await editor.get('/prompts/EU')).text;
+    const row = page.slice(page.indexOf('<tr data-label="eu">'), page.indexOf('</tr>', page.indexOf('<tr data-label="eu">')));
+    expect(row).toContain('<button type="submit" class="small" disabled>Move to v2</button>');
+    expect(row).toContain('<button type="submit" class="small danger-outline" disabled>Remove</button>');
+    expect(row).toContain('&quot;eu&quot; is protected (PROTECTED_LABELS): moving it needs an admin.');
+    // The label field does not suggest it.
+    expect(page).not.toContain('<option value="eu">');
+    const forced = await editor.post('/prompts/EU/labels', { label: 'eu', version: 2 });
+    expect(forced.status).toBe(403);
+    expect(forced.text).toContain('label &quot;eu&quot; is protected');
+    expect((await editor.post('/prompts/EU/labels/remove', { label: 'eu', current: 1 })).status).toBe(403);
+  });
+});

@@ -127,7 +127,8 @@ function historyRow(v: VersionSummary, head: number, production: number | undefi
     ...v,
     isHead: v.version === head,
     isProduction,
-    draft: v.labels.length === 0,
+    // No label, and newer than production: work in progress. An older one without a label was served once, or never will be.
+    draft: v.labels.length === 0 && (production === undefined || v.version > production),
     // Older than production: a rollback; newer: a publish, reviewed on the promote page.
     canRollback: deleted || (production !== undefined && v.version < production),
     canPublish: !deleted && !isProduction && (production === undefined || v.version > production),

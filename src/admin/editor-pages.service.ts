@@ -99,12 +99,13 @@ export class EditorPagesService {
 
 /** The label card: each label with where it points and what the visitor may do with it. */
 function labelRows(releases: KeyReleases, may: UiPermissions): Record<string, unknown>[] {
-  return releases.labels.map((l) => ({
-    ...l,
-    onScreen: l.version === releases.head.version,
-    canMove: mayMove(may, l.label),
-    // Production stays while the prompt is live: deleting the prompt removes it.
-    canRemove: mayMove(may, l.label) && l.label !== DEFAULT_LABEL,
-    reason: whyNot(may, l.label),
-  }));
+  return releases.labels.map((l) => {
+    const onScreen = l.version === releases.head.version;
+    // Production stays while the prompt is live: deleting the prompt removes it, so it has no Remove.
+    const removable = l.label !== DEFAULT_LABEL;
+    const canMove = mayMove(may, l.label);
+    // The reason goes where a control is shown disabled: Move (not on screen) or Remove.
+    const disabled = !canMove && (!onScreen || removable);
+    return { ...l, onScreen, canMove, removable, reason: disabled ? whyNot(may, l.label) : undefined };
+  });
 }
