@@ -69,7 +69,15 @@ describe('Admin UI (server-rendered pages)', () => {
       .put(`/api/prompts/${key}`)
       .send({ text: `${HOSTILE}!`, message: HOSTILE })
       .expect(200);
-    const pages = ['/', `/prompts/${key}`, `/prompts/${key}/history`, `/prompts/${key}/diff?from=1`, `/prompts/${key}/rollback?version=1`];
+    await api().put(`/api/prompts/${key}/labels/staging`).send({ version: 1, message: HOSTILE }).expect(200);
+    const pages = [
+      '/',
+      `/prompts/${key}`,
+      `/prompts/${key}/history`,
+      `/prompts/${key}/diff?from=1`,
+      `/prompts/${key}/rollback?version=1`,
+      `/prompts/${key}/promote`,
+    ];
     for (const path of pages) {
       const { status, text } = await browser.get(path);
       expect(status).toBe(200);
