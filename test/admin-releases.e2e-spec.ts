@@ -147,6 +147,12 @@ describe('Admin UI: drafts, labels and promote', () => {
     expect(await labels()).toEqual(['canary:2', 'production:1', 'staging:1']);
 
     const editor = await browser.get(`/prompts/${key}`);
+    // Every form on the editor and the history carries the CSRF token, those inside the label rows too.
+    for (const page of [editor, await browser.get(`/prompts/${key}/history`)]) {
+      const fields = [...page.text.matchAll(/name="_csrf" value="([^"]*)"/g)].map((m) => m[1]);
+      expect(fields.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(fields)).toEqual(new Set([browser.csrfToken]));
+    }
     expect(editor.text).toMatch(/<tr data-label="staging">[\s\S]*?Move to v2[\s\S]*?labels\/remove[\s\S]*?name="current" value="1"/);
     // Production of a live prompt has no Remove: deleting the prompt removes it.
     expect(rowOfLabel(editor.text, 'production')).not.toContain('labels/remove');
