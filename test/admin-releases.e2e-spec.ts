@@ -215,6 +215,33 @@ describe('Admin UI: drafts, labels and promote', () => {
     expect((await api().get(`/api/prompts/${key}/versions`).expect(200)).body.total).toBe(2);
     expect(await production(key)).toMatchObject({ version: 1 });
   });
+
+  it('refuses the release forms without a valid CSRF token, and moves nothing', async () => {
+    const key = uniqueKey('CSRF_RELEASE');
+    await api()
+      .post('/api/prompts')
+      .send({ key, text: 'v1', labels: ['production', 'staging'] })
+      .expect(201);
+    await api()
+      .put(`/api/prompts/${key}`)
+      .send({ text: 'v2', labels: ['staging'] })
+      .expect(200);
+    await browser.get(`/prompts/${key}`);
+    const forms: [string, Record<string, string | number>][] = [
+      [`/prompts/${key}/labels`, { label: 'production', version: 2 }],
+      [`/prompts/${key}/labels/remove`, { label: 'staging', current: 2 }],
+      [`/prompts/${key}/promote`, { version: 2, current: 1 }],
+      [`/prompts/${key}/rollback`, { version: 2 }],
+    ];
+    for (const [path, fields] of forms) {
+      for (const _csrf of [undefined, 'forged']) {
+        const res = await browser.post(path, { ...fields, _csrf });
+        expect([path, res.status, res.text.includes('CSRF check failed')]).toEqual([path, 403, true]);
+      }
+    }
+    const { body } = await api().get(`/api/prompts/${key}/labels`).expect(200);
+    expect((body as LabelList).labels.map((l) => `${l.label}:${l.version}`)).toEqual(['production:1', 'staging:2']);
+  });
 });
 
 /** The version a page's form carries (hidden `version`), as a browser would post it. */
