@@ -49,7 +49,7 @@ describe('Admin UI (server-rendered pages)', () => {
     expect(editor.text).toContain('of 2,048 bytes');
 
     const history = await browser.get(`/prompts/${key}/history`);
-    expect(history.text).toMatch(/<strong>v2<\/strong> <span class="pill ok">current/);
+    expect(history.text).toMatch(/<strong>v2<\/strong> <span class="badge served" data-badge="production">production</);
     expect(history.text).toContain('first');
     expect(history.text).toContain(`/prompts/${key}/diff?from=1`);
 
@@ -69,7 +69,15 @@ describe('Admin UI (server-rendered pages)', () => {
       .put(`/api/prompts/${key}`)
       .send({ text: `${HOSTILE}!`, message: HOSTILE })
       .expect(200);
-    const pages = ['/', `/prompts/${key}`, `/prompts/${key}/history`, `/prompts/${key}/diff?from=1`, `/prompts/${key}/rollback?version=1`];
+    await api().put(`/api/prompts/${key}/labels/staging`).send({ version: 1, message: HOSTILE }).expect(200);
+    const pages = [
+      '/',
+      `/prompts/${key}`,
+      `/prompts/${key}/history`,
+      `/prompts/${key}/diff?from=1`,
+      `/prompts/${key}/rollback?version=1`,
+      `/prompts/${key}/promote`,
+    ];
     for (const path of pages) {
       const { status, text } = await browser.get(path);
       expect(status).toBe(200);
@@ -167,7 +175,8 @@ describe('Admin UI (server-rendered pages)', () => {
   it('creates, saves, rolls back, deletes and restores through plain forms', async () => {
     const key = uniqueKey('FLOW');
     await browser.get('/prompts/new');
-    const created = await browser.post('/prompts', { key, text: 'line one\r\nline two', message: 'hello' });
+    // The button pressed names the label: "Create and publish to production".
+    const created = await browser.post('/prompts', { key, text: 'line one\r\nline two', message: 'hello', label: 'production' });
     expect(created.status).toBe(303);
     expect(created.headers.location).toBe(`/prompts/${key}?saved=1`);
     // Browsers post textarea breaks as CRLF; agents get LF.
@@ -175,12 +184,14 @@ describe('Admin UI (server-rendered pages)', () => {
 
     const editor = await browser.get(`/prompts/${key}?saved=1`);
     expect(editor.text).toContain('Saved version 1');
-    const saved = await browser.post(`/prompts/${key}`, { text: 'line one\nline 2', message: '', version: 1 });
+    const saved = await browser.post(`/prompts/${key}`, { text: 'line one\nline 2', message: '', version: 1, label: 'production' });
     expect(saved.headers.location).toBe(`/prompts/${key}?saved=2`);
 
     await browser.get(`/prompts/${key}/rollback?version=1`);
     const rolled = await browser.post(`/prompts/${key}/rollback`, { version: 1, message: 'Rollback to version 1' });
-    expect(rolled.headers.location).toBe(`/prompts/${key}?saved=1`);
+    // A rollback points production back at v1: no new version is saved.
+    expect(rolled.headers.location).toBe(`/prompts/${key}?moved=production`);
+    expect((await browser.get(rolled.headers.location)).text).toContain('production now points at v1.');
     expect((await api().get(`/api/prompts/${key}`)).body).toMatchObject({ text: 'line one\nline two', version: 1 });
 
     await browser.get(`/prompts/${key}/delete`);
@@ -194,7 +205,7 @@ describe('Admin UI (server-rendered pages)', () => {
 
     expect((await browser.get(`/prompts/${key}/rollback?version=2`)).text).toContain(`Restore ${key} from v2?`);
     const restored = await browser.post(`/prompts/${key}/rollback`, { version: 2, message: 'Restore' });
-    expect(restored.headers.location).toBe(`/prompts/${key}?saved=2`);
+    expect(restored.headers.location).toBe(`/prompts/${key}?moved=production`);
     expect((await browser.get('/')).text).not.toContain(`data-deleted-key="${key}"`);
   });
 
@@ -213,7 +224,7 @@ describe('Admin UI (server-rendered pages)', () => {
     expect(conflict.text).toContain('Be kind and warm.</textarea>');
     expect((await api().get(`/api/prompts/${key}`)).body.text).toBe('Be kind and brief.');
 
-    const overwrite = await browser.post(`/prompts/${key}`, { text: 'Be kind and warm.', message: 'mine', version: 2 });
+    const overwrite = await browser.post(`/prompts/${key}`, { text: 'Be kind and warm.', message: 'mine', version: 2, label: 'production' });
     expect(overwrite.headers.location).toBe(`/prompts/${key}?saved=3`);
     expect((await api().get(`/api/prompts/${key}`)).body.text).toBe('Be kind and warm.');
   });

@@ -308,7 +308,8 @@ describe('Bad input at every endpoint', () => {
     const { version } = (await request(t.url).get('/api/prompts/BAD').expect(200)).body as { version: number };
     const res = await browser.postRaw(
       '/prompts/BAD',
-      bytes(`_csrf=${browser.csrfToken}&version=${version}&text=a${encodeBytes(Buffer.from('\u20ac'))}b`),
+      // label=production: the form's "Save and publish" button (without it the save is a draft, which the read below would not see).
+      bytes(`_csrf=${browser.csrfToken}&version=${version}&label=production&text=a${encodeBytes(Buffer.from('\u20ac'))}b`),
     );
     expect(res.status).toBe(303);
     expect((await request(t.url).get('/api/prompts/BAD').expect(200)).body.text).toBe('a\u20acb');

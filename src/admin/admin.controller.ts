@@ -8,25 +8,18 @@ import { PromptKeyPipe } from '../prompts/path-params.js';
 import { AdminActionsService } from './admin-actions.service.js';
 import { AdminPagesService } from './admin-pages.service.js';
 import { CsrfGuard } from './csrf/csrf.guard.js';
-import {
-  CreatePromptForm,
-  DeleteForm,
-  DiffQuery,
-  HistoryQuery,
-  ListQuery,
-  NoticeQuery,
-  RollbackForm,
-  SavePromptForm,
-  VersionQuery,
-} from './dto/admin-forms.dto.js';
+import { CreatePromptForm, DeleteForm, DiffQuery, HistoryQuery, ListQuery, NoticeQuery, SavePromptForm } from './dto/admin-forms.dto.js';
+import { EditorPagesService } from './editor-pages.service.js';
 import { HtmlErrorFilter } from './html-error.filter.js';
 import { send } from './page.js';
 
 /**
- * The server-rendered admin UI. Pages need `read` (admins, editors and viewers
- * sign in), forms need `write`; moving a protected label (publishing, a
- * rollback, a delete) needs `publish`, which the service checks. Every write
- * is a plain HTML form post.
+ * The server-rendered admin UI: the list, the editor, history, diffs, create
+ * and delete (labels, promote and rollback: ReleasesController). Pages need
+ * `read` (admins, editors and viewers sign in; without `write` they show no
+ * edit controls), forms need `write`; moving a protected label (publishing,
+ * a rollback, a delete) needs `publish`, which the service checks. Every
+ * write is a plain HTML form post.
  */
 // HTML pages for browsers, not API: left out of the OpenAPI document.
 @ApiExcludeController()
@@ -36,20 +29,22 @@ import { send } from './page.js';
 export class AdminController {
   constructor(
     private readonly pages: AdminPagesService,
+    private readonly editors: EditorPagesService,
     private readonly actions: AdminActionsService,
   ) {}
 
   @RequireScope('read')
   @Get()
-  async list(@Query() query: ListQuery, @Res() res: Response): Promise<void> {
-    send(res, await this.pages.list(query));
+  async list(@Query() query: ListQuery, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
+    send(res, await this.pages.list(query, actor));
   }
 
   // Declared before `prompts/:key`, so a prompt cannot be named "new" in the UI (the API still allows it).
-  @RequireScope('read')
+  // A form is all this page is, so it needs what posting it needs.
+  @RequireScope('write')
   @Get('prompts/new')
-  async createForm(@Res() res: Response): Promise<void> {
-    send(res, await this.pages.createForm());
+  async createForm(@Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
+    send(res, await this.pages.createForm(actor));
   }
 
   @RequireScope('write')
@@ -61,8 +56,13 @@ export class AdminController {
 
   @RequireScope('read')
   @Get('prompts/:key')
-  async editor(@Param('key', PromptKeyPipe) key: string, @Query() notice: NoticeQuery, @Res() res: Response): Promise<void> {
-    send(res, await this.pages.editor(key, notice));
+  async editor(
+    @Param('key', PromptKeyPipe) key: string,
+    @Query() notice: NoticeQuery,
+    @Actor() actor: RequestActor,
+    @Res() res: Response,
+  ): Promise<void> {
+    send(res, await this.editors.editor(key, notice, actor));
   }
 
   @RequireScope('write')
@@ -79,38 +79,25 @@ export class AdminController {
 
   @RequireScope('read')
   @Get('prompts/:key/history')
-  async history(@Param('key', PromptKeyPipe) key: string, @Query() query: HistoryQuery, @Res() res: Response): Promise<void> {
-    send(res, await this.pages.history(key, query.before));
+  async history(
+    @Param('key', PromptKeyPipe) key: string,
+    @Query() query: HistoryQuery,
+    @Actor() actor: RequestActor,
+    @Res() res: Response,
+  ): Promise<void> {
+    send(res, await this.pages.history(key, query, actor));
   }
 
   @RequireScope('read')
   @Get('prompts/:key/diff')
-  async diff(@Param('key', PromptKeyPipe) key: string, @Query() query: DiffQuery, @Res() res: Response): Promise<void> {
-    send(res, await this.pages.diff(key, query.from, query.to));
-  }
-
-  @RequireScope('read')
-  @Get('prompts/:key/rollback')
-  async rollbackConfirm(@Param('key', PromptKeyPipe) key: string, @Query() query: VersionQuery, @Res() res: Response): Promise<void> {
-    send(res, await this.pages.rollbackConfirm(key, query.version));
-  }
-
-  @RequireScope('write')
-  @WriteRateLimit()
-  @Post('prompts/:key/rollback')
-  async rollback(
-    @Param('key', PromptKeyPipe) key: string,
-    @Body() form: RollbackForm,
-    @Actor() actor: RequestActor,
-    @Res() res: Response,
-  ): Promise<void> {
-    send(res, await this.actions.rollback(key, form, actor));
+  async diff(@Param('key', PromptKeyPipe) key: string, @Query() query: DiffQuery, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
+    send(res, await this.pages.diff(key, query.from, query.to, actor));
   }
 
   @RequireScope('read')
   @Get('prompts/:key/delete')
-  async deleteConfirm(@Param('key', PromptKeyPipe) key: string, @Res() res: Response): Promise<void> {
-    send(res, await this.pages.deleteConfirm(key));
+  async deleteConfirm(@Param('key', PromptKeyPipe) key: string, @Actor() actor: RequestActor, @Res() res: Response): Promise<void> {
+    send(res, await this.pages.deleteConfirm(key, actor));
   }
 
   @RequireScope('write')

@@ -8,6 +8,10 @@ import { StreamModule } from '../stream/stream.module.js';
 import { AdminActionsService } from './admin-actions.service.js';
 import { AdminController } from './admin.controller.js';
 import { AdminPagesService } from './admin-pages.service.js';
+import { EditorPagesService } from './editor-pages.service.js';
+import { LabelActionsService } from './label-actions.service.js';
+import { ReleasePagesService } from './release-pages.service.js';
+import { ReleasesController } from './releases.controller.js';
 import { SubscriberDirectory } from './subscribers/subscriber-directory.js';
 import { RegistrySubscriberDirectory } from './subscribers/registry-subscriber-directory.js';
 import { CsrfCookieMiddleware } from './csrf/csrf-cookie.middleware.js';
@@ -19,10 +23,13 @@ import { UiTicketMiddleware } from './ui-ticket.middleware.js';
 
 @Module({
   imports: [PromptsModule, StreamModule, FleetModule],
-  controllers: [AdminController, LoginController],
+  controllers: [AdminController, ReleasesController, LoginController],
   providers: [
     AdminPagesService,
+    EditorPagesService,
+    ReleasePagesService,
     AdminActionsService,
+    LabelActionsService,
     LoginService,
     CsrfTokens,
     CsrfGuard,
@@ -36,6 +43,6 @@ export class AdminModule implements NestModule {
     // Form bodies are parsed for the admin routes only: the JSON API must not
     // accept urlencoded posts, which any cross-site page can send without a preflight.
     const forms = urlencoded({ extended: false, ...bodyParserOptions(this.config.limits, 'form') });
-    consumer.apply(forms, CsrfCookieMiddleware, UiTicketMiddleware).forRoutes(AdminController, LoginController);
+    consumer.apply(forms, CsrfCookieMiddleware, UiTicketMiddleware).forRoutes(AdminController, ReleasesController, LoginController);
   }
 }

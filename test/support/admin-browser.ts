@@ -15,7 +15,11 @@ export class AdminBrowser {
   private readonly jar = new Map<string, string>();
   private token = '';
 
-  constructor(private readonly baseUrl: string) {}
+  /** `headers` go with every request (an agent's `Authorization: Bearer`, say). */
+  constructor(
+    private readonly baseUrl: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   async get(path: string): Promise<PageResponse> {
     const res = await this.withCookie(request(this.baseUrl).get(path).set('Accept', 'text/html'));
@@ -64,6 +68,7 @@ export class AdminBrowser {
 
   private withCookie(req: request.Test): request.Test {
     const cookie = [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
+    req.set(this.headers);
     return cookie ? req.set('Cookie', cookie) : req;
   }
 

@@ -1,6 +1,17 @@
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { LABEL_PATTERN, LABEL_RULE } from '../../protocol/labels.js';
 import { MESSAGE_MAX_LENGTH, PROMPT_KEY_PATTERN, PROMPT_KEY_RULE } from '../../protocol/prompts.js';
 import { AgentCursorParam, PositiveInt } from '../../common/query-params.js';
+
+/** A label name in a form field or page query, by the one label rule; the message names the field. */
+function LabelField(): PropertyDecorator {
+  return applyDecorators(IsString(), Matches(LABEL_PATTERN, { message: ({ property }) => `${property} must be ${LABEL_RULE}` }));
+}
+
+function MessageField(): PropertyDecorator {
+  return applyDecorators(IsOptional(), IsString(), MaxLength(MESSAGE_MAX_LENGTH));
+}
 
 /**
  * HTML form bodies (urlencoded, so every value arrives as a string). Each
@@ -21,34 +32,93 @@ export class CreatePromptForm extends CsrfForm {
   @IsNotEmpty({ message: 'text must not be empty' })
   text!: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(MESSAGE_MAX_LENGTH)
+  @MessageField()
   message?: string;
+
+  /** The button pressed: the label to point at the new version; absent (the default button) saves a draft. */
+  @IsOptional()
+  @LabelField()
+  label?: string;
 }
 
 export class SavePromptForm extends CsrfForm {
   @IsString()
   text!: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(MESSAGE_MAX_LENGTH)
+  @MessageField()
   message?: string;
 
-  /** The version the editor was loaded at; the save only lands if it is still current. */
+  /** The newest version when the editor was loaded; the save only lands if it is still the newest. */
   @PositiveInt()
   version!: number;
+
+  /** The button pressed: the label to point at the new version; absent (the default button) saves a draft. */
+  @IsOptional()
+  @LabelField()
+  label?: string;
 }
 
 export class RollbackForm extends CsrfForm {
   @PositiveInt()
   version!: number;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(MESSAGE_MAX_LENGTH)
+  @MessageField()
   message?: string;
+}
+
+/** Which page a label form came from, and goes back to. */
+export const LABEL_FORM_PAGES = ['editor', 'history'] as const;
+
+/** The label menu: point `label` at `version`, wherever it pointed (the operator names the target, not a change). */
+export class MoveLabelForm extends CsrfForm {
+  @LabelField()
+  label!: string;
+
+  @PositiveInt()
+  version!: number;
+
+  @IsOptional()
+  @IsIn(LABEL_FORM_PAGES)
+  back?: (typeof LABEL_FORM_PAGES)[number];
+}
+
+/** Removes `label`, if it still points at `current` (the version the page showed). */
+export class RemoveLabelForm extends CsrfForm {
+  @LabelField()
+  label!: string;
+
+  @PositiveInt()
+  current!: number;
+}
+
+/** Points production at `version` (the one whose diff was shown), if production still points at `current`. */
+export class PromoteForm extends CsrfForm {
+  @PositiveInt()
+  version!: number;
+
+  /** Where production pointed when the diff was shown; absent when it pointed nowhere. */
+  @IsOptional()
+  @PositiveInt()
+  current?: number;
+
+  /** The label the version was promoted from (staging), for the message. */
+  @IsOptional()
+  @LabelField()
+  from?: string;
+
+  @MessageField()
+  message?: string;
+}
+
+/** `?from=staging` (the label to promote, by default) or `?version=7` (one version). */
+export class PromoteQuery {
+  @IsOptional()
+  @LabelField()
+  from?: string;
+
+  @IsOptional()
+  @PositiveInt()
+  version?: number;
 }
 
 export class DeleteForm extends CsrfForm {
@@ -72,13 +142,7 @@ export class DiffQuery {
   to?: number;
 }
 
-export class HistoryQuery {
-  @IsOptional()
-  @PositiveInt()
-  before?: number;
-}
-
-/** One-shot notices after a redirect (`?saved=3`, `?deleted=KEY`), shown once and escaped. */
+/** One-shot notices after a redirect (`?saved=3`, `?deleted=KEY`, `?moved=staging`, `?removed=canary`), shown once and escaped. */
 export class NoticeQuery {
   @IsOptional()
   @PositiveInt()
@@ -88,6 +152,20 @@ export class NoticeQuery {
   @IsString()
   @Matches(PROMPT_KEY_PATTERN)
   deleted?: string;
+
+  @IsOptional()
+  @LabelField()
+  moved?: string;
+
+  @IsOptional()
+  @LabelField()
+  removed?: string;
+}
+
+export class HistoryQuery extends NoticeQuery {
+  @IsOptional()
+  @PositiveInt()
+  before?: number;
 }
 
 /** The prompt list: its notices, and which page of the agent processes panel to show. */

@@ -1,7 +1,12 @@
 import { bytes, byteLength } from './format.js';
 import { refreshTimes } from './time.js';
 
-/** The prompt list: a filter box, and rows that follow the stream in place. */
+/**
+ * The prompt list: a filter box, and rows that follow production's stream in
+ * place (the version agents are served, its text, size and author). Other
+ * labels and drafts reach no production stream: they are as of the page load,
+ * except that a draft note goes once production reaches that version.
+ */
 export function enhanceList() {
   const tbody = document.querySelector('#prompt-table tbody');
   const filter = document.getElementById('filter');
@@ -21,10 +26,15 @@ export function enhanceList() {
   const upsert = (key, p, author) => {
     const row = rowFor(tbody, key) ?? insertRow(tbody, key);
     row.dataset.version = String(p.version);
+    if (p.version >= Number(row.dataset.head ?? 0)) {
+      row.dataset.head = String(p.version);
+      cell(row, 'ahead')?.remove();
+    }
     cell(row, 'version').textContent = `v${p.version}`;
     cell(row, 'size').textContent = bytes(byteLength(p.text));
     cell(row, 'preview').textContent = p.text;
     cell(row, 'updatedAt').setAttribute('datetime', p.updatedAt);
+    cell(row, 'by').hidden = false;
     if (author) cell(row, 'author').textContent = author;
     refreshTimes(row);
     row.classList.remove('flash');
@@ -47,7 +57,8 @@ export function enhanceList() {
       applyFilter();
     },
     onSnapshot(s) {
-      for (const row of [...tbody.rows]) if (!(row.dataset.key in s.prompts)) remove(row.dataset.key);
+      // A row without a production version is a key with drafts only: no production snapshot has it.
+      for (const row of [...tbody.rows]) if (row.dataset.version && !(row.dataset.key in s.prompts)) remove(row.dataset.key);
       for (const [key, p] of Object.entries(s.prompts)) {
         if (Number(rowFor(tbody, key)?.dataset.version) !== p.version) upsert(key, p);
       }
@@ -68,10 +79,10 @@ function insertRow(tbody, key) {
   link.href = `/prompts/${encodeURIComponent(key)}`;
   first.append(link, withCol(el('div', 'preview'), 'preview'));
   const edited = el('td', 'edited');
-  const by = el('span', 'muted', 'by ');
+  const by = withCol(el('span', 'muted', 'by '), 'by');
   by.append(withCol(el('span', '', 'someone'), 'author'));
   edited.append(withCol(el('time'), 'updatedAt'), ' ', by);
-  row.append(first, withCol(el('td', 'num'), 'version'), withCol(el('td', 'num'), 'size'), edited);
+  row.append(first, withCol(el('td', 'num'), 'version'), el('td', 'release-cell'), withCol(el('td', 'num'), 'size'), edited);
   const after = [...tbody.rows].find((r) => r.dataset.key > key);
   tbody.insertBefore(row, after ?? null);
   return row;
@@ -84,9 +95,12 @@ function addDeleted(key, version) {
   li.dataset.deletedKey = key;
   const history = el('a', 'key', key);
   history.href = `/prompts/${encodeURIComponent(key)}/history`;
-  const restore = el('a', 'button small', 'Restore…');
-  restore.href = `/prompts/${encodeURIComponent(key)}/rollback?version=${version}`;
-  li.append(history, ' ', el('span', 'muted', `v${version} · deleted just now`), ' ', restore);
+  li.append(history, ' ', el('span', 'muted', `v${version} · deleted just now`));
+  if (list.dataset.canRestore !== undefined) {
+    const restore = el('a', 'button small', 'Restore…');
+    restore.href = `/prompts/${encodeURIComponent(key)}/rollback?version=${version}`;
+    li.append(' ', restore);
+  }
   list.prepend(li);
   document.getElementById('deleted-section').hidden = false;
 }
