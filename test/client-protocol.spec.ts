@@ -50,6 +50,7 @@ describe('PromptClient protocol', () => {
       version: 2,
       deleted: false,
       source: 'server',
+      variables: {},
     });
     expect(c.get('AGENT_INSTRUCTION')).toBe('You are Friday, briefly.');
   });
@@ -95,7 +96,7 @@ describe('PromptClient protocol', () => {
     const changes = collect(c);
     const revision = server.remove('A');
     await waitFor(() => changes.length === 1, 'the delete');
-    expect(changes[0]).toEqual({ key: 'A', text: 'built-in text', revision, version: undefined, deleted: true, source: 'server' });
+    expect(changes[0]).toEqual({ key: 'A', text: 'built-in text', revision, version: undefined, deleted: true, source: 'server', variables: {} });
     expect(c.get('A')).toBe('built-in text');
   });
 

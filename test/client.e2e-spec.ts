@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { PromptClient, type PromptChange, type PromptClientOptions } from '../src/client/index.js';
+import { MissingVariableError, PromptClient, type PromptChange, type PromptClientOptions, type PromptWarning } from '../src/client/index.js';
 import { ConnectionRegistry } from '../src/stream/connection-registry.js';
 import { startApp, type TestApp } from './support/app.js';
 import { storeTargets, type StoreTargetInstance } from './support/store-targets.js';
@@ -46,8 +46,24 @@ describe.each(storeTargets)('PromptClient against the real server on $name', (ta
     const second = await rest.update('SESSION_INSTRUCTION', 'Greet the caller by name.');
     await waitFor(() => changes.length >= 2, 'the second change');
     expect(changes).toEqual([
-      { key: 'AGENT_INSTRUCTION', text: 'You are Friday, now brief.', revision: first.revision, version: 2, deleted: false, source: 'server' },
-      { key: 'SESSION_INSTRUCTION', text: 'Greet the caller by name.', revision: second.revision, version: 2, deleted: false, source: 'server' },
+      {
+        key: 'AGENT_INSTRUCTION',
+        text: 'You are Friday, now brief.',
+        revision: first.revision,
+        version: 2,
+        deleted: false,
+        source: 'server',
+        variables: {},
+      },
+      {
+        key: 'SESSION_INSTRUCTION',
+        text: 'Greet the caller by name.',
+        revision: second.revision,
+        version: 2,
+        deleted: false,
+        source: 'server',
+        variables: {},
+      },
     ]);
     expect(c.status()).toMatchObject({ mode: 'streaming', source: 'server', revision: second.revision });
   });
@@ -111,7 +127,9 @@ describe.each(storeTargets)('PromptClient against the real server on $name', (ta
     expect(await stagingChange).toMatchObject({ text: 'staging two', version: 4, revision: 4 });
     await rest.move('AGENT_INSTRUCTION', 'production', 4);
     await waitFor(() => seen.length === 1, 'production to hear of the move');
-    expect(seen).toEqual([{ key: 'AGENT_INSTRUCTION', text: 'staging two', revision: 5, version: 4, deleted: false, source: 'server' }]);
+    expect(seen).toEqual([
+      { key: 'AGENT_INSTRUCTION', text: 'staging two', revision: 5, version: 4, deleted: false, source: 'server', variables: {} },
+    ]);
   });
 
   it("refuses a label name the server would refuse, and keeps one label's cache from another", async () => {
@@ -130,6 +148,38 @@ describe.each(storeTargets)('PromptClient against the real server on $name', (ta
     cleanups.push(() => staging.close());
     expect(await staging.ready()).toMatchObject({ source: 'defaults' });
     expect(errors.map((e) => e.message).join(' ')).toMatch(/holds label "production", not "staging"/);
+    app = await startApp({ target });
+  });
+
+  it('render: fills from the values, then the defaults; a missing required variable throws, or warns when lenient', async () => {
+    await rest.create('GREETING', 'Hi {{name}}, {{tone}}.', { name: {}, tone: { default: 'welcome' } });
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const cacheFile = join(dir.path, 'cache.json');
+    const c = client({ cacheFile });
+    await c.ready();
+    expect(c.get('GREETING')).toBe('Hi {{name}}, {{tone}}.');
+    expect(c.render('GREETING', { name: 'Ada' })).toBe('Hi Ada, welcome.');
+    expect(c.render('GREETING', { name: 'Ada', tone: 7 })).toBe('Hi Ada, 7.');
+    expect(() => c.render('GREETING')).toThrow(new MissingVariableError('GREETING', ['name']));
+    const warning = nextEvent<PromptWarning>(c, 'warning');
+    expect(c.render('GREETING', {}, { strict: false })).toBe('Hi , welcome.');
+    expect(await warning).toMatchObject({ code: 'MISSING_VARIABLE', key: 'GREETING', variables: ['name'] });
+    expect(c.render('UNKNOWN')).toBeUndefined();
+
+    // A new default with the same text is a change: what render fills in moved.
+    const change = nextEvent<PromptChange>(c, 'change');
+    await rest.update('GREETING', 'Hi {{name}}, {{tone}}.', undefined, { name: {}, tone: { default: 'hello' } });
+    expect(await change).toMatchObject({ key: 'GREETING', variables: { tone: { default: 'hello' } } });
+    expect(c.render('GREETING', { name: 'Ada' })).toBe('Hi Ada, hello.');
+
+    // The cache keeps the variables: a cold start on it renders the same.
+    await waitFor(async () => (await readFile(cacheFile, 'utf8').catch(() => '')).includes('hello'), 'the cache to hold the new default');
+    await c.close();
+    await app.close();
+    const cold = client({ cacheFile, readyTimeoutMs: 100 });
+    expect(await cold.ready()).toMatchObject({ source: 'cache' });
+    expect(cold.render('GREETING', { name: 'Bo' })).toBe('Hi Bo, hello.');
     app = await startApp({ target });
   });
 

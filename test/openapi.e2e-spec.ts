@@ -42,15 +42,19 @@ describe('OpenAPI', () => {
     expect(documented(doc).sort()).toEqual(api);
   });
 
-  it('gives every error answer the {statusCode, error, message} schema', () => {
+  it('gives every error answer the {statusCode, error, message} schema (a refused publish adds its checks)', () => {
     // /health/ready's 503 is the one 4xx/5xx that is not an error body: it is the readiness report itself.
     const errors = Object.entries(doc.paths)
       .filter(([path]) => path !== '/health/ready')
       .flatMap(([, ops]) => Object.values(ops))
       .flatMap((op) => Object.entries(op.responses).filter(([status]) => Number(status) >= 400));
     expect(errors.length).toBeGreaterThan(15);
-    for (const [, response] of errors) expect(response.content?.['application/json']?.schema?.$ref).toBe('#/components/schemas/ErrorBodySchema');
+    for (const [status, response] of errors) {
+      const schema = status === '422' ? 'ChecksFailedSchema' : 'ErrorBodySchema';
+      expect(response.content?.['application/json']?.schema?.$ref).toBe(`#/components/schemas/${schema}`);
+    }
     expect(doc.components.schemas.ErrorBodySchema).toMatchObject({ required: ['statusCode', 'error', 'message'] });
+    expect(doc.components.schemas.ChecksFailedSchema).toMatchObject({ required: ['statusCode', 'error', 'message', 'checks'] });
   });
 
   it('describes the stream: its events and their payload schemas', () => {

@@ -106,7 +106,16 @@ describePostgres('PostgreSQL store', () => {
       const store = await open();
       await store.create(aPrompt({ key: 'A' }));
       expect(await store.getVersion('A', 1e20)).toBeUndefined();
-      const move = { key: 'A', label: 'production', version: 2 ** 40, kind: 'rollback' as const, author: 'x', message: null, policy: PUBLISHER };
+      const move = {
+        key: 'A',
+        label: 'production',
+        version: 2 ** 40,
+        kind: 'rollback' as const,
+        author: 'x',
+        message: null,
+        policy: PUBLISHER,
+        hasErrors: false,
+      };
       expect(await store.moveLabel(move)).toMatchObject({
         ok: false,
         reason: 'version_not_found',

@@ -100,6 +100,27 @@ const ROWS: Row[] = [
     body: { version: 2 },
     expect: { admin: 200, editor: 403, viewer: 403, agent: 403, none: 401 },
   },
+  {
+    name: 'check a text (no write)',
+    method: 'post',
+    path: '/api/prompts/{}/check',
+    body: { text: 'Hi {{x}}' },
+    expect: { admin: 200, editor: 200, viewer: 200, agent: 200, none: 401 },
+  },
+  {
+    name: 'publish a version with errors',
+    method: 'put',
+    path: '/api/prompts/{}',
+    body: { text: 'Hi {{x}}' },
+    expect: { admin: 422, editor: 403, viewer: 403, agent: 403, none: 401 },
+  },
+  {
+    name: 'force a version with errors',
+    method: 'put',
+    path: '/api/prompts/{}',
+    body: { text: 'Hi {{x}}', force: true, reason: 'approved' },
+    expect: { admin: 200, editor: 403, viewer: 403, agent: 403, none: 401 },
+  },
   { name: 'delete a prompt', method: 'delete', path: '/api/prompts/{}', expect: { admin: 204, editor: 403, viewer: 403, agent: 403, none: 401 } },
   {
     name: 'fleet report',

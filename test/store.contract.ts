@@ -1,6 +1,6 @@
 import { labelView } from '../src/store/label-view.js';
 import type { PromptStore, RemoveInput } from '../src/store/prompt-store.js';
-import { aPrompt, PUBLISHER } from './support/factories.js';
+import { AN_ERROR, aPrompt, EDITOR, NO_FINDINGS, PUBLISHER } from './support/factories.js';
 
 export interface StoreHarness {
   /** A fresh, initialised, empty store. */
@@ -32,7 +32,7 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
     const view = async (label = 'production', keys?: string[]) => labelView(await store.labelSnapshot(label), keys && new Set(keys));
     const remove = (key: string, author: string, extra: Partial<RemoveInput> = {}) => store.remove({ key, author, policy: PUBLISHER, ...extra });
     const rollback = (key: string, version: number, author: string, message: string | null = null) =>
-      store.moveLabel({ key, label: 'production', version, kind: 'rollback', author, message, policy: PUBLISHER });
+      store.moveLabel({ key, label: 'production', version, kind: 'rollback', author, message, policy: PUBLISHER, hasErrors: false });
 
     it('starts empty at revision 0', async () => {
       expect(await store.revision()).toBe(0);
@@ -178,16 +178,17 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       expect((await store.update(aPrompt({ key: 'A' }))).ok && (await store.revision())).toBe(6);
     });
 
-    it('sizes a replay and a snapshot in UTF-8 bytes of text', async () => {
+    it('sizes a replay and a snapshot in UTF-8 bytes of text and variables', async () => {
       expect(await store.replaySize(0)).toEqual({ changes: 0, textBytes: 0 });
       expect(await store.snapshotSize('production')).toBe(0);
       await store.create(aPrompt({ key: 'A', text: 'héllo' }));
-      await store.update(aPrompt({ key: 'A', text: '🎙️' }));
+      await store.update(aPrompt({ key: 'A', text: '🎙️', variables: { n: {} } }));
       await store.create(aPrompt({ key: 'B', text: 'b' }));
       await remove('B', 'ops');
-      expect(await store.replaySize(0)).toEqual({ changes: 4, textBytes: 6 + 7 + 1 });
-      expect(await store.replaySize(1)).toEqual({ changes: 3, textBytes: 7 + 1 });
-      expect(await store.snapshotSize('production')).toBe(7);
+      // Variables are stored as JSON: `{}` is 2 bytes, `{"n":{}}` 8.
+      expect(await store.replaySize(0)).toEqual({ changes: 4, textBytes: 6 + 2 + 7 + 8 + 1 + 2 });
+      expect(await store.replaySize(1)).toEqual({ changes: 3, textBytes: 7 + 8 + 1 + 2 });
+      expect(await store.snapshotSize('production')).toBe(7 + 8);
     });
 
     it('records every change in the audit trail with author, address and message, newest first', async () => {
@@ -198,11 +199,100 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       const at = expect.any(String) as string;
       const production = (from: number | null, to: number | null) => [{ label: 'production', from, to }];
       expect(await store.listAudit({ limit: 10 })).toEqual([
-        { revision: 4, key: 'A', kind: 'rollback', version: 1, author: 'seed', address: null, message: 'undo', at, moves: production(null, 1) },
-        { revision: 3, key: 'A', kind: 'delete', version: 2, author: 'ops', address: '10.0.0.2', message: null, at, moves: production(2, null) },
-        { revision: 2, key: 'A', kind: 'update', version: 2, author: 'eve', address: '::1', message: null, at, moves: production(1, 2) },
-        { revision: 1, key: 'A', kind: 'create', version: 1, author: 'ops', address: '10.0.0.1', message: 'first', at, moves: production(null, 1) },
+        {
+          revision: 4,
+          key: 'A',
+          kind: 'rollback',
+          version: 1,
+          author: 'seed',
+          address: null,
+          message: 'undo',
+          at,
+          moves: production(null, 1),
+          forced: null,
+        },
+        {
+          revision: 3,
+          key: 'A',
+          kind: 'delete',
+          version: 2,
+          author: 'ops',
+          address: '10.0.0.2',
+          message: null,
+          at,
+          moves: production(2, null),
+          forced: null,
+        },
+        {
+          revision: 2,
+          key: 'A',
+          kind: 'update',
+          version: 2,
+          author: 'eve',
+          address: '::1',
+          message: null,
+          at,
+          moves: production(1, 2),
+          forced: null,
+        },
+        {
+          revision: 1,
+          key: 'A',
+          kind: 'create',
+          version: 1,
+          author: 'ops',
+          address: '10.0.0.1',
+          message: 'first',
+          at,
+          moves: production(null, 1),
+          forced: null,
+        },
       ]);
+    });
+
+    it("keeps each version's variables and checks, and serves the variables with it everywhere", async () => {
+      const variables = { caller_name: { description: 'who' }, tone: { default: 'warm' } };
+      await store.create(aPrompt({ key: 'A', text: 'Hi {{caller_name}}', variables, checks: AN_ERROR, labels: [] }));
+      await store.update(aPrompt({ key: 'A', text: 'Hi', checks: NO_FINDINGS }));
+      expect(await store.getVersion('A', 1)).toMatchObject({ variables, checks: AN_ERROR });
+      expect(await store.getVersion('A', 2)).toMatchObject({ variables: {}, checks: NO_FINDINGS });
+      expect((await store.listVersions('A', { limit: 5 }))?.versions.map((v) => v.checks)).toEqual([
+        { errors: 0, warnings: 0 },
+        { errors: 1, warnings: 0 },
+      ]);
+      await store.moveLabel({
+        key: 'A',
+        label: 'staging',
+        version: 1,
+        kind: 'label',
+        author: 'x',
+        message: null,
+        policy: PUBLISHER,
+        hasErrors: true,
+      });
+      expect(await get('A', 'staging')).toMatchObject({ version: 1, variables });
+      expect((await view('staging')).prompts[0].variables).toEqual(variables);
+      expect((await store.changesAfter(0, 10)).map((c) => c.variables)).toEqual([variables, {}, variables]);
+    });
+
+    it('gates a protected label on checks: no move to a version with errors unless forced, and the audit row keeps the reason', async () => {
+      await store.create(aPrompt({ key: 'A', text: 'ok' }));
+      const before = await store.revision();
+      expect(await store.update(aPrompt({ key: 'A', text: 'Hi {{x}}', checks: AN_ERROR }))).toEqual({
+        ok: false,
+        reason: 'checks_failed',
+        label: 'production',
+      });
+      expect(await store.revision()).toBe(before);
+      await store.update(aPrompt({ key: 'A', text: 'Hi {{x}}', checks: AN_ERROR, labels: ['staging'] }));
+      const move = (policy: typeof PUBLISHER) =>
+        store.moveLabel({ key: 'A', label: 'production', version: 2, kind: 'label', author: 'ops', message: null, policy, hasErrors: true });
+      expect(await move(PUBLISHER)).toEqual({ ok: false, reason: 'checks_failed', label: 'production' });
+      expect(await move(EDITOR)).toEqual({ ok: false, reason: 'protected', label: 'production' });
+      expect(await move({ ...PUBLISHER, force: 'hotfix approved by Ada' })).toMatchObject({ ok: true, change: { version: 2 } });
+      expect((await store.listAudit({ limit: 1 }))[0]).toMatchObject({ kind: 'label', forced: 'hotfix approved by Ada' });
+      // Removing a label publishes nothing: never gated.
+      expect(await store.removeLabel({ key: 'A', label: 'staging', author: 'ops', message: null, policy: PUBLISHER })).toMatchObject({ ok: true });
     });
 
     it('pages and filters the audit trail', async () => {
@@ -256,6 +346,7 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
         author: 'ops',
         message: 'promote',
         policy: PUBLISHER,
+        hasErrors: false,
       });
       expect(moved).toMatchObject({
         ok: true,
@@ -276,7 +367,17 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       await store.create(aPrompt({ key: 'A', text: 'a1', labels: ['staging'] }));
       await store.update(aPrompt({ key: 'A', text: 'a2', labels: [] }));
       const move = (version: number, ifVersion?: number) =>
-        store.moveLabel({ key: 'A', label: 'staging', version, kind: 'label', author: 'ops', message: null, policy: PUBLISHER, ifVersion });
+        store.moveLabel({
+          key: 'A',
+          label: 'staging',
+          version,
+          kind: 'label',
+          author: 'ops',
+          message: null,
+          policy: PUBLISHER,
+          ifVersion,
+          hasErrors: false,
+        });
       expect(await move(1)).toMatchObject({ ok: true, change: null, prompt: { version: 1 } });
       expect(await move(2, 2)).toEqual({ ok: false, reason: 'stale', currentVersion: 1, label: 'staging' });
       expect(await move(9)).toMatchObject({ ok: false, reason: 'version_not_found' });
@@ -297,6 +398,7 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
         author: 'ed',
         message: null,
         policy: editor,
+        hasErrors: false,
       });
       expect(promote).toEqual({ ok: false, reason: 'protected', label: 'production' });
       expect(await store.revision()).toBe(2);

@@ -67,8 +67,8 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: protocol', (targe
     expect(snapshot.data).toEqual({
       revision: b.revision,
       prompts: {
-        A: { text: 'alpha', version: 1, updatedAt: expect.any(String) },
-        B: { text: 'beta', version: 1, updatedAt: expect.any(String) },
+        A: { text: 'alpha', version: 1, updatedAt: expect.any(String), variables: {} },
+        B: { text: 'beta', version: 1, updatedAt: expect.any(String), variables: {} },
       },
     });
     const written = await api.update('A', 'alpha two');
@@ -81,6 +81,7 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: protocol', (targe
       text: 'alpha two',
       updatedAt: expect.any(String),
       author: 'anonymous',
+      variables: {},
       labels: ['production'],
       kind: 'update',
     });

@@ -48,7 +48,7 @@ export class AdminActionsService {
 
   /** Production points at the version again (no new version); restores a deleted prompt. */
   async rollback(key: string, form: RollbackForm, actor: RequestActor): Promise<Page> {
-    await this.prompts.rollback(key, form.version, actor, messageOf(form.message));
+    await this.prompts.rollback(key, form.version, actor, { message: messageOf(form.message) });
     return { redirect: `${promptPath(key)}?moved=${DEFAULT_LABEL}` };
   }
 

@@ -15,7 +15,7 @@ import { ipKeyGenerator, MemoryStore, rateLimit, type RateLimitRequestHandler } 
 import { AppConfig } from '../config/app-config.js';
 import type { RequestWithActor } from './actor.decorator.js';
 
-export type RateLimitName = 'writes' | 'login' | 'reports';
+export type RateLimitName = 'writes' | 'login' | 'reports' | 'checks';
 
 /** Whom a limit counts a request against: its address, or its token, with the key it is counted under. */
 type Counted = (req: Request) => { key: string; who: 'address' | 'token' };
@@ -48,6 +48,7 @@ export class RateLimits implements OnModuleDestroy {
       writes: this.limiter(config.rateLimit.writesPerMin, 'writes', 'RATE_LIMIT_WRITES_PER_MIN'),
       login: this.limiter(config.rateLimit.loginPerMin, 'login attempts', 'RATE_LIMIT_LOGIN_PER_MIN'),
       reports: this.limiter(config.rateLimit.reportsPerMin, 'fleet reports', 'RATE_LIMIT_REPORTS_PER_MIN', byToken),
+      checks: this.limiter(config.rateLimit.checksPerMin, 'checks', 'RATE_LIMIT_CHECKS_PER_MIN', byToken),
     };
   }
 
@@ -87,7 +88,7 @@ export class RateLimits implements OnModuleDestroy {
   }
 }
 
-/** Applies the limit the route names with `@WriteRateLimit()` / `@LoginRateLimit()` / `@ReportRateLimit()`. */
+/** Applies the limit the route names with `@WriteRateLimit()` / `@LoginRateLimit()` / `@ReportRateLimit()` / `@CheckRateLimit()`. */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   constructor(
@@ -109,6 +110,9 @@ export const WriteRateLimit = () => applyDecorators(SetMetadata(LIMIT_KEY, 'writ
 
 /** Counts the route against RATE_LIMIT_LOGIN_PER_MIN. */
 export const LoginRateLimit = () => applyDecorators(SetMetadata(LIMIT_KEY, 'login'), UseGuards(RateLimitGuard));
+
+/** Counts the route against RATE_LIMIT_CHECKS_PER_MIN, per token (per address when the server runs open). */
+export const CheckRateLimit = () => applyDecorators(SetMetadata(LIMIT_KEY, 'checks'), UseGuards(RateLimitGuard));
 
 /** Counts the route against RATE_LIMIT_REPORTS_PER_MIN, per token (per address when the server runs open). */
 export const ReportRateLimit = () => applyDecorators(SetMetadata(LIMIT_KEY, 'reports'), UseGuards(RateLimitGuard));

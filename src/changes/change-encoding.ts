@@ -26,6 +26,7 @@ function changeEvent(change: ChangeRecord): ChangeEvent {
   const { revision, key, kind } = change;
   const labels = change.moves.map((m) => m.label);
   if (change.text === null) return { event: 'prompt.deleted', data: { revision, key, labels, kind } };
-  const data = { revision, key, version: change.version, text: change.text, updatedAt: change.at, author: change.author, labels, kind };
+  const { version, text, author } = change;
+  const data = { revision, key, version, text, updatedAt: change.at, author, variables: change.variables ?? {}, labels, kind };
   return { event: labels.length > 0 ? 'prompt.updated' : 'prompt.saved', data };
 }

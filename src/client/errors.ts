@@ -32,3 +32,22 @@ export class PromptClientAuthError extends PromptClientError {
     );
   }
 }
+
+/**
+ * `render` was asked for a prompt whose required variables (declared with no
+ * default) were not all given. Nothing was rendered: the placeholder never
+ * reaches a model, so the caller never hears "{{caller_name}}".
+ */
+export class MissingVariableError extends Error {
+  override name = 'MissingVariableError';
+
+  constructor(
+    readonly key: string,
+    /** The variables missing, in order of first use. */
+    readonly variables: readonly string[],
+  ) {
+    super(
+      `prompt "${key}" needs ${variables.map((v) => `{{${v}}}`).join(', ')}: pass ${variables.length === 1 ? 'it' : 'them'} to render(), or declare a default`,
+    );
+  }
+}

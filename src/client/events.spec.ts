@@ -5,7 +5,7 @@ describe('parseStreamEvent', () => {
     expect(parseStreamEvent('snapshot', '{"revision":3,"prompts":{"A":{"text":"t","version":2,"updatedAt":"u"}}}')).toEqual({
       type: 'snapshot',
       revision: 3,
-      prompts: { A: { text: 't', version: 2, updatedAt: 'u' } },
+      prompts: { A: { text: 't', version: 2, updatedAt: 'u', variables: {} } },
     });
     expect(parseStreamEvent('prompt.updated', '{"revision":4,"key":"A","version":3,"text":"t","updatedAt":"u","author":"ann"}')).toEqual({
       type: 'prompt.updated',
@@ -15,7 +15,10 @@ describe('parseStreamEvent', () => {
       text: 't',
       updatedAt: 'u',
       author: 'ann',
+      variables: {},
     });
+    const withVariables = '{"revision":4,"key":"A","version":3,"text":"{{n}}","updatedAt":"u","variables":{"n":{"default":"x"}}}';
+    expect(parseStreamEvent('prompt.updated', withVariables)).toMatchObject({ variables: { n: { default: 'x' } } });
     expect(parseStreamEvent('prompt.deleted', '{"revision":5,"key":"A"}')).toEqual({ type: 'prompt.deleted', revision: 5, key: 'A' });
     expect(parseStreamEvent('heartbeat', '{"revision":5}')).toEqual({ type: 'heartbeat', revision: 5 });
     expect(parseStreamEvent('heartbeat', '{"revision":5,"intervalMs":1000}')).toEqual({ type: 'heartbeat', revision: 5, intervalMs: 1000 });
@@ -27,6 +30,7 @@ describe('parseStreamEvent', () => {
     ['prompt.updated', '{"revision":"4","key":"A"}', /integer "revision"/],
     ['prompt.updated', '{"revision":4,"key":"A","version":1,"updatedAt":"u"}', /string "text"/],
     ['snapshot', '{"revision":4}', /no prompts object/],
+    ['prompt.updated', '{"revision":4,"key":"A","version":1,"text":"t","updatedAt":"u","variables":{"n":"x"}}', /malformed variables/],
     ['mystery', '{"revision":4}', /not an event this client knows/],
   ])('rejects %s %s with a BAD_EVENT error', (type, data, message) => {
     expect(() => parseStreamEvent(type, data)).toThrow(expect.objectContaining({ code: 'BAD_EVENT', message: expect.stringMatching(message) }));
@@ -36,7 +40,11 @@ describe('parseStreamEvent', () => {
 describe('parsePromptList', () => {
   it('turns GET /api/prompts into a snapshot', () => {
     const body = { revision: 7, prompts: [{ key: 'A', text: 't', version: 2, updatedAt: 'u', author: 'x', message: null, revision: 6 }] };
-    expect(parsePromptList(body)).toEqual({ type: 'snapshot', revision: 7, prompts: { A: { text: 't', version: 2, updatedAt: 'u' } } });
+    expect(parsePromptList(body)).toEqual({
+      type: 'snapshot',
+      revision: 7,
+      prompts: { A: { text: 't', version: 2, updatedAt: 'u', variables: {} } },
+    });
   });
 
   it('rejects the flat legacy shape', () => {

@@ -1,7 +1,9 @@
 import type { SnapshotPrompt, StreamMessage } from '../protocol/events.js';
+import type { Variables } from '../protocol/template.js';
+import { parseVariables } from '../protocol/variables.js';
 import { PromptClientError } from './errors.js';
 
-/** One prompt as the server last described it. */
+/** One prompt as the server last described it (the parser always sets `variables`: `{}` when an older server sent none). */
 export type PromptEntry = SnapshotPrompt;
 
 /** A whole state: the stream's `snapshot` event, or a poll of `GET /api/prompts`. */
@@ -34,6 +36,7 @@ export function parseStreamEvent(type: string, data: string): StreamEvent {
         text: str(body, 'text', type),
         updatedAt: str(body, 'updatedAt', type),
         author: typeof body.author === 'string' ? body.author : '',
+        variables: variables(body, type),
       };
     case 'prompt.deleted':
       return { type, revision, key: str(body, 'key', type) };
@@ -72,7 +75,19 @@ function entries(value: unknown, what: string): Record<string, PromptEntry> {
 }
 
 function entry(item: Json, what: string): PromptEntry {
-  return { text: str(item, 'text', what), version: int(item, 'version', what), updatedAt: str(item, 'updatedAt', what) };
+  return {
+    text: str(item, 'text', what),
+    version: int(item, 'version', what),
+    updatedAt: str(item, 'updatedAt', what),
+    variables: variables(item, what),
+  };
+}
+
+/** The declared variables, by the server's own rule (protocol/variables.ts); absent means none. */
+function variables(item: Json, what: string): Variables {
+  const parsed = parseVariables(item.variables);
+  if ('problem' in parsed) throw bad(what, `has malformed variables (${parsed.problem})`);
+  return parsed.variables;
 }
 
 function parseObject(data: string, what: string): Json {

@@ -1,5 +1,5 @@
 export { PromptClient } from './prompt-client.js';
-export { PromptClientAuthError, PromptClientError, type PromptClientErrorCode } from './errors.js';
+export { MissingVariableError, PromptClientAuthError, PromptClientError, type PromptClientErrorCode } from './errors.js';
 export { endpointUrl } from './endpoint.js';
 export { promptClientOptionsFromEnv } from './options.js';
 export type { BackoffOptions } from './backoff.js';
@@ -14,6 +14,9 @@ export type {
   PromptChange,
   PromptClientEvents,
   PromptClientOptions,
+  PromptWarning,
   ReadyState,
+  RenderOptions,
   StateSource,
+  TemplateValues,
 } from './types.js';

@@ -1,21 +1,23 @@
 import { EventEmitter } from 'node:events';
 import { readCache, writeCache } from './cache.js';
 import { TimerSlots } from './clock.js';
-import { PromptClientError } from './errors.js';
+import { renderTemplate } from '../protocol/template.js';
+import { MissingVariableError, PromptClientError } from './errors.js';
 import type { StreamEvent } from './events.js';
 import { Link } from './link.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
-import { applyEvent, defaultsState, diffStates, textOf, visibleKeys, type HeldState, type StateScope } from './state.js';
-import type { ClientStatus, LogLevel, PromptClientEvents, PromptClientOptions, ReadyState } from './types.js';
+import { applyEvent, defaultsState, diffStates, textOf, variablesOf, visibleKeys, type HeldState, type StateScope } from './state.js';
+import type { ClientStatus, LogLevel, PromptClientEvents, PromptClientOptions, ReadyState, RenderOptions, TemplateValues } from './types.js';
 
 /**
  * Live prompts for an agent: one SSE stream to the Promptcast server, resumed
  * by revision after every drop, polling while the stream is down, a
  * last-known-good file on disk and built-in defaults as the last resort.
  *
- * Events: `change` (one per key whose text changed after the first state),
- * `mode` (streaming/polling/offline transitions) and `error`. Without an
- * `error` listener errors go to the `debug` hook only; they never throw.
+ * Events: `change` (one per key whose text or variables changed after the
+ * first state), `mode` (streaming/polling/offline transitions), `warning`
+ * (a lenient `render` filled a missing variable with "") and `error`.
+ * Without an `error` listener errors go to the `debug` hook only; they never throw.
  *
  * @example
  * const client = new PromptClient({ url, token, keys: ['AGENT_INSTRUCTION'], defaults });
@@ -84,6 +86,25 @@ export class PromptClient extends EventEmitter<PromptClientEvents> {
   /** The current text of `key`: the server's (or cached) text, else its default, else `undefined`. */
   get(key: string): string | undefined {
     return textOf(this.held, key, this.scope);
+  }
+
+  /**
+   * The text of `key` with its `{{name}}` placeholders filled: from `vars`,
+   * then from the defaults the version declares. A required variable (no
+   * default) missing from `vars` throws a {@link MissingVariableError} naming
+   * it; with `{strict: false}` it becomes "" and a `warning` event says so.
+   * `undefined` when the key has no text at all, like `get`.
+   */
+  render(key: string, vars: TemplateValues = {}, options: RenderOptions = {}): string | undefined {
+    const text = this.get(key);
+    if (text === undefined) return undefined;
+    const rendered = renderTemplate({ text, variables: variablesOf(this.held, key), values: vars });
+    if (rendered.missing.length === 0) return rendered.text;
+    const error = new MissingVariableError(key, rendered.missing);
+    if (options.strict ?? true) throw error;
+    this.log(`${error.message}; rendered them as ""`, 'warn');
+    this.emit('warning', { code: 'MISSING_VARIABLE', key, variables: rendered.missing, message: error.message });
+    return rendered.text;
   }
 
   /** Every key with a text, defaults included, and that text. */

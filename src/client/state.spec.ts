@@ -76,9 +76,9 @@ describe('diffStates', () => {
     const before = server(1, { A: 'a', B: 'b', C: 'c' });
     const after = server(2, { B: 'b', C: 'c2', D: 'd' });
     expect(diffStates(before, after, all)).toEqual([
-      { key: 'A', text: 'default A', revision: 2, version: undefined, deleted: true, source: 'server' },
-      { key: 'C', text: 'c2', revision: 2, version: 1, deleted: false, source: 'server' },
-      { key: 'D', text: 'd', revision: 2, version: 1, deleted: false, source: 'server' },
+      { key: 'A', text: 'default A', revision: 2, version: undefined, deleted: true, source: 'server', variables: {} },
+      { key: 'C', text: 'c2', revision: 2, version: 1, deleted: false, source: 'server', variables: {} },
+      { key: 'D', text: 'd', revision: 2, version: 1, deleted: false, source: 'server', variables: {} },
     ]);
   });
 
@@ -86,9 +86,18 @@ describe('diffStates', () => {
     expect(diffStates({ ...server(1, { A: 'same' }), source: 'cache' }, server(2, { A: 'same' }), all)).toEqual([]);
   });
 
+  it('reports a key whose declared variables changed with its text the same: render fills it differently now', () => {
+    const before = server(1, { A: 'Hi {{n}}' });
+    const after: HeldState = { ...server(2, { A: 'Hi {{n}}' }) };
+    after.prompts = { A: { ...after.prompts.A, variables: { n: { default: 'there' } } } };
+    expect(diffStates(before, after, all)).toEqual([
+      { key: 'A', text: 'Hi {{n}}', variables: { n: { default: 'there' } }, revision: 2, version: 1, deleted: false, source: 'server' },
+    ]);
+  });
+
   it('reports a key deleted without a default as text undefined', () => {
     expect(diffStates(server(1, { B: 'b' }), server(2, {}), all)).toEqual([
-      { key: 'B', text: undefined, revision: 2, version: undefined, deleted: true, source: 'server' },
+      { key: 'B', text: undefined, revision: 2, version: undefined, deleted: true, source: 'server', variables: {} },
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import type { Variables } from '../protocol/template.js';
 import type { PromptEntry, StreamEvent } from './events.js';
 import type { PromptChange, StateSource } from './types.js';
 
@@ -35,7 +36,7 @@ export function applyEvent(held: HeldState | undefined, event: StreamEvent, scop
   if (event.type === 'prompt.deleted') {
     delete prompts[event.key];
   } else if (!scope.keys || scope.keys.has(event.key)) {
-    prompts[event.key] = { text: event.text, version: event.version, updatedAt: event.updatedAt };
+    prompts[event.key] = { text: event.text, version: event.version, updatedAt: event.updatedAt, variables: event.variables ?? {} };
   }
   return { source: 'server', revision: event.revision, prompts };
 }
@@ -50,6 +51,11 @@ export function textOf(state: HeldState | undefined, key: string, scope: StateSc
   return state?.prompts[key]?.text ?? scope.defaults[key];
 }
 
+/** The variables the held version of `key` declares; `{}` for a default text or an unknown key. */
+export function variablesOf(state: HeldState | undefined, key: string): Variables {
+  return state?.prompts[key]?.variables ?? {};
+}
+
 /** Every key that has a text in this state, defaults included. */
 export function visibleKeys(state: HeldState | undefined, scope: StateScope): string[] {
   const keys = new Set([...Object.keys(state?.prompts ?? {}), ...Object.keys(scope.defaults)]);
@@ -57,19 +63,22 @@ export function visibleKeys(state: HeldState | undefined, scope: StateScope): st
 }
 
 /**
- * The keys whose visible text differs between two states, one change each.
- * A change of version or source with the same text is not a change.
+ * The keys whose visible text or declared variables differ between two
+ * states, one change each (a new default changes what `render` fills in).
+ * A change of version or source with the same text and variables is not a change.
  */
 export function diffStates(before: HeldState | undefined, after: HeldState, scope: StateScope): PromptChange[] {
   const keys = new Set([...visibleKeys(before, scope), ...visibleKeys(after, scope)]);
   const changes: PromptChange[] = [];
   for (const key of [...keys].sort()) {
     const text = textOf(after, key, scope);
-    if (text === textOf(before, key, scope)) continue;
+    const variables = variablesOf(after, key);
+    if (text === textOf(before, key, scope) && sameVariables(variables, variablesOf(before, key))) continue;
     const entry = after.prompts[key];
     changes.push({
       key,
       text,
+      variables,
       revision: after.revision,
       version: entry?.version,
       deleted: after.source === 'server' && entry === undefined,
@@ -82,4 +91,9 @@ export function diffStates(before: HeldState | undefined, after: HeldState, scop
 function pick(prompts: Record<string, PromptEntry>, keys: ReadonlySet<string> | undefined): Record<string, PromptEntry> {
   if (!keys) return { ...prompts };
   return Object.fromEntries(Object.entries(prompts).filter(([key]) => keys.has(key)));
+}
+
+/** Variables are small JSON objects built in one order by one parser: their encodings compare them. */
+function sameVariables(a: Variables, b: Variables): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -1,4 +1,5 @@
 import type { AgentMode } from '../protocol/fleet.js';
+import type { Variables } from '../protocol/template.js';
 import type { BackoffOptions } from './backoff.js';
 import type { Clock } from './clock.js';
 
@@ -91,6 +92,8 @@ export interface PromptChange {
    * the key was deleted (`undefined` when there is no default either).
    */
   text: string | undefined;
+  /** The variables the version declares (`{}` for a default text): what `render(key, …)` fills from. */
+  variables: Variables;
   /** The revision of the state that holds this change; `null` for defaults. */
   revision: number | null;
   /** The prompt's version on the server; `undefined` when the key has none (deleted). */
@@ -128,8 +131,30 @@ export interface ReadyState {
   prompts: Record<string, string>;
 }
 
+/** `render(key, vars, {strict: false})` filled a required variable with "" because `vars` lacked it. */
+export interface PromptWarning {
+  code: 'MISSING_VARIABLE';
+  key: string;
+  /** The variables that were missing, in order of first use. */
+  variables: string[];
+  message: string;
+}
+
+/** What `render` fills placeholders from: numbers and booleans are written as `String(value)` does. */
+export type TemplateValues = Readonly<Record<string, string | number | boolean>>;
+
+export interface RenderOptions {
+  /**
+   * `true` (the default): a required variable missing from `vars` throws a
+   * `MissingVariableError` and nothing is rendered. `false`: it becomes ""
+   * and the client emits a `warning` event instead.
+   */
+  strict?: boolean;
+}
+
 export interface PromptClientEvents {
   change: [PromptChange];
   mode: [ModeChange];
   error: [Error];
+  warning: [PromptWarning];
 }

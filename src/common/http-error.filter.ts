@@ -6,11 +6,14 @@ export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
+  /** What the error is about, when the message alone cannot carry it (a refused publish's `checks`). */
+  [detail: string]: unknown;
 }
 
 /**
  * Every error leaves as `{statusCode, error, message}`. Nest's HttpExceptions
- * keep their status and message; errors raised by Express middleware for the
+ * keep their status and message, and the details our own exceptions add to
+ * their response object (a 422's `checks`); errors raised by Express middleware for the
  * client's request (malformed JSON, body too large) keep their 4xx; anything
  * else is logged and answered with a plain 500 that leaks nothing.
  *
@@ -50,7 +53,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       // Nest wraps body-parser's errors; their `type` gives a clearer message than the default text.
       const cause = clientStatusOf(exception.cause) ? describeClientError(exception.cause as ClientError) : undefined;
-      return bodyOf(exception.getStatus(), cause ?? messageOf(exception.getResponse()));
+      return { ...bodyOf(exception.getStatus(), cause ?? messageOf(exception.getResponse())), ...detailsOf(exception.getResponse()) };
     }
     const status = clientStatusOf(exception);
     if (status) return bodyOf(status, describeClientError(exception as ClientError) ?? STATUS_CODES[status] ?? 'Bad request');
@@ -96,6 +99,13 @@ function messageOf(response: string | object): string {
   const message = (response as { message?: unknown }).message;
   if (Array.isArray(message)) return message.join('; ');
   return typeof message === 'string' ? message : 'Request failed';
+}
+
+/** Fields of an exception's response object beyond the three every error has. */
+function detailsOf(response: string | object): Record<string, unknown> {
+  if (typeof response === 'string') return {};
+  const { statusCode: _status, error: _error, message: _message, ...details } = response as Record<string, unknown>;
+  return details;
 }
 
 function bodyOf(statusCode: number, message: string): ErrorBody {

@@ -141,4 +141,5 @@ export interface RateLimitConfig {
   loginPerMin: number;
   /** Fleet reports per agent token (open: per client address) per minute. */
   reportsPerMin: number;
+  checksPerMin: number;
 }

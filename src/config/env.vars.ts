@@ -188,6 +188,15 @@ export class EnvVars {
   @Max(1_000_000)
   RATE_LIMIT_LOGIN_PER_MIN = 10;
 
+  // An editor checks as it types (debounced, about one a second); 600 leaves room for a team behind one address.
+  /** Checks (`POST /api/prompts/:key/check`) one token (open: one client address) may run per minute. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_CHECKS_PER_MIN = 600;
+
   // 1,000 agent processes on one token reporting every 15 s make 4,000 a minute; the rest is room for
   // the extra report after each change and session start.
   /** Fleet reports one agent token (open: one client address) may send per minute. */

@@ -25,7 +25,12 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     streamConfig(vars),
     { reportTtlMs: vars.AGENT_REPORT_TTL_MS, maxPerToken: vars.AGENT_MAX_PER_TOKEN },
     authConfig(vars),
-    { writesPerMin: vars.RATE_LIMIT_WRITES_PER_MIN, loginPerMin: vars.RATE_LIMIT_LOGIN_PER_MIN, reportsPerMin: vars.RATE_LIMIT_REPORTS_PER_MIN },
+    {
+      writesPerMin: vars.RATE_LIMIT_WRITES_PER_MIN,
+      loginPerMin: vars.RATE_LIMIT_LOGIN_PER_MIN,
+      reportsPerMin: vars.RATE_LIMIT_REPORTS_PER_MIN,
+      checksPerMin: vars.RATE_LIMIT_CHECKS_PER_MIN,
+    },
     opsConfig(vars),
     httpConfig(vars),
   );

@@ -1,6 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { ErrorBodySchema } from './schemas.js';
+import { ErrorBodySchema, VariableSpecSchema } from './schemas.js';
 import { STREAM_EVENT_SCHEMAS } from './stream-event.schemas.js';
 
 /** Swagger UI lives here; its JSON at `/api/docs-json`. */
@@ -23,7 +23,7 @@ export function configureOpenApi(app: NestExpressApplication): OpenAPIObject {
     .addBearerAuth()
     .addSecurityRequirements('bearer')
     .build();
-  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorBodySchema, ...STREAM_EVENT_SCHEMAS] });
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorBodySchema, VariableSpecSchema, ...STREAM_EVENT_SCHEMAS] });
   SwaggerModule.setup(DOCS_PATH, app, document, {
     jsonDocumentUrl: `${DOCS_PATH}-json`,
     customSiteTitle: 'Promptcast API',

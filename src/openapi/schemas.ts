@@ -9,11 +9,15 @@ import {
   type ChangeKind,
   type Prompt,
   type PromptList,
+  type SavedPrompt,
+  type ChecksFailedBody,
   type Version,
   type VersionList,
   type VersionSummary,
 } from '../protocol/prompts.js';
 import type { SignalStatus } from '../store/change-signal.js';
+import type { Check, CheckLevel, CheckReport, TokenEstimate } from '../protocol/checks.js';
+import type { TextSpan, VariableSpec, Variables } from '../protocol/template.js';
 
 // The wire shapes the API answers with, as OpenAPI schemas. Each class
 // `implements` the type the server answers with (src/protocol/ for the API's
@@ -25,6 +29,50 @@ export class ErrorBodySchema {
   @ApiProperty({ example: 'text must not be blank', description: 'What is wrong, in words a user can act on.' }) message!: string;
 }
 
+export class VariableSpecSchema implements VariableSpec {
+  @ApiProperty({ required: false, description: 'Filled in when the agent passes no value; without one the variable is required.' }) default?: string;
+  @ApiProperty({ required: false }) description?: string;
+}
+
+const VARIABLES = {
+  type: 'object',
+  additionalProperties: { $ref: '#/components/schemas/VariableSpecSchema' },
+  example: { caller_name: { description: 'From dispatch metadata' }, tone: { default: 'warm' } },
+  description: 'The {{name}} placeholders the version declares (docs/variables.md).',
+} as const;
+
+export class TextSpanSchema implements TextSpan {
+  @ApiProperty({ description: '0-based offset of the first character.' }) start!: number;
+  @ApiProperty({ description: '0-based offset just past the last character.' }) end!: number;
+  @ApiProperty({ description: '1-based.' }) line!: number;
+  @ApiProperty({ description: '1-based.' }) column!: number;
+}
+
+export class CheckSchema implements Check {
+  @ApiProperty({ enum: ['error', 'warning'] }) level!: CheckLevel;
+  @ApiProperty({ example: 'variable-undeclared', description: 'Stable; docs/variables.md lists every code.' }) code!: string;
+  @ApiProperty() message!: string;
+  @ApiProperty({ type: TextSpanSchema, required: false }) where?: TextSpanSchema;
+}
+
+export class TokenEstimateSchema implements TokenEstimate {
+  @ApiProperty({ description: 'About one token per 4 characters.' }) estimate!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'The same for the version the label points at now.' }) previous!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) change!: number | null;
+}
+
+export class CheckReportSchema implements CheckReport {
+  @ApiProperty({ type: [CheckSchema], description: 'Errors first.' }) checks!: CheckSchema[];
+  @ApiProperty({ type: TokenEstimateSchema }) tokens!: TokenEstimateSchema;
+}
+
+export class ChecksFailedSchema implements ChecksFailedBody {
+  @ApiProperty({ enum: [422] }) statusCode!: 422;
+  @ApiProperty({ enum: ['Unprocessable Entity'] }) error!: 'Unprocessable Entity';
+  @ApiProperty({ description: 'Names the first error and what to do.' }) message!: string;
+  @ApiProperty({ type: [CheckSchema] }) checks!: CheckSchema[];
+}
+
 export class PromptSchema implements Prompt {
   @ApiProperty({ example: 'AGENT_INSTRUCTION' }) key!: string;
   @ApiProperty() text!: string;
@@ -33,6 +81,11 @@ export class PromptSchema implements Prompt {
   @ApiProperty({ type: String, nullable: true }) message!: string | null;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ description: 'Global revision of the change that produced this version.' }) revision!: number;
+  @ApiProperty(VARIABLES) variables!: Variables;
+}
+
+export class SavedPromptSchema extends PromptSchema implements SavedPrompt {
+  @ApiProperty({ type: CheckReportSchema, description: 'What the checks found in the version.' }) checks!: CheckReportSchema;
 }
 
 export class SnapshotSchema implements PromptList {
@@ -48,10 +101,20 @@ export class VersionSchema implements Version {
   @ApiProperty({ type: String, nullable: true }) message!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty() revision!: number;
+  @ApiProperty(VARIABLES) variables!: Variables;
+  @ApiProperty({ type: CheckReportSchema, nullable: true, description: 'What the checks found when it was saved; null before checks existed.' })
+  checks!: CheckReportSchema | null;
 }
 
-export class VersionSummarySchema extends OmitType(VersionSchema, ['text'] as const) implements VersionSummary {
+export class CheckCountSchema {
+  @ApiProperty() errors!: number;
+  @ApiProperty() warnings!: number;
+}
+
+export class VersionSummarySchema extends OmitType(VersionSchema, ['text', 'variables', 'checks'] as const) implements VersionSummary {
   @ApiProperty({ description: 'Text size in UTF-8 bytes.' }) size!: number;
+  @ApiProperty({ type: CheckCountSchema, nullable: true, description: 'How many errors and warnings its checks found; null before checks existed.' })
+  checks!: CheckCountSchema | null;
   @ApiProperty({ type: [String], description: 'The labels that point at this version now.' }) labels!: string[];
 }
 
@@ -78,6 +141,8 @@ export class AuditEntrySchema implements AuditEntry {
   @ApiProperty({ type: String, nullable: true }) message!: string | null;
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty({ type: [LabelMoveSchema], description: 'The labels the change moved; empty for a draft.' }) moves!: LabelMoveSchema[];
+  @ApiProperty({ type: String, nullable: true, description: 'The reason an admin gave for publishing over failing checks (force).' })
+  forced!: string | null;
 }
 
 export class LabelPointerSchema implements LabelPointer {
@@ -90,6 +155,10 @@ export class LabelPointerSchema implements LabelPointer {
 export class LabelListSchema implements LabelList {
   @ApiProperty() key!: string;
   @ApiProperty({ type: [LabelPointerSchema] }) labels!: LabelPointerSchema[];
+}
+
+export class MovedLabelSchema extends LabelListSchema {
+  @ApiProperty({ type: CheckReportSchema, description: 'What the checks find in the version the label points at now.' }) checks!: CheckReportSchema;
 }
 
 export class AuditPageSchema implements AuditPage {

@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { HeartbeatData, PromptDeletedData, PromptUpdatedData, SnapshotData, SnapshotPrompt } from '../protocol/events.js';
+import type { Variables } from '../protocol/template.js';
 
 // The `data:` payloads of the SSE stream's events (src/protocol/events.ts,
 // docs/architecture.md). Webhook bodies are the same prompt.updated / prompt.deleted payloads.
@@ -8,6 +9,12 @@ class SnapshotPromptSchema implements SnapshotPrompt {
   @ApiProperty() text!: string;
   @ApiProperty() version!: number;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/VariableSpecSchema' },
+    description: "The version's declared variables.",
+  })
+  variables?: Variables;
 }
 
 export class SnapshotEventSchema implements SnapshotData {
@@ -23,6 +30,12 @@ export class PromptUpdatedEventSchema implements PromptUpdatedData {
   @ApiProperty() text!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty() author!: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/VariableSpecSchema' },
+    description: "The version's declared variables.",
+  })
+  variables?: Variables;
 }
 
 export class PromptDeletedEventSchema implements PromptDeletedData {

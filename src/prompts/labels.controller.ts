@@ -1,15 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
-import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Actor, type RequestActor } from '../auth/actor.decorator.js';
 import { WriteRateLimit } from '../auth/rate-limit.guard.js';
 import { RequireScope } from '../auth/require-scope.decorator.js';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
-import { LabelListSchema } from '../openapi/schemas.js';
+import { ChecksFailedSchema, LabelListSchema, MovedLabelSchema } from '../openapi/schemas.js';
 import type { LabelList } from '../protocol/labels.js';
 import { MoveLabelDto } from './dto/move-label.dto.js';
 import { IfMatchVersion } from './if-match.decorator.js';
 import { LabelPipe, PromptKeyPipe } from './path-params.js';
-import { PromptsService } from './prompts.service.js';
+import { PromptsService, type MovedLabel } from './prompts.service.js';
 
 const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'The version the label points at now ("3"); a stale one answers 412.' });
 
@@ -31,7 +31,11 @@ export class LabelsController {
   @RequireScope('write')
   @WriteRateLimit()
   @Put(':key/labels/:label')
-  @ApiOkResponse({ type: LabelListSchema, description: "The key's labels after the move (a protected label needs the publish scope)." })
+  @ApiOkResponse({
+    type: MovedLabelSchema,
+    description: "The key's labels after the move, and the checks of the version moved to (a protected label needs the publish scope).",
+  })
+  @ApiUnprocessableEntityResponse({ type: ChecksFailedSchema, description: 'A protected label would point at a version whose checks found errors.' })
   @IF_MATCH
   @ApiErrors(400, 404, 412, 429)
   move(
@@ -40,7 +44,7 @@ export class LabelsController {
     @Body() dto: MoveLabelDto,
     @IfMatchVersion() ifVersion: number | undefined,
     @Actor() actor: RequestActor,
-  ): Promise<LabelList> {
+  ): Promise<MovedLabel> {
     return this.prompts.moveLabel(key, label, dto, actor, ifVersion);
   }
 

@@ -1,12 +1,31 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiNoContentResponse, ApiNotModifiedResponse, ApiOkResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiNotModifiedResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, type RequestActor } from '../auth/actor.decorator.js';
-import { WriteRateLimit } from '../auth/rate-limit.guard.js';
+import { CheckRateLimit, WriteRateLimit } from '../auth/rate-limit.guard.js';
 import { RequireScope } from '../auth/require-scope.decorator.js';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import { formatEtag } from '../protocol/revision.js';
-import { PromptSchema, SnapshotSchema, VersionListSchema, VersionSchema } from '../openapi/schemas.js';
+import {
+  CheckReportSchema,
+  ChecksFailedSchema,
+  PromptSchema,
+  SavedPromptSchema,
+  SnapshotSchema,
+  VersionListSchema,
+  VersionSchema,
+} from '../openapi/schemas.js';
+import type { CheckReport } from '../protocol/checks.js';
+import type { SavedPrompt } from '../protocol/prompts.js';
+import { CheckPromptDto } from './dto/check-prompt.dto.js';
 import { CreatePromptDto } from './dto/create-prompt.dto.js';
 import { LabelQuery } from './dto/move-label.dto.js';
 import { ListPromptsQuery } from './dto/list-query.dto.js';
@@ -19,6 +38,10 @@ import { PromptListResponder } from './prompt-list.responder.js';
 import { PromptsService } from './prompts.service.js';
 import type { PromptRecord, VersionList, VersionRecord } from '../store/prompt-store.js';
 
+const CHECKS_FAILED = ApiUnprocessableEntityResponse({
+  type: ChecksFailedSchema,
+  description: 'A protected label would point at a version whose checks found errors; the body lists them (docs/variables.md).',
+});
 const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'The newest version you saw ("3"); a stale one answers 412.' });
 
 @ApiTags('prompts')
@@ -55,9 +78,10 @@ export class PromptsController {
   @RequireScope('write')
   @WriteRateLimit()
   @Post()
-  @ApiCreatedResponse({ type: PromptSchema })
+  @ApiCreatedResponse({ type: SavedPromptSchema })
+  @CHECKS_FAILED
   @ApiErrors(400, 403, 409, 413, 429)
-  async create(@Body() dto: CreatePromptDto, @Actor() actor: RequestActor, @Res({ passthrough: true }) res: Response): Promise<PromptRecord> {
+  async create(@Body() dto: CreatePromptDto, @Actor() actor: RequestActor, @Res({ passthrough: true }) res: Response): Promise<SavedPrompt> {
     res.location(`/api/prompts/${dto.key}`);
     return withEtag(res, await this.prompts.create(dto.key, dto, actor));
   }
@@ -65,8 +89,12 @@ export class PromptsController {
   @RequireScope('write')
   @WriteRateLimit()
   @Put(':key')
-  @ApiOkResponse({ type: PromptSchema, description: 'The new version; `labels` (default production) now point at it, none for a draft.' })
+  @ApiOkResponse({
+    type: SavedPromptSchema,
+    description: 'The new version and its checks; `labels` (default production) now point at it, none for a draft.',
+  })
   @IF_MATCH
+  @CHECKS_FAILED
   @ApiErrors(400, 403, 404, 412, 413, 429)
   async update(
     @Param('key', PromptKeyPipe) key: string,
@@ -74,7 +102,7 @@ export class PromptsController {
     @IfMatchVersion() ifVersion: number | undefined,
     @Actor() actor: RequestActor,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<PromptRecord> {
+  ): Promise<SavedPrompt> {
     return withEtag(res, await this.prompts.update(key, dto, actor, ifVersion));
   }
 
@@ -91,6 +119,16 @@ export class PromptsController {
     @Actor() actor: RequestActor,
   ): Promise<void> {
     await this.prompts.remove(key, actor, ifVersion);
+  }
+
+  @RequireScope('read')
+  @CheckRateLimit()
+  @Post(':key/check')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CheckReportSchema, description: 'What the checks find in a text, without saving it (docs/variables.md).' })
+  @ApiErrors(400, 413, 429)
+  check(@Param('key', PromptKeyPipe) key: string, @Body() dto: CheckPromptDto): Promise<CheckReport> {
+    return this.prompts.check(key, dto);
   }
 
   @RequireScope('read')
@@ -113,19 +151,20 @@ export class PromptsController {
   @WriteRateLimit()
   @Post(':key/rollback')
   @HttpCode(200)
-  @ApiOkResponse({ type: PromptSchema, description: 'The version production points at now (no new version is made).' })
+  @ApiOkResponse({ type: SavedPromptSchema, description: 'The version production points at now (no new version is made), and its checks.' })
+  @CHECKS_FAILED
   @ApiErrors(400, 403, 404, 429)
   async rollback(
     @Param('key', PromptKeyPipe) key: string,
     @Body() dto: RollbackDto,
     @Actor() actor: RequestActor,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<PromptRecord> {
-    return withEtag(res, await this.prompts.rollback(key, dto.version, actor, dto.message));
+  ): Promise<SavedPrompt> {
+    return withEtag(res, await this.prompts.rollback(key, dto.version, actor, dto));
   }
 }
 
-function withEtag(res: Response, prompt: PromptRecord): PromptRecord {
+function withEtag<T extends PromptRecord>(res: Response, prompt: T): T {
   res.setHeader('ETag', formatEtag(prompt.version));
   return prompt;
 }

@@ -1,7 +1,10 @@
 import { BadRequestException, Injectable, Logger, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import type { Scope } from '../auth/scopes.js';
 import { AppConfig } from '../config/app-config.js';
+import { checkPrompt, hasErrors, type CheckReport } from '../protocol/checks.js';
 import { DEFAULT_LABEL, type LabelList } from '../protocol/labels.js';
+import type { SavedPrompt } from '../protocol/prompts.js';
+import type { Variables } from '../protocol/template.js';
 import { textFault } from '../protocol/text.js';
 import { ChangeSignal } from '../store/change-signal.js';
 import { labelView } from '../store/label-view.js';
@@ -34,17 +37,35 @@ export interface AuditPage {
   next: number | null;
 }
 
-export interface TextInput {
+/** `force: true` with a reason publishes a version whose checks found errors (a caller allowed to publish only). */
+export interface ForceInput {
+  force?: boolean;
+  reason?: string;
+}
+
+export interface TextInput extends ForceInput {
   text: string;
   message?: string;
   /** The labels to point at the new version; defaults to production, `[]` saves a draft. */
   labels?: string[];
+  /** The `{{name}}` placeholders it declares (already parsed by protocol/variables.ts). */
+  variables?: Variables;
 }
 
-export interface LabelMoveInput {
+export interface LabelMoveInput extends ForceInput {
   version: number;
   message?: string;
 }
+
+/** What `POST /api/prompts/:key/check` looks at: a text not saved yet, compared with what `label` serves now. */
+export interface CheckInput {
+  text: string;
+  variables?: Variables;
+  label?: string;
+}
+
+/** A label's move answer: where the key's labels point now, and what the checks find in the version moved to. */
+export type MovedLabel = LabelList & { checks: CheckReport };
 
 /** The prompt rules: existence, conflicts, size, labels and who may move which. The store only stores. */
 @Injectable()
@@ -97,31 +118,36 @@ export class PromptsService {
     return { key, labels: (await this.store.listLabels(key)) ?? notFound(key) };
   }
 
-  async create(key: string, input: TextInput, actor: Actor): Promise<PromptRecord> {
-    this.checkText(input.text);
-    checkMessage(input.message);
-    const outcome = await this.store.create({ key, text: input.text, ...this.origin(actor), ...saved(input) });
-    return (await this.settle(outcome, { key })) ?? notFound(key);
+  async create(key: string, input: TextInput, actor: Actor): Promise<SavedPrompt> {
+    const save = await this.prepareSave(key, input, actor);
+    const outcome = await this.store.create(save);
+    return { ...((await this.settle(outcome, { key, checks: save.checks })) ?? notFound(key)), checks: save.checks };
   }
 
-  async update(key: string, input: TextInput, actor: Actor, ifVersion?: number): Promise<PromptRecord> {
-    this.checkText(input.text);
-    checkMessage(input.message);
-    const outcome = await this.store.update({ key, text: input.text, ...this.origin(actor), ...saved(input), ifVersion });
-    return (await this.settle(outcome, { key })) ?? notFound(key);
+  async update(key: string, input: TextInput, actor: Actor, ifVersion?: number): Promise<SavedPrompt> {
+    const save = await this.prepareSave(key, input, actor);
+    const outcome = await this.store.update({ ...save, ifVersion });
+    return { ...((await this.settle(outcome, { key, checks: save.checks })) ?? notFound(key)), checks: save.checks };
   }
 
   async remove(key: string, actor: Actor, ifVersion?: number): Promise<void> {
     await this.settle(await this.store.remove({ key, ...this.origin(actor), ifVersion }), { key });
   }
 
+  /** Runs the checks on a text that is not saved, against what `label` (production by default) serves now. */
+  async check(key: string, input: CheckInput): Promise<CheckReport> {
+    const previous = await this.store.get(key, input.label ?? DEFAULT_LABEL);
+    return this.runChecks(input.text, input.variables ?? {}, previous?.text);
+  }
+
   /** Points `label` at an existing version; on a deleted prompt this restores it. */
-  async moveLabel(key: string, label: string, input: LabelMoveInput, actor: Actor, ifVersion?: number): Promise<LabelList> {
+  async moveLabel(key: string, label: string, input: LabelMoveInput, actor: Actor, ifVersion?: number): Promise<MovedLabel> {
     checkMessage(input.message);
     const { version } = input;
-    const move = { key, label, version, kind: 'label' as const, message: input.message ?? null, ifVersion };
-    await this.settle(await this.store.moveLabel({ ...move, ...this.origin(actor) }), { key, label, version });
-    return this.labels(key);
+    const checks = await this.versionChecks(key, version, label);
+    const move = { key, label, version, kind: 'label' as const, message: input.message ?? null, ifVersion, hasErrors: hasErrors(checks) };
+    await this.settle(await this.store.moveLabel({ ...move, ...this.origin(actor, input) }), { key, label, version, checks });
+    return { ...(await this.labels(key)), checks };
   }
 
   async removeLabel(key: string, label: string, actor: Actor, ifVersion?: number, message?: string): Promise<void> {
@@ -131,11 +157,13 @@ export class PromptsService {
   }
 
   /** The legacy rollback: production points at `toVersion` again (no new version); restores a deleted prompt. */
-  async rollback(key: string, toVersion: number, actor: Actor, message?: string): Promise<PromptRecord> {
-    checkMessage(message);
-    const move = { key, label: DEFAULT_LABEL, version: toVersion, kind: 'rollback' as const, message: message ?? `Rollback to version ${toVersion}` };
-    const prompt = await this.settle(await this.store.moveLabel({ ...move, ...this.origin(actor) }), { key, version: toVersion });
-    return prompt ?? notFound(key);
+  async rollback(key: string, toVersion: number, actor: Actor, options: ForceInput & { message?: string } = {}): Promise<SavedPrompt> {
+    checkMessage(options.message);
+    const checks = await this.versionChecks(key, toVersion, DEFAULT_LABEL);
+    const message = options.message ?? `Rollback to version ${toVersion}`;
+    const move = { key, label: DEFAULT_LABEL, version: toVersion, kind: 'rollback' as const, message, hasErrors: hasErrors(checks) };
+    const prompt = await this.settle(await this.store.moveLabel({ ...move, ...this.origin(actor, options) }), { key, version: toVersion, checks });
+    return { ...(prompt ?? notFound(key)), checks };
   }
 
   async versions(key: string, limit: number, before?: number): Promise<VersionList> {
@@ -167,9 +195,36 @@ export class PromptsService {
     return outcome.prompt;
   }
 
-  private origin(actor: Actor): { author: string; address: string | null; policy: LabelPolicy } {
-    const policy = { protectedLabels: this.config.auth.protectedLabels, mayPublish: actor.scopes.includes('publish') };
+  private origin(actor: Actor, force: ForceInput = {}): { author: string; address: string | null; policy: LabelPolicy } {
+    const policy = { protectedLabels: this.config.auth.protectedLabels, mayPublish: actor.scopes.includes('publish'), force: forceReason(force) };
     return { author: actor.author, address: actor.address ?? null, policy };
+  }
+
+  /** A save as the store takes it: the text checked for size, its checks run against what its first label serves now. */
+  private async prepareSave(key: string, input: TextInput, actor: Actor) {
+    this.checkText(input.text);
+    checkMessage(input.message);
+    const { message, labels } = saved(input);
+    const variables = input.variables ?? {};
+    const previous = await this.store.get(key, labels[0] ?? DEFAULT_LABEL);
+    const checks = this.runChecks(input.text, variables, previous?.text);
+    return { key, text: input.text, variables, checks, message, labels, ...this.origin(actor, input) };
+  }
+
+  /**
+   * The checks of a stored version, run again with today's rules (versions
+   * never change, so reading it before the write's transaction is safe);
+   * an empty report when there is no such version (the store refuses the move).
+   */
+  private async versionChecks(key: string, version: number, label: string): Promise<CheckReport> {
+    const target = await this.store.getVersion(key, version);
+    if (!target) return { checks: [], tokens: { estimate: 0, previous: null, change: null } };
+    const current = await this.store.get(key, label);
+    return this.runChecks(target.text, target.variables, current && current.version !== version ? current.text : undefined);
+  }
+
+  private runChecks(text: string, variables: Variables, previous: string | undefined): CheckReport {
+    return checkPrompt({ text, variables, previous: previous ?? null, maxBytes: this.config.limits.promptMaxBytes });
   }
 
   private checkText(text: string): void {
@@ -184,6 +239,15 @@ export class PromptsService {
 /** A save's message and labels: production unless the caller named others, none for a draft. */
 function saved(input: TextInput): { message: string | null; labels: string[] } {
   return { message: input.message ?? null, labels: [...new Set(input.labels ?? [DEFAULT_LABEL])] };
+}
+
+/** The reason to record when `force` is set; a force without one is refused, so the audit trail always says why. */
+function forceReason(input: ForceInput): string | undefined {
+  if (input.force !== true) return undefined;
+  const reason = input.reason?.trim();
+  if (!reason) throw new BadRequestException('reason is required with force: true: say why the checks may be overridden (kept in the audit trail)');
+  checkField('reason', reason);
+  return reason;
 }
 
 function checkMessage(message: string | undefined): void {

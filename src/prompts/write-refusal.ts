@@ -1,4 +1,13 @@
-import { ConflictException, ForbiddenException, HttpException, NotFoundException, PreconditionFailedException } from '@nestjs/common';
+import {
+  ConflictException,
+  ForbiddenException,
+  HttpException,
+  NotFoundException,
+  PreconditionFailedException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import type { CheckReport } from '../protocol/checks.js';
+import type { ChecksFailedBody } from '../protocol/prompts.js';
 import type { Refusal } from '../store/write-plan.js';
 
 /** What a refused write is about, for the message. */
@@ -8,6 +17,8 @@ export interface RefusedWrite {
   version?: number;
   /** The label the write named. */
   label?: string;
+  /** What the checks found in the version the write publishes. */
+  checks?: CheckReport;
 }
 
 /** The one place a store's refusal becomes an HTTP error, with a message that says what to do. */
@@ -29,6 +40,8 @@ export function refusalError(refusal: Refusal, write: RefusedWrite): HttpExcepti
       return new ForbiddenException(
         `label "${label}" is protected (PROTECTED_LABELS): only a token allowed to publish may move it; save a draft (labels: []) or move an unprotected label, and ask an admin to publish`,
       );
+    case 'checks_failed':
+      return checksFailed(write, label);
     case 'default_label_required':
       return new ConflictException(`label "${label}" of a live prompt cannot be removed; delete the prompt "${key}" instead`);
   }
@@ -38,4 +51,16 @@ function staleMessage(key: string, label: string | undefined, current: number | 
   if (label === undefined) return `prompt "${key}" is at version ${current}; your If-Match is stale`;
   const where = current === undefined ? 'points nowhere' : `points at version ${current}`;
   return `label "${label}" of prompt "${key}" ${where}; your If-Match is stale`;
+}
+
+/** 422 with the checks: the message names the first error, the body lists them all. */
+function checksFailed(write: RefusedWrite, label: string | undefined): HttpException {
+  const checks = write.checks?.checks ?? [];
+  const errors = checks.filter((c) => c.level === 'error');
+  const which = write.version === undefined ? 'this version' : `version ${write.version}`;
+  const first = errors[0]?.message ?? 'the checks found an error';
+  const count = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
+  const message = `${which} of "${write.key}" cannot be published to "${label}": ${first}${count}; fix it, save a draft (labels: []), or, as an admin, send force: true with a reason`;
+  const body: ChecksFailedBody = { statusCode: 422, error: 'Unprocessable Entity', message, checks };
+  return new UnprocessableEntityException(body);
 }

@@ -1,4 +1,5 @@
 import type { ChangeKind } from './prompts.js';
+import type { Variables } from './template.js';
 
 /**
  * The stream's events: names and `data:` payloads. The server encodes them,
@@ -16,6 +17,8 @@ export interface SnapshotPrompt {
   text: string;
   version: number;
   updatedAt: string;
+  /** The version's declared variables (docs/variables.md); servers before variables send none, read as `{}`. */
+  variables?: Variables;
 }
 
 /** The whole state at `revision`, limited to the subscriber's keys. */
@@ -35,6 +38,8 @@ export interface PromptUpdatedData {
   text: string;
   updatedAt: string;
   author: string;
+  /** The version's declared variables: what a client needs to render it. */
+  variables?: Variables;
   /** The labels this change moved to `version` (empty for a draft, which only webhooks hear of). */
   labels?: string[];
   /** What the change was (see ChangeKind); webhook receivers tell a save from a label move by it. */

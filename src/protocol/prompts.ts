@@ -1,4 +1,6 @@
+import type { Check, CheckReport } from './checks.js';
 import type { LabelMove } from './labels.js';
+import type { Variables } from './template.js';
 
 /** The REST API's bodies (`/api/prompts…`, `/api/audit`), as clients receive them. */
 
@@ -32,6 +34,13 @@ export interface Prompt {
   updatedAt: string;
   /** The global revision of the change that produced this version. */
   revision: number;
+  /** The `{{name}}` placeholders this version declares; one without a default must be passed per call (docs/variables.md). */
+  variables: Variables;
+}
+
+/** What a save or a rollback answers: the version, with what the checks found in it. */
+export interface SavedPrompt extends Prompt {
+  checks: CheckReport;
 }
 
 /** `GET /api/prompts`: every live prompt and the revision they reflect (the collection's ETag). */
@@ -51,9 +60,14 @@ export interface Version {
   message: string | null;
   createdAt: string;
   revision: number;
+  variables: Variables;
+  /** What the checks found when it was saved; null for a version saved before checks existed. */
+  checks: CheckReport | null;
 }
 
-export type VersionSummary = Omit<Version, 'text'> & {
+export type VersionSummary = Omit<Version, 'text' | 'variables' | 'checks'> & {
+  /** How many errors and warnings the checks found when it was saved; null before checks existed. */
+  checks: { errors: number; warnings: number } | null;
   /** Text size in UTF-8 bytes. */
   size: number;
   /** The labels that point at this version now. */
@@ -92,6 +106,16 @@ export interface AuditEntry {
   address: string | null;
   message: string | null;
   at: string;
+  /** The reason an admin gave for publishing over failing checks (`force`); null when nothing was overridden. */
+  forced: string | null;
+}
+
+/** The 422 a publish gets when the version has errors: the checks, so the caller sees what to fix. */
+export interface ChecksFailedBody {
+  statusCode: 422;
+  error: 'Unprocessable Entity';
+  message: string;
+  checks: Check[];
 }
 
 /** `GET /api/audit`, newest first. */

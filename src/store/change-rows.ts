@@ -1,5 +1,6 @@
 import { isLabel, type LabelMove } from '../protocol/labels.js';
 import type { ChangeRecord, PromptRecord, VersionRecord } from './prompt-store.js';
+import { decodeVariables } from './version-rows.js';
 import type { Plan } from './write-plan.js';
 
 /** The `moves` column, as both stores keep it: a JSON array of `{label, from?, to}`. */
@@ -13,17 +14,23 @@ export function decodeMoves(json: string): LabelMove[] {
   return parsed.filter((m): m is LabelMove => typeof m === 'object' && m !== null && isLabel((m as LabelMove).label));
 }
 
-/** A change log row as both stores read it: `moves` still JSON, the joined version's text. */
-export interface ChangeRow extends Omit<ChangeRecord, 'moves' | 'text'> {
+/** A change log row as both stores read it: `moves` and `variables` still JSON, the joined version's text. */
+export interface ChangeRow extends Omit<ChangeRecord, 'moves' | 'text' | 'variables'> {
   moves: string;
   text: string | null;
+  variables: string | null;
 }
 
 /** A change as the feed and replay see it: a delete or unlabel carries no text (it points labels nowhere). */
 export function toChangeRecord(row: ChangeRow): ChangeRecord {
   const moves = decodeMoves(row.moves);
   const pointsNowhere = row.kind === 'delete' || row.kind === 'unlabel';
-  return { ...row, moves, text: pointsNowhere ? null : row.text };
+  return {
+    ...row,
+    moves,
+    text: pointsNowhere ? null : row.text,
+    variables: pointsNowhere || row.text === null ? null : decodeVariables(row.variables),
+  };
 }
 
 /** The change a store just wrote for `plan`, and the version it is about (`target`: the version it saved or pointed at). */
@@ -43,11 +50,13 @@ export function written(
     at: stamp.at,
     moves: plan.moves,
     text: pointsNowhere ? null : (target?.text ?? null),
+    variables: pointsNowhere || !target ? null : target.variables,
   };
   return { ok: true, change, prompt: pointsNowhere || !target ? null : asPrompt(target) };
 }
 
 /** A stored version as the API shows a prompt: its time is when it was saved. */
 export function asPrompt(v: VersionRecord): PromptRecord {
-  return { key: v.key, text: v.text, version: v.version, author: v.author, message: v.message, updatedAt: v.createdAt, revision: v.revision };
+  const { key, text, version, author, message, revision, variables } = v;
+  return { key, text, version, author, message, updatedAt: v.createdAt, revision, variables };
 }

@@ -1,4 +1,5 @@
 import type { LabelEntry, LabelSnapshot, Snapshot } from './prompt-store.js';
+import { decodeVariables } from './version-rows.js';
 
 /**
  * A label's view of the keys in `keys` (every key when absent): the prompts
@@ -28,10 +29,22 @@ export interface LabelEntryRow {
   createdAt: string;
   /** The revision that saved the version. */
   vrev: number;
+  /** The version's variables, as JSON. */
+  variables: string | null;
 }
 
 export function toLabelEntry(r: LabelEntryRow): LabelEntry {
   if (r.version === null || r.text === null) return { key: r.key, version: null, revision: r.revision };
-  const prompt = { key: r.key, text: r.text, version: r.version, author: r.author, message: r.message, updatedAt: r.createdAt, revision: r.vrev };
+  const variables = decodeVariables(r.variables);
+  const prompt = {
+    key: r.key,
+    text: r.text,
+    version: r.version,
+    author: r.author,
+    message: r.message,
+    updatedAt: r.createdAt,
+    revision: r.vrev,
+    variables,
+  };
   return { key: r.key, version: r.version, revision: r.revision, prompt };
 }

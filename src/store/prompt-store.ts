@@ -1,4 +1,6 @@
+import type { CheckReport } from '../protocol/checks.js';
 import type { LabelMove, LabelPointer } from '../protocol/labels.js';
+import type { Variables } from '../protocol/template.js';
 import type { AuditEntry, ChangeKind, Prompt, PromptList, Version, VersionList } from '../protocol/prompts.js';
 import type { LabelPolicy, Refusal } from './write-plan.js';
 
@@ -60,9 +62,9 @@ export abstract class PromptStore extends ChangeLog {
   abstract remove(input: RemoveInput): Promise<WriteOutcome>;
   abstract moveLabel(input: MoveInput): Promise<WriteOutcome>;
   abstract removeLabel(input: UnlabelInput): Promise<WriteOutcome>;
-  /** What replaying the log after `after` would send: how many changes and their texts' UTF-8 bytes. */
+  /** What replaying the log after `after` would send: how many changes and their texts' and variables' UTF-8 bytes. */
   abstract replaySize(after: number): Promise<ReplaySize>;
-  /** The UTF-8 bytes of the text of every version `label` points at: what its snapshot carries. */
+  /** The UTF-8 bytes of the text and variables of every version `label` points at: what its snapshot carries. */
   abstract snapshotSize(label: string): Promise<number>;
   /** The audit trail: every change ever made (the change log read newest first), filtered and paged by revision. */
   abstract listAudit(query: AuditQuery): Promise<AuditEntry[]>;
@@ -141,6 +143,8 @@ export interface ChangeRecord {
   moves: LabelMove[];
   /** The version's text; null when the change points labels nowhere (a delete, an unlabel). */
   text: string | null;
+  /** The version's declared variables; null exactly when `text` is. */
+  variables: Variables | null;
 }
 
 /** Who made a write, for the audit trail. */
@@ -155,12 +159,18 @@ interface WriteOrigin {
 export interface SaveInput extends WriteOrigin {
   key: string;
   text: string;
+  variables: Variables;
+  /** What the checks found in it: stored with the version; an error gates protected labels (write-plan.ts). */
+  checks: CheckReport;
   message: string | null;
   labels: readonly string[];
   policy: LabelPolicy;
   /** `If-Match` on a save: the key's newest version, so a save based on a stale read is refused. */
   ifVersion?: number;
 }
+
+/** What a save stores besides the change: the version's text, variables and checks. */
+export type SavedVersion = Pick<SaveInput, 'text' | 'variables' | 'checks'>;
 
 export interface RemoveInput extends WriteOrigin {
   key: string;
@@ -179,6 +189,8 @@ export interface MoveInput extends WriteOrigin {
   policy: LabelPolicy;
   /** `If-Match` on a label: the version it must point at now. */
   ifVersion?: number;
+  /** True when the checks find an error in `version`: a protected label then moves only with `policy.force`. */
+  hasErrors: boolean;
 }
 
 export interface UnlabelInput extends WriteOrigin {

@@ -1,3 +1,4 @@
+import { hasErrors, type CheckReport } from '../protocol/checks.js';
 import { DEFAULT_LABEL, type LabelMove } from '../protocol/labels.js';
 import type { ChangeKind } from '../protocol/prompts.js';
 
@@ -10,13 +11,20 @@ export interface KeyState {
   labels: ReadonlyMap<string, number>;
 }
 
-/** Who may move which labels: a protected label moves only for a caller allowed to publish. */
+/**
+ * Who may move which labels: a protected label moves only for a caller
+ * allowed to publish, and only to a version whose checks found no error
+ * unless that caller forces it, giving a reason (kept in the audit trail).
+ */
 export interface LabelPolicy {
   protectedLabels: readonly string[];
   mayPublish: boolean;
+  /** The reason given with `force: true`. */
+  force?: string;
 }
 
-export type WriteFailure = 'exists' | 'not_found' | 'stale' | 'version_not_found' | 'label_not_found' | 'protected' | 'default_label_required';
+export type WriteFailure =
+  'exists' | 'not_found' | 'stale' | 'version_not_found' | 'label_not_found' | 'protected' | 'checks_failed' | 'default_label_required';
 
 export interface Refusal {
   ok: false;
@@ -38,6 +46,8 @@ export interface Plan {
   moves: LabelMove[];
   head: number;
   deleted: boolean;
+  /** The reason a publish went ahead over failing checks; the audit row keeps it. */
+  forced?: string;
 }
 
 /** Nothing to do: the label already points there. */
@@ -55,17 +65,19 @@ export type Outcome = Refusal | Plan;
  * does, or why it may not. The store only applies the answer.
  */
 export const plan = {
-  create(state: KeyState | undefined, labels: readonly string[], policy: LabelPolicy): Outcome {
+  create(state: KeyState | undefined, save: SaveRules): Outcome {
     if (state && !state.deleted) return { ok: false, reason: 'exists', currentVersion: state.head };
     const version = (state?.head ?? 0) + 1;
-    return guarded({ ok: true, kind: 'create', version, saves: true, moves: pointAt(state, labels, version), head: version, deleted: false }, policy);
+    const moves = pointAt(state, save.labels, version);
+    return guarded({ ok: true, kind: 'create', version, saves: true, moves, head: version, deleted: false }, save.policy, save.hasErrors);
   },
 
-  update(state: KeyState | undefined, labels: readonly string[], ifVersion: number | undefined, policy: LabelPolicy): Outcome {
-    const refused = mustBeLive(state, ifVersion);
+  update(state: KeyState | undefined, save: SaveRules): Outcome {
+    const refused = mustBeLive(state, save.ifVersion);
     if (refused || !state) return refused ?? { ok: false, reason: 'not_found' };
     const version = state.head + 1;
-    return guarded({ ok: true, kind: 'update', version, saves: true, moves: pointAt(state, labels, version), head: version, deleted: false }, policy);
+    const moves = pointAt(state, save.labels, version);
+    return guarded({ ok: true, kind: 'update', version, saves: true, moves, head: version, deleted: false }, save.policy, save.hasErrors);
   },
 
   remove(state: KeyState | undefined, ifVersion: number | undefined, policy: LabelPolicy): Outcome {
@@ -73,7 +85,7 @@ export const plan = {
     if (refused || !state) return refused ?? { ok: false, reason: 'not_found' };
     const moves = [...state.labels].map(([label, from]) => ({ label, from, to: null }));
     const version = state.labels.get(DEFAULT_LABEL) ?? state.head;
-    return guarded({ ok: true, kind: 'delete', version, saves: false, moves, head: state.head, deleted: true }, policy);
+    return guarded({ ok: true, kind: 'delete', version, saves: false, moves, head: state.head, deleted: true }, policy, false);
   },
 
   /** Points `label` at an existing version; on a deleted key this restores it. */
@@ -84,7 +96,11 @@ export const plan = {
     if (move.ifVersion !== undefined && move.ifVersion !== from) return { ok: false, reason: 'stale', currentVersion: from, label: move.label };
     if (from === move.version) return { ok: true, kind: 'unchanged', version: move.version };
     const moves = [{ label: move.label, from: from ?? null, to: move.version }];
-    return guarded({ ok: true, kind: move.kind, version: move.version, saves: false, moves, head: state.head, deleted: false }, policy);
+    return guarded(
+      { ok: true, kind: move.kind, version: move.version, saves: false, moves, head: state.head, deleted: false },
+      policy,
+      move.hasErrors,
+    );
   },
 
   /** Removes `label` from a key; the default label of a live key stays (delete the key instead). */
@@ -97,9 +113,23 @@ export const plan = {
     return guarded(
       { ok: true, kind: 'unlabel', version: from, saves: false, moves: [{ label, from, to: null }], head: state.head, deleted: false },
       policy,
+      false,
     );
   },
 };
+
+/** What a save asks of the rules: the labels to point at the new version, and whether its checks found an error. */
+export interface SaveRules {
+  labels: readonly string[];
+  policy: LabelPolicy;
+  hasErrors: boolean;
+  ifVersion?: number;
+}
+
+/** A save as the rules see it. */
+export function saveRules(save: { labels: readonly string[]; policy: LabelPolicy; checks: CheckReport; ifVersion?: number }): SaveRules {
+  return { labels: save.labels, policy: save.policy, hasErrors: hasErrors(save.checks), ifVersion: save.ifVersion };
+}
 
 export interface LabelMoveInput {
   label: string;
@@ -109,6 +139,8 @@ export interface LabelMoveInput {
   /** `If-Match` on the label: the version it must point at now. */
   ifVersion?: number;
   kind: 'label' | 'rollback';
+  /** Whether the checks find an error in that version. */
+  hasErrors: boolean;
 }
 
 /** The key must exist and not be deleted, and `If-Match` (when sent) must name its newest version. */
@@ -122,9 +154,16 @@ function pointAt(state: KeyState | undefined, labels: readonly string[], version
   return labels.map((label) => ({ label, from: state && !state.deleted ? (state.labels.get(label) ?? null) : null, to: version }));
 }
 
-/** A plan that moves a protected label goes ahead only for a caller allowed to publish. */
-function guarded(outcome: Plan, policy: LabelPolicy): Outcome {
-  if (policy.mayPublish) return outcome;
-  const blocked = outcome.moves.find((m) => policy.protectedLabels.includes(m.label));
-  return blocked ? { ok: false, reason: 'protected', label: blocked.label } : outcome;
+/**
+ * A plan that moves a protected label goes ahead only for a caller allowed to
+ * publish; one that points a protected label at a version with errors, only
+ * when that caller forces it (removing a label publishes nothing, so it is
+ * never gated on checks).
+ */
+function guarded(outcome: Plan, policy: LabelPolicy, hasErrors: boolean): Outcome {
+  const protectedMove = outcome.moves.find((m) => policy.protectedLabels.includes(m.label));
+  if (protectedMove && !policy.mayPublish) return { ok: false, reason: 'protected', label: protectedMove.label };
+  const gated = hasErrors ? outcome.moves.find((m) => m.to !== null && policy.protectedLabels.includes(m.label)) : undefined;
+  if (!gated) return outcome;
+  return policy.force === undefined ? { ok: false, reason: 'checks_failed', label: gated.label } : { ...outcome, forced: policy.force };
 }

@@ -26,7 +26,7 @@ export function changeFrame({ change, event, json, labels }: EncodedChange, rece
 /** A label's view (already limited to the subscriber's keys) as one event; its id is the view's revision. */
 export function snapshotFrame(view: Snapshot): Buffer {
   const data: SnapshotData = { revision: view.revision, prompts: {} };
-  for (const p of view.prompts) data.prompts[p.key] = { text: p.text, version: p.version, updatedAt: p.updatedAt };
+  for (const p of view.prompts) data.prompts[p.key] = { text: p.text, version: p.version, updatedAt: p.updatedAt, variables: p.variables };
   return Buffer.from(sseFrame(view.revision, 'snapshot', JSON.stringify(data)), 'utf8');
 }
 

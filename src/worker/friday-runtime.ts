@@ -1,6 +1,6 @@
 import type { Room } from '@livekit/rtc-node';
 import type { voice } from '@livekit/agents';
-import type { PromptClient } from '../client/index.js';
+import { MissingVariableError, type PromptClient } from '../client/index.js';
 import { silentLogger, type AgentLogger } from './agent-logger.js';
 import type { ApplyPolicy } from './agent-env.js';
 import { FleetReporter, type FleetReport } from './fleet-reporter.js';
@@ -8,6 +8,17 @@ import { FridayAgent } from './friday-agent.js';
 import { AGENT_INSTRUCTION, FRIDAY_DEFAULTS, SESSION_INSTRUCTION } from './friday-prompts.js';
 import { PromptApplier } from './prompt-applier.js';
 import { SessionRegistry, type LiveSession } from './session-registry.js';
+import { sessionVariables } from './session-variables.js';
+
+/** How a call starts: its room, its id, and where its variables come from. */
+export interface SessionStart {
+  room?: Room;
+  id?: string;
+  /** The job's dispatch metadata, as LiveKit hands it over (a JSON object's text, or anything else, which carries no variables). */
+  metadata?: string;
+  /** The joining participant's attributes. */
+  attributes?: Readonly<Record<string, string>>;
+}
 
 export interface FridayRuntimeOptions {
   /** A PromptClient following the Friday keys; the runtime uses it but does not close it. */
@@ -32,9 +43,11 @@ export class FridayRuntime {
   private readonly client: PromptClient;
   private readonly reporter: FleetReporter | undefined;
   private readonly agentId: string;
+  private readonly log: AgentLogger;
 
   constructor({ client, policy = 'live', log = silentLogger, reporting }: FridayRuntimeOptions) {
     this.client = client;
+    this.log = log;
     this.applier = new PromptApplier(client, this.registry, policy, log);
     this.agentId = reporting?.agentId ?? 'friday';
     if (reporting) {
@@ -45,16 +58,31 @@ export class FridayRuntime {
   }
 
   /**
-   * Starts a Friday session on the current prompts. Registered before
-   * `start()` so that a change arriving while it starts is applied to it too.
+   * Starts a Friday session on the current prompts, rendered with the call's
+   * variables (session-variables.ts: dispatch metadata and participant
+   * attributes). Registered before `start()` so that a change arriving while
+   * it starts is applied to it too. A prompt that needs a variable the call
+   * did not bring fails the start (MissingVariableError, logged) rather than
+   * letting the caller hear "{{caller_name}}".
    */
-  async startSession(session: voice.AgentSession, options: { room?: Room; id?: string } = {}): Promise<LiveSession> {
-    // ordering: read the texts and register with no await in between, so no change can fall in the gap.
-    const agent = new FridayAgent({
-      instructions: this.client.get(AGENT_INSTRUCTION) ?? FRIDAY_DEFAULTS[AGENT_INSTRUCTION],
-      greeting: this.client.get(SESSION_INSTRUCTION),
-    });
-    const live = this.registry.register(session, agent, this.client.status().revision, options.id);
+  async startSession(session: voice.AgentSession, options: SessionStart = {}): Promise<LiveSession> {
+    const id = options.id;
+    const variables = sessionVariables(options.metadata, options.attributes);
+    // ordering: render the texts and register with no await in between, so no change can fall in the gap.
+    let agent: FridayAgent;
+    try {
+      agent = new FridayAgent({
+        instructions: this.client.render(AGENT_INSTRUCTION, variables) ?? FRIDAY_DEFAULTS[AGENT_INSTRUCTION],
+        greeting: this.client.render(SESSION_INSTRUCTION, variables),
+      });
+    } catch (error) {
+      if (error instanceof MissingVariableError) {
+        const hint = 'pass it in the dispatch metadata (JSON) or as a participant attribute, or give it a default';
+        this.log.warn({ session: id, key: error.key, missing: error.variables }, `session not started: ${error.message}; ${hint}`);
+      }
+      throw error;
+    }
+    const live = this.registry.register(session, agent, this.client.status().revision, { id, variables });
     try {
       await session.start({ agent, room: options.room });
     } catch (error) {

@@ -21,8 +21,15 @@ export default defineAgent<ProcData>({
     // A job process runs one job and exits; its PromptClient goes with it.
     ctx.addShutdownCallback(() => friday.close());
     await ctx.connect();
+    // The caller's attributes and the dispatch metadata fill the prompts' {{variables}} (docs/agent.md).
+    const participant = await ctx.waitForParticipant();
     const session = new voice.AgentSession(createModels(friday.env.model));
-    await friday.runtime.startSession(session, { room: ctx.room, id: ctx.job.room?.name || ctx.job.id });
+    await friday.runtime.startSession(session, {
+      room: ctx.room,
+      id: ctx.job.room?.name || ctx.job.id,
+      metadata: ctx.job.metadata,
+      attributes: participant.attributes,
+    });
   },
 });
 

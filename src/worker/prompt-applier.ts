@@ -64,7 +64,7 @@ export class PromptApplier extends EventEmitter<PromptApplierEvents> {
     } else if (key === AGENT_INSTRUCTION && change.text === undefined) {
       this.log.warn({ revision, key }, 'prompt deleted and no default; live sessions keep their instructions');
     } else if (key === AGENT_INSTRUCTION) {
-      const results = await Promise.all(sessions.map((s) => this.applyTo(s, change.text!, revision)));
+      const results = await Promise.all(sessions.map((s) => this.applyTo(s, revision)));
       applied = results.filter(Boolean).length;
     } else {
       // Other keys (the greeting) are read when a session starts; running sessions are already current.
@@ -73,8 +73,11 @@ export class PromptApplier extends EventEmitter<PromptApplierEvents> {
     this.emit('settled', { key, revision, policy: this.policy, applied });
   }
 
-  private async applyTo(live: LiveSession, text: string, revision: number | null): Promise<boolean> {
+  /** Renders the new text with this call's own variables; a version that needs one the call lacks is not applied. */
+  private async applyTo(live: LiveSession, revision: number | null): Promise<boolean> {
     try {
+      const text = this.client.render(AGENT_INSTRUCTION, live.variables);
+      if (text === undefined) return false;
       await live.agent.updateInstructions(text);
     } catch (error) {
       this.log.warn({ session: live.id, revision, error: (error as Error).message }, 'could not apply prompt change');

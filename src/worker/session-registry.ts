@@ -1,4 +1,5 @@
 import { voice } from '@livekit/agents';
+import type { TemplateValues } from '../client/index.js';
 import type { FridayAgent } from './friday-agent.js';
 
 /** One running call in this worker process. */
@@ -8,6 +9,8 @@ export interface LiveSession {
   readonly agent: FridayAgent;
   /** The revision of the prompts this session's instructions come from; `null` on built-in defaults. */
   revision: number | null;
+  /** What its prompts are rendered with (session-variables.ts), for this call's whole life. */
+  readonly variables: TemplateValues;
 }
 
 /**
@@ -19,8 +22,13 @@ export class SessionRegistry {
   private seq = 0;
 
   /** Registers a session (before `start()`, so no change can slip between start and registration). */
-  register(session: voice.AgentSession, agent: FridayAgent, revision: number | null, id?: string): LiveSession {
-    const entry: LiveSession = { id: id ?? `session-${++this.seq}`, session, agent, revision };
+  register(
+    session: voice.AgentSession,
+    agent: FridayAgent,
+    revision: number | null,
+    options: { id?: string; variables?: TemplateValues } = {},
+  ): LiveSession {
+    const entry: LiveSession = { id: options.id ?? `session-${++this.seq}`, session, agent, revision, variables: options.variables ?? {} };
     this.sessions.set(entry.id, entry);
     session.once(voice.AgentSessionEventTypes.Close, () => this.unregister(entry.id));
     return entry;

@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { MESSAGE_MAX_LENGTH, PROMPT_KEY_PATTERN, PROMPT_KEY_RULE } from '../../protocol/prompts.js';
 import { LabelsField } from '../../common/query-params.js';
+import { ForceField, ReasonField, VariablesField } from '../../common/body-fields.js';
+import type { Variables } from '../../protocol/template.js';
 
 export class CreatePromptDto {
   @ApiProperty({ pattern: PROMPT_KEY_PATTERN.source, example: 'AGENT_INSTRUCTION' })
@@ -23,4 +25,13 @@ export class CreatePromptDto {
 
   @LabelsField()
   labels?: string[];
+
+  @VariablesField()
+  variables?: Variables;
+
+  @ForceField()
+  force?: boolean;
+
+  @ReasonField()
+  reason?: string;
 }

@@ -3,6 +3,7 @@ import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validato
 import { MESSAGE_MAX_LENGTH } from '../../protocol/prompts.js';
 import { REVISION_MAX } from '../../protocol/revision.js';
 import { LabelParam } from '../../common/query-params.js';
+import { ForceField, ReasonField } from '../../common/body-fields.js';
 
 /** `PUT /api/prompts/:key/labels/:label`: point the label at an existing version. */
 export class MoveLabelDto {
@@ -17,6 +18,12 @@ export class MoveLabelDto {
   @IsString()
   @MaxLength(MESSAGE_MAX_LENGTH)
   message?: string;
+
+  @ForceField()
+  force?: boolean;
+
+  @ReasonField()
+  reason?: string;
 }
 
 /** `?label=` on one prompt's read. */

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { MESSAGE_MAX_LENGTH } from '../../protocol/prompts.js';
+import { ForceField, ReasonField } from '../../common/body-fields.js';
 
 export class RollbackDto {
   @ApiProperty({ minimum: 1, description: 'The version production points at afterwards.' })
@@ -13,4 +14,10 @@ export class RollbackDto {
   @IsString()
   @MaxLength(MESSAGE_MAX_LENGTH)
   message?: string;
+
+  @ForceField()
+  force?: boolean;
+
+  @ReasonField()
+  reason?: string;
 }

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type pg from 'pg';
 import type { PostgresConfig } from '../../config/app-config.js';
 import type { LabelPointer } from '../../protocol/labels.js';
-import { encodeMoves, toChangeRecord, written, type ChangeRow } from '../change-rows.js';
+import { decodeMoves, encodeMoves, toChangeRecord, written, type ChangeRow } from '../change-rows.js';
 import { toLabelEntry, type LabelEntryRow } from '../label-view.js';
 import {
   AuditEntry,
@@ -17,6 +17,7 @@ import {
   RemoveInput,
   ReplaySize,
   SaveInput,
+  SavedVersion,
   StorePing,
   UnlabelInput,
   VersionList,
@@ -24,7 +25,17 @@ import {
   VersionRecord,
   WriteOutcome,
 } from '../prompt-store.js';
-import { plan, type KeyState, type Outcome, type Plan, type Unchanged } from '../write-plan.js';
+import {
+  encodeChecks,
+  encodeVariables,
+  fromPromptRow,
+  fromSummaryRow,
+  fromVersionRow,
+  type PromptRow,
+  type SummaryRow,
+  type VersionRow,
+} from '../version-rows.js';
+import { plan, saveRules, type KeyState, type Outcome, type Plan, type Unchanged } from '../write-plan.js';
 import { CHANGES_CHANNEL, createPool, unavailable } from './postgres.connection.js';
 import { POSTGRES_MIGRATIONS } from './postgres.migrations.js';
 import { SQL } from './postgres-sql.js';
@@ -108,7 +119,8 @@ export class PostgresPromptStore extends PromptStore {
   }
 
   async get(key: string, label: string): Promise<PromptRecord | undefined> {
-    return (await this.rows<PromptRecord>(this.pool, SQL.labelledPrompt, [key, label]))[0];
+    const [row] = await this.rows<PromptRow>(this.pool, SQL.labelledPrompt, [key, label]);
+    return row && fromPromptRow(row);
   }
 
   async listLabels(key: string): Promise<LabelPointer[] | undefined> {
@@ -139,11 +151,8 @@ export class PostgresPromptStore extends PromptStore {
     return this.readConsistently(async (db) => {
       const [row] = await this.rows<{ version: number; deleted: boolean }>(db, SQL.keyRow, [key]);
       if (!row) return undefined;
-      const versions = await this.rows<Omit<VersionList['versions'][number], 'labels'>>(db, SQL.versions, [
-        key,
-        clamp(page.before ?? Number.MAX_SAFE_INTEGER),
-        page.limit,
-      ]);
+      const rows = await this.rows<SummaryRow>(db, SQL.versions, [key, clamp(page.before ?? Number.MAX_SAFE_INTEGER), page.limit]);
+      const versions = rows.map(fromSummaryRow);
       const labels = await this.rows<{ label: string; version: number }>(db, SQL.liveLabels, [key]);
       const [{ total }] = await this.rows<{ total: number }>(db, SQL.versionCount, [key]);
       const withLabels = versions.map((v) => ({ ...v, labels: labels.filter((l) => l.version === v.version).map((l) => l.label) }));
@@ -152,15 +161,15 @@ export class PostgresPromptStore extends PromptStore {
   }
 
   async getVersion(key: string, version: number): Promise<VersionRecord | undefined> {
-    return (await this.rows<VersionRecord>(this.pool, SQL.version, [key, clamp(version)]))[0];
+    return this.versionAt(this.pool, key, version);
   }
 
   async create(input: SaveInput): Promise<WriteOutcome> {
-    return this.write(input, async (state) => plan.create(state, input.labels, input.policy), input.text);
+    return this.write(input, async (state) => plan.create(state, saveRules(input)), input);
   }
 
   async update(input: SaveInput): Promise<WriteOutcome> {
-    return this.write(input, async (state) => plan.update(state, input.labels, input.ifVersion, input.policy), input.text);
+    return this.write(input, async (state) => plan.update(state, saveRules(input)), input);
   }
 
   async remove(input: RemoveInput): Promise<WriteOutcome> {
@@ -194,7 +203,7 @@ export class PostgresPromptStore extends PromptStore {
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
     const params = [clamp(query.before ?? Number.MAX_SAFE_INTEGER), query.key ?? null, query.author ?? null, query.limit];
     const rows = await this.rows<Omit<AuditEntry, 'moves'> & { moves: string }>(this.pool, SQL.audit, params);
-    return rows.map((r) => ({ ...r, moves: toChangeRecord({ ...r, text: null }).moves }));
+    return rows.map((r) => ({ ...r, moves: decodeMoves(r.moves) }));
   }
 
   async revokeSession(id: string, expiresAt: number, now: number): Promise<void> {
@@ -221,7 +230,11 @@ export class PostgresPromptStore extends PromptStore {
   }
 
   /** One write: bump the counter, read the key's state, ask the plan, apply it; commit only a change. */
-  private write(origin: Origin, decide: (state: KeyState | undefined, tx: Db) => Promise<Outcome | Unchanged>, text?: string): Promise<WriteOutcome> {
+  private write(
+    origin: Origin,
+    decide: (state: KeyState | undefined, tx: Db) => Promise<Outcome | Unchanged>,
+    saved?: SavedVersion,
+  ): Promise<WriteOutcome> {
     return this.transaction(
       'BEGIN',
       async (tx): Promise<WriteOutcome> => {
@@ -230,7 +243,7 @@ export class PostgresPromptStore extends PromptStore {
         const decision = await decide(await this.keyState(tx, origin.key), tx);
         if (!decision.ok) return decision;
         if (decision.kind === 'unchanged') return { ok: true, change: null, prompt: await this.promptAt(tx, origin.key, decision.version) };
-        const outcome = await this.apply(tx, decision, stamp, origin, text);
+        const outcome = await this.apply(tx, decision, stamp, origin, saved);
         // Queued with the transaction: PostgreSQL delivers it on commit and drops it on rollback.
         await tx.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, String(stamp.revision)]);
         return outcome;
@@ -239,15 +252,27 @@ export class PostgresPromptStore extends PromptStore {
     );
   }
 
-  private async apply(tx: Db, p: Plan, stamp: Stamp, origin: Origin, text?: string): Promise<WriteOutcome> {
+  private async apply(tx: Db, p: Plan, stamp: Stamp, origin: Origin, saved?: SavedVersion): Promise<WriteOutcome> {
     const { key, author, message } = origin;
-    const audit = [stamp.revision, key, p.kind, p.version, author, origin.address ?? null, message, stamp.at, encodeMoves(p.moves)];
+    const audit = [stamp.revision, key, p.kind, p.version, author, origin.address ?? null, message, stamp.at, encodeMoves(p.moves), p.forced ?? null];
     await tx.query(SQL.insertAudit, audit);
     await tx.query(SQL.upsertKey, [key, p.head, p.deleted]);
-    if (p.saves && text !== undefined) await tx.query(SQL.insertVersion, [key, p.version, text, author, message, stamp.at, stamp.revision]);
+    if (p.saves && saved) {
+      const version = [
+        key,
+        p.version,
+        saved.text,
+        author,
+        message,
+        stamp.at,
+        stamp.revision,
+        encodeVariables(saved.variables),
+        encodeChecks(saved.checks),
+      ];
+      await tx.query(SQL.insertVersion, version);
+    }
     for (const m of p.moves) await tx.query(SQL.upsertLabel, [key, m.label, m.to, stamp.revision]);
-    const [target] = await this.rows<VersionRecord>(tx, SQL.version, [key, p.version]);
-    return written(p, stamp, origin, target);
+    return written(p, stamp, origin, await this.versionAt(tx, key, p.version));
   }
 
   private async keyState(tx: Db, key: string): Promise<KeyState | undefined> {
@@ -258,7 +283,13 @@ export class PostgresPromptStore extends PromptStore {
   }
 
   private async promptAt(db: Db, key: string, version: number): Promise<PromptRecord | null> {
-    return (await this.rows<PromptRecord>(db, SQL.promptAt, [key, clamp(version)]))[0] ?? null;
+    const [row] = await this.rows<PromptRow>(db, SQL.promptAt, [key, clamp(version)]);
+    return row ? fromPromptRow(row) : null;
+  }
+
+  private async versionAt(db: Db, key: string, version: number): Promise<VersionRecord | undefined> {
+    const [row] = await this.rows<VersionRow>(db, SQL.version, [key, clamp(version)]);
+    return row && fromVersionRow(row);
   }
 
   /** Reads that must describe one moment (a snapshot and its revision) share one snapshot. */

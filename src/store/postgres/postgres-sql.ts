@@ -3,15 +3,15 @@
 /** Timestamps leave the database as the same ISO strings SQLite stores (millisecond precision, `Z`). */
 export const iso = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-const VERSION_AS_PROMPT = `v.key, v.text, v.version, v.author, v.message, ${iso('v.created_at')} AS "updatedAt", v.revision`;
-const VERSION_ROW = `key, version, text, author, message, ${iso('created_at')} AS "createdAt", revision`;
+const VERSION_AS_PROMPT = `v.key, v.text, v.version, v.author, v.message, ${iso('v.created_at')} AS "updatedAt", v.revision, v.variables`;
+const VERSION_ROW = `key, version, text, author, message, ${iso('created_at')} AS "createdAt", revision, variables, checks`;
 
 export const SQL = {
   schemaVersion: 'SELECT max(version) AS v FROM schema_migrations',
   revision: 'SELECT value FROM revision_counter',
 
   labelEntries: `
-    SELECT l.key, l.version, l.revision, v.text, v.author, v.message, ${iso('v.created_at')} AS "createdAt", v.revision AS vrev
+    SELECT l.key, l.version, l.revision, v.text, v.author, v.message, ${iso('v.created_at')} AS "createdAt", v.revision AS vrev, v.variables
     FROM labels l LEFT JOIN prompt_versions v ON v.key = l.key AND v.version = l.version
     WHERE l.label = $1 ORDER BY l.key`,
 
@@ -52,7 +52,7 @@ export const SQL = {
   keyRowForUpdate: 'SELECT version, deleted FROM prompts WHERE key = $1 FOR UPDATE',
 
   versions: `
-    SELECT key, version, author, message, ${iso('created_at')} AS "createdAt", revision, octet_length(text) AS size
+    SELECT key, version, author, message, ${iso('created_at')} AS "createdAt", revision, octet_length(text) AS size, checks
     FROM prompt_versions WHERE key = $1 AND version < $2::bigint ORDER BY version DESC LIMIT $3`,
 
   versionCount: 'SELECT count(*)::int AS total FROM prompt_versions WHERE key = $1',
@@ -60,21 +60,21 @@ export const SQL = {
   version: `SELECT ${VERSION_ROW} FROM prompt_versions WHERE key = $1 AND version = $2::bigint`,
 
   changesAfter: `
-    SELECT c.revision, c.key, c.kind, c.version, c.author, ${iso('c.at')} AS at, c.moves, v.text
+    SELECT c.revision, c.key, c.kind, c.version, c.author, ${iso('c.at')} AS at, c.moves, v.text, v.variables
     FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version
     WHERE c.revision > $1 ORDER BY c.revision LIMIT $2`,
 
   replaySize: `
-    SELECT count(*)::int AS changes, coalesce(sum(octet_length(v.text)), 0)::bigint AS "textBytes"
+    SELECT count(*)::int AS changes, coalesce(sum(octet_length(v.text) + octet_length(v.variables)), 0)::bigint AS "textBytes"
     FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version AND c.kind NOT IN ('delete', 'unlabel')
     WHERE c.revision > $1`,
 
   snapshotSize: `
-    SELECT coalesce(sum(octet_length(v.text)), 0)::bigint AS bytes
+    SELECT coalesce(sum(octet_length(v.text) + octet_length(v.variables)), 0)::bigint AS bytes
     FROM labels l JOIN prompt_versions v ON v.key = l.key AND v.version = l.version WHERE l.label = $1`,
 
   audit: `
-    SELECT revision, key, kind, version, author, address, message, ${iso('at')} AS at, moves FROM audit
+    SELECT revision, key, kind, version, author, address, message, ${iso('at')} AS at, moves, forced FROM audit
     WHERE revision < $1::bigint AND ($2::text IS NULL OR key = $2) AND ($3::text IS NULL OR author = $3)
     ORDER BY revision DESC LIMIT $4`,
 
@@ -82,16 +82,16 @@ export const SQL = {
   nextRevision: `UPDATE revision_counter SET value = value + 1 RETURNING value AS revision, ${iso('clock_timestamp()')} AS at`,
 
   insertAudit: `
-    INSERT INTO audit (revision, key, kind, version, author, address, message, at, moves)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    INSERT INTO audit (revision, key, kind, version, author, address, message, at, moves, forced)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 
   upsertKey: `
     INSERT INTO prompts (key, version, deleted) VALUES ($1, $2, $3)
     ON CONFLICT (key) DO UPDATE SET version = excluded.version, deleted = excluded.deleted`,
 
   insertVersion: `
-    INSERT INTO prompt_versions (key, version, text, author, message, created_at, revision)
-    VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    INSERT INTO prompt_versions (key, version, text, author, message, created_at, revision, variables, checks)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 
   upsertLabel: `
     INSERT INTO labels (key, label, version, revision) VALUES ($1, $2, $3, $4)

@@ -99,4 +99,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE audit ADD COLUMN moves text NOT NULL DEFAULT '[]';
   UPDATE audit SET moves = json_build_array(json_build_object('label', 'production', 'to', CASE WHEN kind = 'delete' THEN NULL ELSE version END))::text;
   `,
+  `
+  -- Variables and checks (see the SQLite step 6).
+  ALTER TABLE prompt_versions ADD COLUMN variables text NOT NULL DEFAULT '{}';
+  ALTER TABLE prompt_versions ADD COLUMN checks text;
+  ALTER TABLE audit ADD COLUMN forced text;
+  `,
 ];

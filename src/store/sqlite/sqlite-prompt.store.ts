@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LabelPointer } from '../../protocol/labels.js';
-import { encodeMoves, toChangeRecord, written, type ChangeRow } from '../change-rows.js';
+import { decodeMoves, encodeMoves, toChangeRecord, written, type ChangeRow } from '../change-rows.js';
 import { toLabelEntry, type LabelEntryRow } from '../label-view.js';
 import {
   AuditEntry,
@@ -17,6 +17,7 @@ import {
   RemoveInput,
   ReplaySize,
   SaveInput,
+  SavedVersion,
   StorePing,
   UnlabelInput,
   VersionList,
@@ -24,7 +25,17 @@ import {
   VersionRecord,
   WriteOutcome,
 } from '../prompt-store.js';
-import { plan, type KeyState, type Outcome, type Plan, type Unchanged } from '../write-plan.js';
+import {
+  encodeChecks,
+  encodeVariables,
+  fromPromptRow,
+  fromSummaryRow,
+  fromVersionRow,
+  type PromptRow,
+  type SummaryRow,
+  type VersionRow,
+} from '../version-rows.js';
+import { plan, saveRules, type KeyState, type Outcome, type Plan, type Unchanged } from '../write-plan.js';
 import { SQL } from './sqlite-sql.js';
 import { SQLITE_MIGRATIONS } from './sqlite.migrations.js';
 
@@ -89,7 +100,8 @@ export class SqlitePromptStore extends PromptStore {
   }
 
   async get(key: string, label: string): Promise<PromptRecord | undefined> {
-    return this.statement(SQL.labelledPrompt).get(key, label) as PromptRecord | undefined;
+    const row = this.statement(SQL.labelledPrompt).get(key, label) as PromptRow | undefined;
+    return row && fromPromptRow(row);
   }
 
   async listLabels(key: string): Promise<LabelPointer[] | undefined> {
@@ -121,10 +133,8 @@ export class SqlitePromptStore extends PromptStore {
     return this.db.transaction(() => {
       const row = this.keyRow(key);
       if (!row) return undefined;
-      const versions = this.statement(SQL.versions).all(key, page.before ?? Number.MAX_SAFE_INTEGER, page.limit) as Omit<
-        VersionList['versions'][number],
-        'labels'
-      >[];
+      const rows = this.statement(SQL.versions).all(key, page.before ?? Number.MAX_SAFE_INTEGER, page.limit) as SummaryRow[];
+      const versions = rows.map(fromSummaryRow);
       const labels = this.statement(SQL.liveLabels).all(key) as { label: string; version: number }[];
       const { total } = this.row<{ total: number }>(SQL.versionCount, key);
       const withLabels = versions.map((v) => ({ ...v, labels: labels.filter((l) => l.version === v.version).map((l) => l.label) }));
@@ -133,15 +143,15 @@ export class SqlitePromptStore extends PromptStore {
   }
 
   async getVersion(key: string, version: number): Promise<VersionRecord | undefined> {
-    return this.statement(SQL.version).get(key, version) as VersionRecord | undefined;
+    return this.versionAt(key, version);
   }
 
   async create(input: SaveInput): Promise<WriteOutcome> {
-    return this.write(input, (state) => plan.create(state, input.labels, input.policy), input.text);
+    return this.write(input, (state) => plan.create(state, saveRules(input)), input);
   }
 
   async update(input: SaveInput): Promise<WriteOutcome> {
-    return this.write(input, (state) => plan.update(state, input.labels, input.ifVersion, input.policy), input.text);
+    return this.write(input, (state) => plan.update(state, saveRules(input)), input);
   }
 
   async remove(input: RemoveInput): Promise<WriteOutcome> {
@@ -174,7 +184,7 @@ export class SqlitePromptStore extends PromptStore {
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
     const { before = Number.MAX_SAFE_INTEGER, key = null, author = null, limit } = query;
     const rows = this.statement(SQL.audit).all(before, key, key, author, author, limit) as (Omit<AuditEntry, 'moves'> & { moves: string })[];
-    return rows.map((r) => ({ ...r, moves: toChangeRecord({ ...r, text: null }).moves }));
+    return rows.map((r) => ({ ...r, moves: decodeMoves(r.moves) }));
   }
 
   async revokeSession(id: string, expiresAt: number, now: number): Promise<void> {
@@ -207,7 +217,7 @@ export class SqlitePromptStore extends PromptStore {
   private write(
     input: { key: string; author: string; address?: string | null; message: string | null },
     decide: (state: KeyState | undefined) => Outcome | Unchanged,
-    text?: string,
+    saved?: SavedVersion,
   ): Promise<WriteOutcome> {
     return Promise.resolve(
       this.db
@@ -216,13 +226,17 @@ export class SqlitePromptStore extends PromptStore {
           if (!decision.ok) return decision;
           // Nothing to record: the label already points there.
           if (decision.kind === 'unchanged') return { ok: true, change: null, prompt: this.promptAt(input.key, decision.version) };
-          return this.apply(decision, input, text);
+          return this.apply(decision, input, saved);
         })
         .immediate(),
     );
   }
 
-  private apply(p: Plan, input: { key: string; author: string; address?: string | null; message: string | null }, text?: string): WriteOutcome {
+  private apply(
+    p: Plan,
+    input: { key: string; author: string; address?: string | null; message: string | null },
+    saved?: SavedVersion,
+  ): WriteOutcome {
     const at = now();
     const { lastInsertRowid } = this.statement(SQL.insertAudit).run(
       input.key,
@@ -233,13 +247,26 @@ export class SqlitePromptStore extends PromptStore {
       input.message,
       at,
       encodeMoves(p.moves),
+      p.forced ?? null,
     );
     const revision = Number(lastInsertRowid);
     this.statement(SQL.upsertKey).run(input.key, p.head, p.deleted ? 1 : 0);
-    if (p.saves && text !== undefined) this.statement(SQL.insertVersion).run(input.key, p.version, text, input.author, input.message, at, revision);
+    if (p.saves && saved) {
+      const { text, variables, checks } = saved;
+      this.statement(SQL.insertVersion).run(
+        input.key,
+        p.version,
+        text,
+        input.author,
+        input.message,
+        at,
+        revision,
+        encodeVariables(variables),
+        encodeChecks(checks),
+      );
+    }
     for (const m of p.moves) this.statement(SQL.upsertLabel).run(input.key, m.label, m.to, revision);
-    const target = this.statement(SQL.version).get(input.key, p.version) as VersionRecord | undefined;
-    return written(p, { revision, at }, input, target);
+    return written(p, { revision, at }, input, this.versionAt(input.key, p.version));
   }
 
   private keyState(key: string): KeyState | undefined {
@@ -250,7 +277,13 @@ export class SqlitePromptStore extends PromptStore {
   }
 
   private promptAt(key: string, version: number): PromptRecord | null {
-    return (this.statement(SQL.promptAt).get(key, version) as PromptRecord | undefined) ?? null;
+    const row = this.statement(SQL.promptAt).get(key, version) as PromptRow | undefined;
+    return row ? fromPromptRow(row) : null;
+  }
+
+  private versionAt(key: string, version: number): VersionRecord | undefined {
+    const row = this.statement(SQL.version).get(key, version) as VersionRow | undefined;
+    return row && fromVersionRow(row);
   }
 
   private keyRow(key: string): { version: number; deleted: number } | undefined {

@@ -1,13 +1,13 @@
 /** The SQLite store's queries, one named string each (prepared once by the store). */
 
-const VERSION_AS_PROMPT = `v.key, v.text, v.version, v.author, v.message, v.created_at AS updatedAt, v.revision`;
+const VERSION_AS_PROMPT = `v.key, v.text, v.version, v.author, v.message, v.created_at AS updatedAt, v.revision, v.variables`;
 
 export const SQL = {
   schemaVersion: 'SELECT max(version) AS v FROM schema_migrations',
 
   /** Every key of one label, removals included, with the version it points at. */
   labelEntries: `
-    SELECT l.key, l.version, l.revision, v.text, v.author, v.message, v.created_at AS createdAt, v.revision AS vrev
+    SELECT l.key, l.version, l.revision, v.text, v.author, v.message, v.created_at AS createdAt, v.revision AS vrev, v.variables
     FROM labels l LEFT JOIN prompt_versions v ON v.key = l.key AND v.version = l.version
     WHERE l.label = ? ORDER BY l.key`,
 
@@ -46,43 +46,43 @@ export const SQL = {
     WHERE p.deleted = 1 ORDER BY p.key`,
 
   versions: `
-    SELECT key, version, author, message, created_at AS createdAt, revision, length(CAST(text AS BLOB)) AS size
+    SELECT key, version, author, message, created_at AS createdAt, revision, length(CAST(text AS BLOB)) AS size, checks
     FROM prompt_versions WHERE key = ? AND version < ? ORDER BY version DESC LIMIT ?`,
 
   versionCount: 'SELECT count(*) AS total FROM prompt_versions WHERE key = ?',
 
   version: `
-    SELECT key, version, text, author, message, created_at AS createdAt, revision
+    SELECT key, version, text, author, message, created_at AS createdAt, revision, variables, checks
     FROM prompt_versions WHERE key = ? AND version = ?`,
 
   changesAfter: `
-    SELECT c.revision, c.key, c.kind, c.version, c.author, c.at, c.moves, v.text
+    SELECT c.revision, c.key, c.kind, c.version, c.author, c.at, c.moves, v.text, v.variables
     FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version
     WHERE c.revision > ? ORDER BY c.revision LIMIT ?`,
 
   replaySize: `
-    SELECT count(*) AS changes, coalesce(sum(length(CAST(v.text AS BLOB))), 0) AS textBytes
+    SELECT count(*) AS changes, coalesce(sum(length(CAST(v.text AS BLOB)) + length(CAST(v.variables AS BLOB))), 0) AS textBytes
     FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version AND c.kind NOT IN ('delete', 'unlabel')
     WHERE c.revision > ?`,
 
   snapshotSize: `
-    SELECT coalesce(sum(length(CAST(v.text AS BLOB))), 0) AS bytes
+    SELECT coalesce(sum(length(CAST(v.text AS BLOB)) + length(CAST(v.variables AS BLOB))), 0) AS bytes
     FROM labels l JOIN prompt_versions v ON v.key = l.key AND v.version = l.version WHERE l.label = ?`,
 
   audit: `
-    SELECT revision, key, kind, version, author, address, message, at, moves FROM audit
+    SELECT revision, key, kind, version, author, address, message, at, moves, forced FROM audit
     WHERE revision < ? AND (? IS NULL OR key = ?) AND (? IS NULL OR author = ?)
     ORDER BY revision DESC LIMIT ?`,
 
-  insertAudit: 'INSERT INTO audit (key, kind, version, author, address, message, at, moves) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  insertAudit: 'INSERT INTO audit (key, kind, version, author, address, message, at, moves, forced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
 
   upsertKey: `
     INSERT INTO prompts (key, version, deleted) VALUES (?, ?, ?)
     ON CONFLICT (key) DO UPDATE SET version = excluded.version, deleted = excluded.deleted`,
 
   insertVersion: `
-    INSERT INTO prompt_versions (key, version, text, author, message, created_at, revision)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    INSERT INTO prompt_versions (key, version, text, author, message, created_at, revision, variables, checks)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 
   upsertLabel: `
     INSERT INTO labels (key, label, version, revision) VALUES (?, ?, ?, ?)

@@ -113,4 +113,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE audit ADD COLUMN moves TEXT NOT NULL DEFAULT '[]';
   UPDATE audit SET moves = json_array(json_object('label', 'production', 'to', CASE WHEN kind = 'delete' THEN NULL ELSE version END));
   `,
+  `
+  -- Variables and checks (docs/variables.md): each version keeps the variables it declares
+  -- and what the checks found when it was saved (NULL: saved before checks existed); the
+  -- audit row keeps the reason an admin gave for publishing over failing checks.
+  ALTER TABLE prompt_versions ADD COLUMN variables TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE prompt_versions ADD COLUMN checks TEXT;
+  ALTER TABLE audit ADD COLUMN forced TEXT;
+  `,
 ];

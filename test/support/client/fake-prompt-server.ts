@@ -116,7 +116,14 @@ export class FakePromptServer {
       res.writeHead(304, { ETag: etag }).end();
       return;
     }
-    const prompts: Prompt[] = [...this.prompts].map(([key, e]) => ({ key, ...e, author: 'fake', message: null, revision: this.revision }));
+    const prompts: Prompt[] = [...this.prompts].map(([key, e]) => ({
+      key,
+      variables: {},
+      ...e,
+      author: 'fake',
+      message: null,
+      revision: this.revision,
+    }));
     const body: PromptList = { revision: this.revision, prompts };
     res.writeHead(200, { 'Content-Type': 'application/json', ETag: etag }).end(JSON.stringify(body));
   }

@@ -1,3 +1,5 @@
+import type { Variables } from '../../../src/protocol/template.js';
+
 /** The few REST calls the client tests make against a real server, with errors that say what failed. */
 export function restClient(baseUrl: () => string) {
   async function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
@@ -11,8 +13,8 @@ export function restClient(baseUrl: () => string) {
     return text ? (JSON.parse(text) as Record<string, unknown>) : {};
   }
   return {
-    create: (key: string, text: string) => call('POST', '/api/prompts', { key, text }),
-    update: (key: string, text: string, labels?: string[]) => call('PUT', `/api/prompts/${key}`, labels ? { text, labels } : { text }),
+    create: (key: string, text: string, variables?: Variables) => call('POST', '/api/prompts', { key, text, variables }),
+    update: (key: string, text: string, labels?: string[], variables?: Variables) => call('PUT', `/api/prompts/${key}`, { text, labels, variables }),
     move: (key: string, label: string, version: number) => call('PUT', `/api/prompts/${key}/labels/${label}`, { version }),
     remove: (key: string) => call('DELETE', `/api/prompts/${key}`),
     revision: async () => (await call('GET', '/api/prompts')).revision as number,

@@ -1,6 +1,7 @@
 import type { voice } from '@livekit/agents';
 import type { AgentLogger } from '../../../src/worker/agent-logger.js';
 import { createFriday, type Friday as RunningFriday, type FridayOptions } from '../../../src/worker/friday.js';
+import type { SessionStart } from '../../../src/worker/friday-runtime.js';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn';
@@ -19,8 +20,8 @@ export interface Friday extends RunningFriday {
   log: ReturnType<typeof recordingLogger>;
   /** Closes every session it started, then Friday itself. */
   close(): Promise<void>;
-  /** Starts a session through the runtime and remembers it for `close()`. */
-  start(session: voice.AgentSession, id?: string): Promise<void>;
+  /** Starts a session through the runtime and remembers it for `close()`; `call` carries its metadata and attributes. */
+  start(session: voice.AgentSession, id?: string, call?: Omit<SessionStart, 'id' | 'room'>): Promise<void>;
 }
 
 export interface HarnessOptions extends Omit<FridayOptions, 'client' | 'log'> {
@@ -50,9 +51,9 @@ export async function startFriday(url: string, options: HarnessOptions = {}): Pr
   return {
     ...friday,
     log,
-    start: async (session, id) => {
+    start: async (session, id, call = {}) => {
       sessions.push(session);
-      await friday.runtime.startSession(session, { id });
+      await friday.runtime.startSession(session, { ...call, id });
     },
     close: async () => {
       await Promise.all(sessions.map((s) => s.close()));

@@ -1,0 +1,64 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
+import { MESSAGE_MAX_LENGTH } from '../protocol/prompts.js';
+import { MAX_VARIABLES, parseVariables } from '../protocol/variables.js';
+
+/**
+ * Body fields more than one route takes, declared once: `variables` (a
+ * version's declared placeholders) and `force`/`reason` (publishing over
+ * failing checks). The rules themselves live in protocol/.
+ */
+
+/** An optional `variables: {name: {default?, description?}}`, parsed by protocol/variables.ts (nulls dropped, names checked). */
+export function VariablesField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        properties: { default: { type: 'string' }, description: { type: 'string' } },
+      },
+      example: { caller_name: { description: 'The caller, from dispatch metadata' }, tone: { default: 'warm' } },
+      description: `The {{name}} placeholders the text declares, at most ${MAX_VARIABLES}; one without a default is required per call. See docs/variables.md.`,
+    }),
+    IsOptional(),
+    // Before validation: a valid value leaves as parsed; an invalid one stays as sent, for the check below to name.
+    Transform(({ value }: { value: unknown }) => {
+      const parsed = parseVariables(value);
+      return 'variables' in parsed ? parsed.variables : value;
+    }),
+    ValidateBy({
+      name: 'variables',
+      validator: {
+        validate: (value: unknown) => 'variables' in parseVariables(value),
+        defaultMessage: (args) => {
+          const parsed = parseVariables(args?.value);
+          return 'problem' in parsed ? parsed.problem : 'variables is malformed';
+        },
+      },
+    }),
+  );
+}
+
+/** `force: true` and its `reason`: publish a version whose checks found errors (the service requires the reason). */
+export function ForceField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ description: 'Publish to a protected label even though the checks found errors (needs the publish scope and a reason).' }),
+    IsOptional(),
+    IsBoolean(),
+  );
+}
+
+export function ReasonField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      maxLength: MESSAGE_MAX_LENGTH,
+      description: 'Why the checks may be overridden; required with force, kept in the audit trail.',
+    }),
+    IsOptional(),
+    IsString(),
+    MaxLength(MESSAGE_MAX_LENGTH),
+  );
+}
