@@ -23,6 +23,7 @@ const BENCHES = [
   { name: 'session-check', module: './session-check/run.mjs' },
   { name: 'fleet-flood', module: './fleet-flood/run.mjs' },
   { name: 'admin-diff', module: './admin-diff/run.mjs' },
+  { name: 'checks', module: './checks/run.mjs' },
 ];
 const LOG = join(root, 'bench', 'results', 'log.md');
 

@@ -92,3 +92,25 @@ describe('checkPrompt: reports', () => {
     expect(checkPrompt({ text: 'x', maxBytes: 100 }).tokens).toEqual({ estimate: 1, previous: null, change: null });
   });
 });
+
+describe('checkPrompt: hostile texts', () => {
+  const N = 32 * 1024;
+  const fill = (unit: string) => unit.repeat(Math.floor(N / unit.length));
+  // Each pattern once made a rule scan the rest of the text per match, or report one finding per match (bench/checks).
+  it.each([
+    ['line starts', fill('\n')],
+    ['blank lines', fill(' \n')],
+    ['unclosed braces', fill('{{ ')],
+    ['bad names', fill('{{a b}}')],
+    ['stray closes', fill('x}}')],
+    ['never-closed links', fill('[')],
+    ['link heads', fill('[a](')],
+    ['distinct placeholders', Array.from({ length: 3000 }, (_, i) => `{{v${i}}}`).join('')],
+  ])('answers %s with a short report: one line per kind of finding, at most 10 named variables', (_name, text) => {
+    const report = checkPrompt({ text, maxBytes: N });
+    const perCode = new Map<string, number>();
+    for (const c of report.checks) perCode.set(c.code, (perCode.get(c.code) ?? 0) + 1);
+    expect(Math.max(0, ...perCode.values())).toBeLessThanOrEqual(11);
+    expect(JSON.stringify(report).length).toBeLessThan(4_000);
+  });
+});

@@ -41,6 +41,16 @@ describe('renderTemplate', () => {
   });
 
   it('never takes a value from an object prototype', () => {
-    expect(renderTemplate({ text: '[{{constructor}}][{{__proto__}}]', values: {} })).toEqual({ text: '[][]', missing: ['constructor', '__proto__'] });
+    expect(renderTemplate({ text: '[{{toString}}][{{hasOwnProperty}}]', values: {} })).toEqual({
+      text: '[][]',
+      missing: ['toString', 'hasOwnProperty'],
+    });
+  });
+
+  it('refuses the names a JSON body cannot declare: __proto__, constructor and prototype stay as written', () => {
+    const parsed = parseTemplate('[{{constructor}}][{{ __proto__ }}]');
+    expect(parsed.variables).toEqual([]);
+    expect(parsed.faults.map((f) => f.code)).toEqual(['placeholder-not-a-name', 'placeholder-not-a-name']);
+    expect(renderTemplate({ text: '[{{constructor}}]', values: {} })).toEqual({ text: '[{{constructor}}]', missing: [] });
   });
 });
