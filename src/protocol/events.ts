@@ -1,4 +1,5 @@
 import type { ChangeKind } from './prompts.js';
+import type { ApplyScope, RolloutOffer } from './rollouts.js';
 import type { Variables } from './template.js';
 
 /**
@@ -19,6 +20,8 @@ export interface SnapshotPrompt {
   updatedAt: string;
   /** The version's declared variables (docs/variables.md); servers before variables send none, read as `{}`. */
   variables?: Variables;
+  /** The candidate of an active rollout of this key on the view's label (docs/rollouts.md); absent or null when none. */
+  rollout?: RolloutOffer | null;
 }
 
 /** The whole state at `revision`, limited to the subscriber's keys. */
@@ -40,6 +43,10 @@ export interface PromptUpdatedData {
   author: string;
   /** The version's declared variables: what a client needs to render it. */
   variables?: Variables;
+  /** The active rollout of this key on the label, after this change (null: none, or it just ended). */
+  rollout?: RolloutOffer | null;
+  /** How running calls take this change: at their next turn (`live`, the default when absent) or not at all (`next-session`). */
+  apply?: ApplyScope;
   /** The labels this change moved to `version` (empty for a draft, which only webhooks hear of). */
   labels?: string[];
   /** What the change was (see ChangeKind); webhook receivers tell a save from a label move by it. */

@@ -1,5 +1,6 @@
 import type { Check, CheckReport } from './checks.js';
 import type { LabelMove } from './labels.js';
+import type { RolloutOffer } from './rollouts.js';
 import type { Variables } from './template.js';
 
 /** The REST API's bodies (`/api/prompts…`, `/api/audit`), as clients receive them. */
@@ -36,6 +37,8 @@ export interface Prompt {
   revision: number;
   /** The `{{name}}` placeholders this version declares; one without a default must be passed per call (docs/variables.md). */
   variables: Variables;
+  /** The candidate of an active rollout of this key on the label read (docs/rollouts.md); absent or null when none. */
+  rollout?: RolloutOffer | null;
 }
 
 /** What a save or a rollback answers: the version, with what the checks found in it. */
