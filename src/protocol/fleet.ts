@@ -19,14 +19,19 @@ export interface FleetReport {
   mode: AgentMode;
   /** The label whose view it follows (its revision counts in that view); production when absent. */
   label?: string;
+  /**
+   * The prompt keys it follows, written as `?keys=` is (`AGENT_INSTRUCTION,SESSION_INSTRUCTION`): its
+   * revision is that of the label's view of these keys. Every key of the label when absent.
+   */
+  keys?: string;
 }
 
-/** One agent in `GET /api/agents`. */
-export interface AgentView extends FleetReport {
+/** One agent in `GET /api/agents` (its keys are not listed: a page must stay small). */
+export interface AgentView extends Omit<FleetReport, 'keys'> {
   label: string;
   reportedAt: string;
   address: string;
-  /** True when the agent runs an older revision than its label's view has reached (or none). */
+  /** True when the agent runs an older revision than its label's view of its keys has reached (or none). */
   behind: boolean;
 }
 

@@ -18,6 +18,11 @@ export function keySet(raw: string | undefined): ReadonlySet<string> | undefined
   return raw === undefined ? undefined : new Set(raw.split(',').map((k) => k.trim()));
 }
 
+/** The `?keys=` value (and a fleet report's `keys`) for a list of keys; undefined (every key) when the list is absent or empty. */
+export function keyList(keys: readonly string[] | undefined): string | undefined {
+  return keys?.length ? keys.join(',') : undefined;
+}
+
 /** Longest commit message, in characters. */
 export const MESSAGE_MAX_LENGTH = 500;
 
