@@ -36,7 +36,7 @@ export class PromptSchema implements Prompt {
 }
 
 export class SnapshotSchema implements PromptList {
-  @ApiProperty({ description: "Global revision; the collection's ETag." }) revision!: number;
+  @ApiProperty({ description: "The revision of the last change to this label's view (of `?keys=` when given); the list's ETag." }) revision!: number;
   @ApiProperty({ type: [PromptSchema] }) prompts!: PromptSchema[];
 }
 

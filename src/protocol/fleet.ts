@@ -37,7 +37,7 @@ export interface AgentView extends Omit<FleetReport, 'keys'> {
 
 /** `GET /api/agents?limit=&cursor=`: one page of agents in agent-id order, with counts over all of them. */
 export interface AgentList {
-  /** The server's current revision, which `behind` compares with. */
+  /** The server's global revision (`behind` compares each agent with its own view's revision). */
   revision: number;
   /** Agents this server has heard from within AGENT_REPORT_TTL_MS, on every page. */
   total: number;

@@ -26,7 +26,7 @@ export function keyList(keys: readonly string[] | undefined): string | undefined
 /** Longest commit message, in characters. */
 export const MESSAGE_MAX_LENGTH = 500;
 
-/** A live prompt: `GET /api/prompts/:key`, and each entry of the list. */
+/** The version a label points at: `GET /api/prompts/:key`, and each entry of the list. */
 export interface Prompt {
   key: string;
   text: string;
@@ -39,7 +39,7 @@ export interface Prompt {
   revision: number;
 }
 
-/** `GET /api/prompts`: every live prompt and the revision they reflect (the collection's ETag). */
+/** `GET /api/prompts`: a label's view — the version it points at for each key — and the revision of its last change (the list's ETag). */
 export interface PromptList {
   revision: number;
   prompts: Prompt[];
