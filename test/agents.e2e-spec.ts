@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { FleetService } from '../src/fleet/fleet.service.js';
+import { FOLLOWED_VIEWS_PER_TOKEN } from '../src/fleet/followed-views.js';
+import { PromptsService } from '../src/prompts/prompts.service.js';
 import type { RequestActor } from '../src/auth/actor.decorator.js';
 import type { AgentList } from '../src/protocol/fleet.js';
 import { REVISION_MAX } from '../src/protocol/revision.js';
@@ -114,6 +116,58 @@ describe.each(storeTargets)('fleet reports on $name (POST /api/agents/report, GE
       .expect(400);
   });
 
+  it("counts an agent that follows some keys behind against its own keys' view: a save to another key does not make it behind", async () => {
+    const prompts = new PromptsApi(t.url);
+    await prompts.create('A', 'a1');
+    const { revision: atB } = await prompts.create('B', 'b1');
+    const report = (agentId: string, revision: number, keys?: string) =>
+      api
+        .post('/api/agents/report')
+        .send(aReport({ agentId, revision, ...(keys === undefined ? {} : { keys }) }))
+        .expect(204);
+    const behind = async () =>
+      Object.fromEntries(((await api.get('/api/agents').expect(200)).body as AgentList).agents.map((a) => [a.agentId, a.behind]));
+    // The stream's heartbeat for ?keys=A carries revision 1 (A's view), not 2: that is what a keyed agent reports.
+    await report('follows-a', 1, 'A');
+    await report('follows-b-a', 1, ' B , A,A');
+    await report('follows-all', atB);
+    await report('old-client', 1);
+
+    await prompts.update('B', 'b2');
+    expect(await behind()).toEqual({ 'follows-a': false, 'follows-all': true, 'follows-b-a': true, 'old-client': true });
+
+    const { revision: atA } = await prompts.update('A', 'a2');
+    expect(await behind()).toEqual({ 'follows-a': true, 'follows-all': true, 'follows-b-a': true, 'old-client': true });
+    await report('follows-a', atA, 'A');
+    await report('follows-b-a', atA, 'A,B');
+    expect(await behind()).toEqual({ 'follows-a': false, 'follows-all': true, 'follows-b-a': false, 'old-client': true });
+  });
+
+  it('judges a keyed agent against the view of its own label and keys only', async () => {
+    const prompts = request(t.url);
+    await prompts
+      .post('/api/prompts')
+      .send({ key: 'A', text: 'a1', labels: ['production', 'staging'] })
+      .expect(201);
+    await prompts
+      .post('/api/prompts')
+      .send({ key: 'B', text: 'b1', labels: ['staging'] })
+      .expect(201);
+    await api
+      .post('/api/agents/report')
+      .send(aReport({ agentId: 'stage-a', revision: 1, label: 'staging', keys: 'A' }))
+      .expect(204);
+    // A staging move of B and a production save of A: neither is in staging's view of A.
+    await prompts
+      .put('/api/prompts/B')
+      .send({ text: 'b2', labels: ['staging'] })
+      .expect(200);
+    await prompts.put('/api/prompts/A').send({ text: 'a2' }).expect(200);
+    expect((await api.get('/api/agents').expect(200)).body.agents).toEqual([expect.objectContaining({ agentId: 'stage-a', behind: false })]);
+    await prompts.put('/api/prompts/A/labels/staging').send({ version: 2 }).expect(200);
+    expect((await api.get('/api/agents').expect(200)).body.agents).toEqual([expect.objectContaining({ agentId: 'stage-a', behind: true })]);
+  });
+
   it.each([
     ['a missing agentId', { agentId: undefined }, /agentId/],
     ['an agentId with spaces', { agentId: 'friday 1' }, /agentId must be/],
@@ -123,6 +177,14 @@ describe.each(storeTargets)('fleet reports on $name (POST /api/agents/report, GE
     ['a revision of 1e300', { revision: 1e300 }, /revision must not be greater than 999999999999999/],
     ['fractional sessions', { sessions: 1.5 }, /sessions must be an integer/],
     ['an unknown mode', { mode: 'sleeping' }, /mode must be one of/],
+    ['keys that are not a key list', { keys: 'A;B' }, /keys must be a comma-separated list of prompt keys/],
+    ['an empty key list', { keys: '' }, /keys must be a comma-separated list of prompt keys/],
+    ['keys as an array', { keys: ['A'] }, /keys must be a string/],
+    [
+      'a key list over 16 KB',
+      { keys: Array.from({ length: 2000 }, (_, i) => `KEY_${i}`).join(',') },
+      /keys must be shorter than or equal to 16384 characters/,
+    ],
     ['an unknown property', { extra: true }, /property extra should not exist/],
   ])('answers 400 JSON to %s and records nothing', async (_what, overrides, message) => {
     const res = await api.post('/api/agents/report').send(aReport(overrides)).expect(400).expect('Content-Type', /json/);
@@ -250,6 +312,47 @@ describe('fleet reports: paging GET /api/agents', () => {
     } finally {
       await many.close();
     }
+  });
+});
+
+describe('fleet reports: the views agents follow', () => {
+  let t: TestApp;
+  let fleet: FleetService;
+  const queries = { view: 0, labels: 0 };
+  const as = (author: string): RequestActor => ({ author, address: '127.0.0.1', scopes: [], via: 'token' });
+
+  beforeEach(async () => {
+    t = await startApp();
+    fleet = t.app.get(FleetService);
+    const prompts = t.app.get(PromptsService);
+    const [viewRevision, labelRevisions] = [prompts.viewRevision.bind(prompts), prompts.labelRevisions.bind(prompts)];
+    queries.view = queries.labels = 0;
+    prompts.viewRevision = (...args) => (queries.view++, viewRevision(...args));
+    prompts.labelRevisions = () => (queries.labels++, labelRevisions());
+    await new PromptsApi(t.url).create('A', 'a1');
+  });
+  afterEach(() => t.close());
+
+  it("costs one query per distinct view however many agents follow it, and one for every label's revision", async () => {
+    for (let i = 0; i < 300; i++) {
+      const keys = [undefined, 'A', 'B,A', 'A,B'][i % 4];
+      await fleet.report({ ...aReport({ agentId: `agent-${pad(i)}`, revision: 1 }), keys } as never, as(i % 2 ? 'fleet' : 'other'));
+    }
+    const res = await request(t.url).get('/api/agents').expect(200);
+    expect(res.body).toMatchObject({ total: 300, behind: 0 });
+    expect(queries).toEqual({ view: 2, labels: 1 });
+  });
+
+  it(`lets one token follow at most ${FOLLOWED_VIEWS_PER_TOKEN} views: the listing's queries stay bounded, further agents count against every key`, async () => {
+    await new PromptsApi(t.url).create('B', 'b1');
+    for (let i = 0; i < 100; i++)
+      await fleet.report({ ...aReport({ agentId: `rogue-${pad(i)}`, revision: 1 }), keys: `A,K${i}` } as never, as('fleet'));
+    await fleet.report({ ...aReport({ agentId: 'honest', revision: 1 }), keys: 'A' } as never, as('other'));
+    const res = await request(t.url).get('/api/agents?limit=200').expect(200);
+    expect(queries).toEqual({ view: FOLLOWED_VIEWS_PER_TOKEN + 1, labels: 1 });
+    // Revision 1 is current for A's view; agents whose view found no room are judged against production's B too.
+    expect(res.body).toMatchObject({ total: 101, behind: 100 - FOLLOWED_VIEWS_PER_TOKEN });
+    expect((res.body as AgentList).agents.find((a) => a.agentId === 'honest')).toMatchObject({ behind: false });
   });
 });
 

@@ -519,6 +519,21 @@ describe('Auth: refusing to run open beyond loopback', () => {
     expect(() => loadConfig({ [variable]: value }, [])).not.toThrow(/0123456789abcde|just-a-secret|short\b/);
   });
 
+  const S1 = '0123456789abcdef';
+  const S2 = '0123456789abcdeg';
+  it.each([
+    [{ AGENT_TOKENS: `ops:${S1},ops:${S2}` }, 'token name "ops" appears more than once in AGENT_TOKENS'],
+    [{ ADMIN_TOKENS: `ops:${S1}`, VIEWER_TOKENS: `ops:${S2}` }, 'token name "ops" appears more than once: in ADMIN_TOKENS and in VIEWER_TOKENS'],
+    [
+      { EDITOR_TOKENS: `ed:${S1}`, AGENT_TOKENS: `bot:${S2},ops:${S2}` },
+      'token "ops" in AGENT_TOKENS reuses the secret of token "bot" in AGENT_TOKENS',
+    ],
+    [{ EDITOR_TOKENS: `ed:${S1}`, AGENT_TOKENS: `bot:${S1}` }, 'token "bot" in AGENT_TOKENS reuses the secret of token "ed" in EDITOR_TOKENS'],
+  ])('names the variables a token collides across (%j), never the secret', (env, message) => {
+    expect(() => loadConfig(env, [])).toThrow(`Invalid configuration: ${message}`);
+    expect(() => loadConfig(env, [])).not.toThrow(/0123456789abcde/);
+  });
+
   // dist/ is built once for the whole run by jest's globalSetup (test/support/build-once.ts).
   it('node dist/main.js with HOST=0.0.0.0 and no tokens prints one line and exits 1', async () => {
     const { code, stderr } = await run('node', ['dist/main.js'], {

@@ -65,6 +65,20 @@ describe('Friday fleet: many sessions and reports', () => {
     expect((await listing()).agents[0]).toMatchObject({ agentId: 'friday-7', revision, sessions: 1, behind: false });
   });
 
+  it('reports the keys it follows, so a save to another key does not show it behind', async () => {
+    friday = await startFriday(server.url, { reportIntervalMs: 60_000, client: { agentId: 'friday-8' } });
+    const listing = async () => (await (await fetch(`${server.url}/api/agents`)).json()) as { agents: Array<Record<string, unknown>> };
+    await waitFor(async () => (await listing()).agents.length === 1, 'the first report');
+    await prompts.create('UNRELATED', 'not a Friday key');
+    expect((await listing()).agents[0]).toMatchObject({ agentId: 'friday-8', revision: 1, behind: false });
+
+    const settled = nextEvent<SettledChange>(friday.runtime.applier, 'settled', (c) => c.key === AGENT_INSTRUCTION, 5000);
+    const { revision } = await prompts.update(AGENT_INSTRUCTION, 'v2');
+    await settled;
+    await waitFor(async () => (await listing()).agents[0].revision === revision, 'the report after the apply');
+    expect((await listing()).agents[0]).toMatchObject({ agentId: 'friday-8', revision, behind: false });
+  });
+
   it('never fails the agent when the server cannot take a report', async () => {
     const log = recordingLogger();
     const reporter = new FleetReporter({

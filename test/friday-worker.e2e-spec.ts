@@ -81,7 +81,14 @@ describe('Friday worker entry (src/worker/main.ts)', () => {
       expect(state.client.status()).toMatchObject({ source: 'server', revision: 1, mode: 'streaming' });
       expect(state.client.get(AGENT_INSTRUCTION)).toBe('from the server');
       expect((await health()).subscribers).toBe(1);
-      expect(state.runtime.report()).toEqual({ agentId, revision: 1, sessions: 0, mode: 'streaming', label: 'production' });
+      expect(state.runtime.report()).toEqual({
+        agentId,
+        revision: 1,
+        sessions: 0,
+        mode: 'streaming',
+        label: 'production',
+        keys: 'AGENT_INSTRUCTION,SESSION_INSTRUCTION',
+      });
       await waitFor(async () => (await agents()).agents.length > 0, 'the first fleet report');
       expect((await agents()).agents).toEqual([expect.objectContaining({ agentId, revision: 1, sessions: 0, mode: 'streaming' })]);
     } finally {

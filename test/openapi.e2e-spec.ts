@@ -1,9 +1,13 @@
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
+import { CHANGE_KINDS } from '../src/protocol/prompts.js';
 import { startApp, type TestApp } from './support/app.js';
 import { launchChromium, screenshot } from './support/chromium.js';
 
-type Operation = { responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>; description?: string };
+type Operation = {
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }>; description?: string }>;
+  description?: string;
+};
 type OpenApi = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
 
 /** Every route Express has mapped, as `METHOD /path/{param}`, read from the router itself. */
@@ -64,9 +68,34 @@ describe('OpenAPI', () => {
       expect(doc.components.schemas[schema]).toBeDefined();
     }
     expect(doc.components.schemas.PromptUpdatedEventSchema).toMatchObject({
-      required: ['revision', 'key', 'version', 'text', 'updatedAt', 'author'],
+      required: ['revision', 'key', 'version', 'text', 'updatedAt', 'author', 'labels', 'kind'],
     });
+    expect(doc.components.schemas.PromptDeletedEventSchema).toMatchObject({ required: ['revision', 'key', 'labels', 'kind'] });
+    for (const schema of ['PromptUpdatedEventSchema', 'PromptDeletedEventSchema']) {
+      expect(doc.components.schemas[schema]).toMatchObject({
+        properties: { labels: { type: 'array', items: { type: 'string' } }, kind: { enum: [...CHANGE_KINDS] } },
+      });
+    }
     expect(doc.components.schemas.CreatePromptDto).toMatchObject({ required: ['key', 'text'] });
+  });
+
+  it("describes reads as a label's view, whose revision is the ETag, snapshot id and heartbeat id", () => {
+    const list = doc.paths['/api/prompts'].get as Operation & { parameters: Array<{ name: string; description?: string }> };
+    const keys = list.parameters.find((p) => p.name === 'keys');
+    expect(keys?.description).not.toMatch(/global revision/);
+    expect(keys?.description).toMatch(/view/);
+    const texts = [
+      list.description,
+      ...Object.values(list.responses).map((r) => r.description),
+      doc.paths['/api/prompts/stream'].get.description,
+      JSON.stringify(doc.components.schemas.HeartbeatEventSchema),
+      JSON.stringify(doc.components.schemas.SnapshotEventSchema),
+    ].join('\n');
+    // The texts from before labels, when every read served all keys at the server's revision.
+    expect(texts).not.toMatch(/all live prompts|current revision|stays the global revision|Global revision; the collection/i);
+    expect(JSON.stringify(doc.components.schemas.SnapshotSchema)).toMatch(/label's view/);
+    expect(list.responses['200'].description).toMatch(/label's view/);
+    expect(list.responses['304'].description).toMatch(/view's revision/);
   });
 
   it('serves Swagger UI as HTML with its assets from this server, under a CSP that allows no foreign script', async () => {

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { REVISION_MAX } from '../src/protocol/revision.js';
 import { startApp, type TestApp } from './support/app.js';
 import { storeTargets } from './support/store-targets.js';
 
@@ -188,6 +189,10 @@ describe.each(storeTargets)('prompts API on $name', (target) => {
       await rejects(() => api.get('/api/prompts/A/versions/abc'), 400, /version must be a positive integer/);
       await rejects(() => api.get('/api/prompts/A/versions/0'), 400, /version must be a positive integer/);
       await rejects(() => api.post('/api/prompts/A/rollback').send({ version: 'one' }), 400, /version must be an integer/);
+      // Bounded like every version a request may name (REVISION_MAX), as a label move is: a 400 naming the field, never a store error.
+      for (const version of [REVISION_MAX + 1, 2 ** 63, 1e20]) {
+        await rejects(() => api.post('/api/prompts/A/rollback').send({ version }), 400, /^version must not be greater than 999999999999999$/);
+      }
       await rejects(() => api.get('/api/prompts/A/versions?limit=0'), 400, /limit must not be less than 1/);
     });
 

@@ -144,6 +144,44 @@ describe.each(storeTargets)('releases (drafts and labels) on $name', (target) =>
     await api.get('/api/prompts/A?label=canary').expect(404);
   });
 
+  it('says what a key has when the label read has no version of it: its versions and its labels', async () => {
+    const missing = async (path: string) => {
+      const res = await api.get(path).expect(404).expect('Content-Type', /json/);
+      expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+      return res.body.message as string;
+    };
+    await api.post('/api/prompts').send({ key: 'DRAFT', text: 'd1', labels: [] }).expect(201);
+    expect(await missing('/api/prompts/DRAFT')).toBe(
+      'prompt "DRAFT" has no version labelled production (it has version 1; no label points at it: a draft)',
+    );
+
+    await api
+      .post('/api/prompts')
+      .send({ key: 'S', text: 's1', labels: ['staging'] })
+      .expect(201);
+    await save('S', 's2', []).expect(200);
+    await save('S', 's3', ['staging', 'canary']).expect(200);
+    await move('S', 'eu', 2).expect(200);
+    const staged = '(it has versions 1–3; labels: canary → 3, eu → 2, staging → 3)';
+    expect(await missing('/api/prompts/S')).toBe(`prompt "S" has no version labelled production ${staged}`);
+    expect(await missing('/api/prompts/S?label=us')).toBe(`prompt "S" has no version labelled us ${staged}`);
+
+    await api.post('/api/prompts').send({ key: 'GONE', text: 'g1' }).expect(201);
+    await api.delete('/api/prompts/GONE').expect(204);
+    expect(await missing('/api/prompts/GONE?label=staging')).toBe('prompt "GONE" was deleted (it has version 1; a rollback restores it)');
+    expect(await missing('/api/prompts/NEVER')).toBe('prompt "NEVER" not found');
+  });
+
+  it('keeps the message short however many labels a key has', async () => {
+    await api.post('/api/prompts').send({ key: 'M', text: 'm1', labels: [] }).expect(201);
+    const labels = Array.from({ length: 12 }, (_, i) => `l${String(i).padStart(2, '0')}`);
+    await save('M', 'm2', labels).expect(200);
+    const { message } = (await api.get('/api/prompts/M').expect(404)).body as { message: string };
+    expect(message).toBe(
+      'prompt "M" has no version labelled production (it has versions 1–2; labels: l00 → 2, l01 → 2, l02 → 2, l03 → 2, l04 → 2 and 7 more)',
+    );
+  });
+
   it('records every label move in the audit trail and sends it as a webhook, in revision order', async () => {
     const receiver = await WebhookReceiver.start(SECRET);
     const app = await startApp({ target, env: { WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: SECRET } });

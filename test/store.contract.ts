@@ -361,6 +361,8 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
         { key: 'A', head: 2, deleted: false, labels: { production: 2, staging: 2 } },
         { key: 'B', head: 1, deleted: false, labels: { production: 1 } },
       ]);
+      expect(await store.labelIndex('B')).toEqual([{ key: 'B', head: 1, deleted: false, labels: { production: 1 } }]);
+      expect(await store.labelIndex('NOPE')).toEqual([]);
     });
 
     it('moves a label only where it is asked: nothing for the same version, 412 for a stale If-Match, 404 for a missing version', async () => {

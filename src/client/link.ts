@@ -1,4 +1,5 @@
 import { DEFAULT_LABEL } from '../protocol/labels.js';
+import { keyList } from '../protocol/prompts.js';
 import { Backoff } from './backoff.js';
 import { TimerSlots } from './clock.js';
 import { PromptClientAuthError, PromptClientError } from './errors.js';
@@ -252,7 +253,8 @@ export class Link {
   /** `?label=` (unless it is the default, which old servers also serve) and `?keys=`: the view this client follows. */
   private setView(url: URL): void {
     if (this.options.label !== DEFAULT_LABEL) url.searchParams.set('label', this.options.label);
-    if (this.options.keys?.length) url.searchParams.set('keys', this.options.keys.join(','));
+    const keys = keyList(this.options.keys);
+    if (keys !== undefined) url.searchParams.set('keys', keys);
   }
 
   private endpoint(path: string): URL {

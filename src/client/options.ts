@@ -55,7 +55,8 @@ function positive(value: number | undefined, fallback: number, name: string): nu
  * Options from the environment, for programs that configure the client the
  * way the original agent did. The only place the client reads `process.env`;
  * spread the result under your own options:
- * `new PromptClient({ ...promptClientOptionsFromEnv(), keys })`.
+ * `new PromptClient({ ...promptClientOptionsFromEnv(), keys })`. Throws a
+ * TypeError naming every malformed variable.
  *
  * - `PROMPTCAST_URL` → `url` (defaults to `http://127.0.0.1:3000`)
  * - `PROMPTCAST_TOKEN` → `token`
@@ -66,17 +67,21 @@ function positive(value: number | undefined, fallback: number, name: string): nu
  */
 export function promptClientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): PromptClientOptions {
   const options: PromptClientOptions = { url: env.PROMPTCAST_URL || 'http://127.0.0.1:3000' };
+  const problems: string[] = [];
   if (env.PROMPTCAST_TOKEN) options.token = env.PROMPTCAST_TOKEN;
-  if (env.PROMPTCAST_LABEL) options.label = env.PROMPTCAST_LABEL;
+  if (env.PROMPTCAST_LABEL) {
+    if (isLabel(env.PROMPTCAST_LABEL)) options.label = env.PROMPTCAST_LABEL;
+    else problems.push(`PROMPTCAST_LABEL=${JSON.stringify(env.PROMPTCAST_LABEL)} must be ${LABEL_RULE}`);
+  }
   if (env.PROMPTCAST_AGENT_ID) options.agentId = env.PROMPTCAST_AGENT_ID;
   if (env.PROMPTCAST_CACHE_FILE) options.cacheFile = env.PROMPTCAST_CACHE_FILE;
   const interval = env.PROMPT_CHECK_INTERVAL;
   if (interval !== undefined && interval.trim() !== '') {
     const seconds = Number(interval);
-    if (!Number.isFinite(seconds) || seconds <= 0) {
-      throw new TypeError(`PROMPT_CHECK_INTERVAL must be a positive number of seconds, got "${interval}"`);
-    }
-    options.pollIntervalMs = Math.round(seconds * 1000);
+    if (Number.isFinite(seconds) && seconds > 0) options.pollIntervalMs = Math.round(seconds * 1000);
+    else problems.push(`PROMPT_CHECK_INTERVAL must be a positive number of seconds, got "${interval}"`);
   }
+  // Every bad variable in one message, so a program that reads its env at start (the Friday worker) names them all.
+  if (problems.length > 0) throw new TypeError(problems.join('; '));
   return options;
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { keyList } from '../protocol/prompts.js';
 import { readCache, writeCache } from './cache.js';
 import { TimerSlots } from './clock.js';
 import { renderTemplate } from '../protocol/template.js';
@@ -117,6 +118,7 @@ export class PromptClient extends EventEmitter<PromptClientEvents> {
     return {
       mode: this.link.mode,
       label: this.options.label,
+      keys: keyList(this.options.keys) ?? null,
       revision: this.held?.revision ?? null,
       source: this.held?.source ?? 'defaults',
       lastEventAt,

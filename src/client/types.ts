@@ -112,7 +112,9 @@ export interface ClientStatus {
   mode: ClientMode;
   /** The label whose view the client follows. */
   label: string;
-  /** The revision of the held state; `null` when running on defaults. */
+  /** The keys it follows as it sends them in `?keys=` (and a fleet report's `keys`); `null`: every key. */
+  keys: string | null;
+  /** The revision of the held state (its view's: the label's, of its keys); `null` when running on defaults. */
   revision: number | null;
   source: StateSource;
   /** Epoch ms of the last stream event or successful poll; `null` before the first. */

@@ -20,7 +20,7 @@ export function authConfig(vars: EnvVars): AuthConfig {
   const editors = parseTokens('EDITOR_TOKENS', vars.EDITOR_TOKENS);
   const viewers = parseTokens('VIEWER_TOKENS', vars.VIEWER_TOKENS);
   const agents = parseTokens('AGENT_TOKENS', vars.AGENT_TOKENS);
-  checkUnique([...admins, ...editors, ...viewers, ...agents]);
+  checkUnique({ ADMIN_TOKENS: admins, EDITOR_TOKENS: editors, VIEWER_TOKENS: viewers, AGENT_TOKENS: agents });
   const open = admins.length + editors.length + viewers.length + agents.length === 0;
   if (open && !isLoopback(vars.HOST)) {
     throw new ConfigError(
@@ -62,15 +62,26 @@ export function parseTokens(variable: string, value: string | undefined): NamedT
   });
 }
 
-function checkUnique(tokens: NamedToken[]): void {
-  const names = new Set<string>();
-  const secrets = new Set<string>();
-  for (const { name, secret } of tokens) {
-    // One name is one author; one secret must map to exactly one name and scope set.
-    if (names.has(name)) throw new ConfigError(`Invalid configuration: token name "${name}" appears more than once in ADMIN_TOKENS/AGENT_TOKENS`);
-    if (secrets.has(secret)) throw new ConfigError(`Invalid configuration: token "${name}" reuses another token's secret`);
-    names.add(name);
-    secrets.add(secret);
+/** One name is one author, and one secret must map to exactly one name and scope set, across every token variable. */
+function checkUnique(byVariable: Record<string, NamedToken[]>): void {
+  const names = new Map<string, string>();
+  const secrets = new Map<string, { name: string; variable: string }>();
+  for (const [variable, tokens] of Object.entries(byVariable)) {
+    for (const { name, secret } of tokens) {
+      const named = names.get(name);
+      if (named !== undefined) {
+        const where = named === variable ? ` in ${variable}` : `: in ${named} and in ${variable}`;
+        throw new ConfigError(`Invalid configuration: token name "${name}" appears more than once${where}`);
+      }
+      const holder = secrets.get(secret);
+      if (holder !== undefined) {
+        throw new ConfigError(
+          `Invalid configuration: token "${name}" in ${variable} reuses the secret of token "${holder.name}" in ${holder.variable}`,
+        );
+      }
+      names.set(name, variable);
+      secrets.set(secret, { name, variable });
+    }
   }
 }
 

@@ -86,4 +86,53 @@ describe('AgentRoster', () => {
     for (let i = 0; i < 10; i++) roster.upsert('fleet', anEntry({ agentId: `a${i}`, revision: i, reportedAt: i }));
     expect(roster.count(10, (e) => (e.revision ?? 0) < 4)).toBe(4);
   });
+
+  it('holds one view object per label and key list, shared by every agent that follows it, forgotten with its last agent', () => {
+    const roster = new AgentRoster(1000);
+    roster.upsert('fleet', anEntry({ agentId: 'a', reportedAt: 0 }), 'A,B');
+    roster.upsert('other', anEntry({ agentId: 'b', reportedAt: 1 }), 'A,B');
+    roster.upsert('fleet', anEntry({ agentId: 'c', reportedAt: 2, label: 'staging' }), 'A,B');
+    roster.upsert('fleet', anEntry({ agentId: 'd', reportedAt: 3 }));
+    const [a, b, c, d] = roster.page(3, 10).entries;
+    expect(a.view).toEqual({ label: 'production', keys: 'A,B' });
+    expect(b.view).toBe(a.view);
+    expect(c.view).toEqual({ label: 'staging', keys: 'A,B' });
+    expect(d.view).toBeUndefined();
+    expect(roster.followedViews(3)).toEqual([a.view, c.view]);
+    // A report of the same view keeps the same object; another view releases the old one.
+    roster.upsert('fleet', anEntry({ agentId: 'a', reportedAt: 4 }), 'A,B');
+    expect(roster.page(4, 1).entries[0].view).toBe(a.view);
+    roster.upsert('fleet', anEntry({ agentId: 'c', reportedAt: 5, label: 'staging' }), 'A');
+    expect(roster.followedViews(5)).toEqual([a.view, { label: 'staging', keys: 'A' }]);
+    // Silence forgets the agents and, with the last of them, their views.
+    expect(roster.followedViews(1004)).toEqual([a.view, { label: 'staging', keys: 'A' }]);
+    expect(roster.followedViews(1006)).toEqual([]);
+  });
+
+  it('gives an owner at most its room of views: a further one is followed as every key, and room frees with the agents', () => {
+    const roster = new AgentRoster(60_000, 10_000, 2);
+    roster.upsert('fleet', anEntry({ agentId: 'a', reportedAt: 0 }), 'A');
+    roster.upsert('fleet', anEntry({ agentId: 'b', reportedAt: 1 }), 'B');
+    roster.upsert('fleet', anEntry({ agentId: 'c', reportedAt: 2 }), 'C');
+    roster.upsert('fleet', anEntry({ agentId: 'a2', reportedAt: 3 }), 'A');
+    roster.upsert('other', anEntry({ agentId: 'o', reportedAt: 4 }), 'C');
+    const views = () => Object.fromEntries(roster.page(10, 10).entries.map((e) => [e.agentId, e.view?.keys]));
+    expect(views()).toEqual({ a: 'A', a2: 'A', b: 'B', c: undefined, o: 'C' });
+    // An agent that switches views never runs out of room for its own.
+    roster.upsert('fleet', anEntry({ agentId: 'b', reportedAt: 5 }), 'D');
+    roster.upsert('fleet', anEntry({ agentId: 'c', reportedAt: 6 }), 'C');
+    expect(views()).toEqual({ a: 'A', a2: 'A', b: 'D', c: undefined, o: 'C' });
+    roster.upsert('fleet', anEntry({ agentId: 'b', reportedAt: 7 }));
+    roster.upsert('fleet', anEntry({ agentId: 'c', reportedAt: 8 }), 'C');
+    expect(views()).toEqual({ a: 'A', a2: 'A', b: undefined, c: 'C', o: 'C' });
+    expect(roster.followedViews(10)).toHaveLength(2);
+  });
+
+  it('releases the views of agents pushed out by their own owner', () => {
+    const roster = new AgentRoster(60_000, 1, 1);
+    roster.upsert('fleet', anEntry({ agentId: 'a', reportedAt: 0 }), 'A');
+    roster.upsert('fleet', anEntry({ agentId: 'b', reportedAt: 1 }), 'B');
+    expect(roster.page(1, 10).entries.map((e) => [e.agentId, e.view?.keys])).toEqual([['b', 'B']]);
+    expect(roster.followedViews(1)).toEqual([{ label: 'production', keys: 'B' }]);
+  });
 });

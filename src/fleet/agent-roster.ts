@@ -1,11 +1,15 @@
 import type { FleetReport } from '../protocol/fleet.js';
+import { DEFAULT_LABEL } from '../protocol/labels.js';
+import { FOLLOWED_VIEWS_PER_TOKEN, FollowedViews, type FollowedView } from './followed-views.js';
 
 /** The latest report of one agent, as the server keeps it. */
-export interface AgentEntry extends FleetReport {
+export interface AgentEntry extends Omit<FleetReport, 'keys'> {
   /** Epoch ms the report arrived. */
   reportedAt: number;
   /** The address the report came from. */
   address: string;
+  /** The label and keys it follows, one object for every agent that follows the same; absent: every key of its label. */
+  view?: FollowedView;
 }
 
 /** One page of the roster, in agent-id order. */
@@ -33,26 +37,32 @@ export class AgentRoster {
   private readonly ownerOf = new Map<string, string>();
   /** Every id in code-unit order, for paging; rebuilt only after an id joins or leaves, not on every report. */
   private sorted: string[] | undefined;
+  private readonly views: FollowedViews;
 
   constructor(
     private readonly ttlMs: number,
     private readonly maxPerOwner = 10_000,
-  ) {}
+    viewsPerOwner = FOLLOWED_VIEWS_PER_TOKEN,
+  ) {
+    this.views = new FollowedViews(viewsPerOwner);
+  }
 
-  /** Records the report; false (and nothing changed) when another owner holds the id. */
-  upsert(owner: string, entry: AgentEntry): boolean {
+  /**
+   * Records the report, following `keys` (canonical: sorted, no repeats) when given, else every key
+   * of its label; false (and nothing changed) when another owner holds the id.
+   */
+  upsert(owner: string, entry: AgentEntry, keys?: string): boolean {
     this.expire(entry.reportedAt);
     const holder = this.ownerOf.get(entry.agentId);
     if (holder !== undefined && holder !== owner) return false;
     const mine = this.byOwner.get(owner) ?? new Map<string, AgentEntry>();
     this.byOwner.set(owner, mine);
+    // ordering: a new agent pushes out its owner's oldest before it takes a view, so it may take the room that one frees.
+    if (holder === undefined) this.makeRoom(owner, mine);
+    const view = this.follow(owner, mine.get(entry.agentId), entry.label ?? DEFAULT_LABEL, keys);
     mine.delete(entry.agentId);
-    mine.set(entry.agentId, entry);
+    mine.set(entry.agentId, { ...entry, view });
     if (holder === undefined) this.joined(owner, entry.agentId);
-    for (const oldest of mine.keys()) {
-      if (mine.size <= this.maxPerOwner) break;
-      this.remove(owner, oldest);
-    }
     return true;
   }
 
@@ -64,6 +74,12 @@ export class AgentRoster {
     const ids = this.sorted.slice(start, start + limit);
     const more = start + limit < this.sorted.length;
     return { entries: ids.map((id) => this.get(id)), total: this.sorted.length, next: more ? (ids.at(-1) ?? null) : null };
+  }
+
+  /** Every view (label + keys) some agent heard within the TTL follows, once each: the objects entries hold. */
+  followedViews(now: number): FollowedView[] {
+    this.expire(now);
+    return this.views.all();
   }
 
   /** How many agents heard within the TTL match. */
@@ -80,15 +96,41 @@ export class AgentRoster {
     return entry;
   }
 
+  /** Drops the owner's least recently heard agents until one more fits. */
+  private makeRoom(owner: string, mine: Map<string, AgentEntry>): void {
+    for (const oldest of mine.keys()) {
+      if (mine.size < this.maxPerOwner) break;
+      this.remove(owner, oldest);
+    }
+  }
+
   private joined(owner: string, id: string): void {
     this.ownerOf.set(id, owner);
     this.sorted = undefined;
   }
 
   private remove(owner: string, id: string): void {
-    this.byOwner.get(owner)?.delete(id);
+    const mine = this.byOwner.get(owner);
+    this.release(owner, mine?.get(id));
+    mine?.delete(id);
     this.ownerOf.delete(id);
     this.sorted = undefined;
+  }
+
+  /**
+   * The view an agent follows after this report. The same view as its last report keeps the same
+   * object, so a listing that read the views' revisions meanwhile still finds it.
+   */
+  private follow(owner: string, previous: AgentEntry | undefined, label: string, keys: string | undefined): FollowedView | undefined {
+    const held = previous?.view;
+    if (held && held.label === label && held.keys === keys) return held;
+    // ordering: release the old view before taking the new one, so an agent that switches views never runs out of room.
+    this.release(owner, previous);
+    return keys === undefined ? undefined : this.views.acquire(owner, label, keys);
+  }
+
+  private release(owner: string, entry: AgentEntry | undefined): void {
+    if (entry?.view) this.views.release(owner, entry.view);
   }
 
   private expire(now: number): void {

@@ -3,9 +3,11 @@ import type { RequestActor } from '../auth/actor.decorator.js';
 import { ChangeFeed } from '../changes/change-feed.js';
 import { AppConfig } from '../config/app-config.js';
 import { PromptsService } from '../prompts/prompts.service.js';
-import type { AgentList, FleetReport } from '../protocol/fleet.js';
+import type { AgentList } from '../protocol/fleet.js';
 import { DEFAULT_LABEL } from '../protocol/labels.js';
-import { AgentRoster } from './agent-roster.js';
+import { keySet } from '../protocol/prompts.js';
+import { AgentRoster, type AgentEntry } from './agent-roster.js';
+import type { FollowedView } from './followed-views.js';
 import type { AgentReportDto } from './dto/agent-report.dto.js';
 import { AGENT_PAGE_DEFAULT } from './dto/agent-list-query.dto.js';
 
@@ -33,7 +35,9 @@ export class FleetService {
     await this.refuseAhead(dto.revision);
     // ordering: after the await above, the ownership check and the write are one synchronous step,
     // so two tokens racing for a new id cannot both get it.
-    const recorded = this.roster.upsert(actor.author, { ...dto, reportedAt: Date.now(), address: actor.address ?? 'unknown' });
+    const { keys, ...report } = dto;
+    const entry = { ...report, reportedAt: Date.now(), address: actor.address ?? 'unknown' };
+    const recorded = this.roster.upsert(actor.author, entry, canonicalKeys(keys));
     if (!recorded) {
       throw new ConflictException(
         `agentId "${dto.agentId}" belongs to another token until it has been silent for AGENT_REPORT_TTL_MS (${this.config.agents.reportTtlMs} ms); ` +
@@ -44,25 +48,36 @@ export class FleetService {
 
   /**
    * One page in agent-id order, with the counts over the whole roster. An
-   * agent is behind when its revision is below the last change to the view
-   * of the label it follows: a draft or another label's move does not make
-   * a production agent behind. One query gives every label's revision.
+   * agent is behind when its revision is below the last change to the view it
+   * follows — its label's view of its keys (every key when its report named
+   * none), which is what its stream's heartbeats carry: a draft, another
+   * label's move or a save to a key it does not follow does not make it
+   * behind. Queries: the server's revision, every label's revision, and one
+   * per distinct followed view (at most FOLLOWED_VIEWS_PER_TOKEN per token).
    */
   async list(limit = AGENT_PAGE_DEFAULT, cursor?: string): Promise<AgentList> {
-    const [revision, views] = await Promise.all([this.prompts.revision(), this.prompts.labelRevisions()]);
+    const viewed = this.roster.followedViews(Date.now());
+    const [revision, labels, viewRevisions] = await Promise.all([
+      this.prompts.revision(),
+      this.prompts.labelRevisions(),
+      Promise.all(viewed.map((v) => this.prompts.viewRevision(v.label, keySet(v.keys)))),
+    ]);
+    const byView = new Map<FollowedView, number>(viewed.map((v, i) => [v, viewRevisions[i]]));
+    // A view first followed while the queries ran has no revision here: its agent is judged against
+    // its whole label, as a report without keys is, until the next listing.
+    const viewRevision = (a: AgentEntry) => (a.view && byView.get(a.view)) ?? labels[a.label ?? DEFAULT_LABEL] ?? 0;
+    const isBehind = (a: AgentEntry) => a.revision === null || a.revision < viewRevision(a);
     const now = Date.now();
-    const isBehind = (a: FleetReport) => a.revision === null || a.revision < (views[a.label ?? DEFAULT_LABEL] ?? 0);
     const page = this.roster.page(now, limit, cursor);
     return {
       revision,
       total: page.total,
       behind: this.roster.count(now, isBehind),
-      agents: page.entries.map((a) => ({
-        ...a,
-        label: a.label ?? DEFAULT_LABEL,
-        reportedAt: new Date(a.reportedAt).toISOString(),
-        behind: isBehind(a),
-      })),
+      agents: page.entries.map((entry) => {
+        // The view stays out: a page must stay small, and a key list may be 16 KB.
+        const { view: _view, ...a } = entry;
+        return { ...a, label: a.label ?? DEFAULT_LABEL, reportedAt: new Date(a.reportedAt).toISOString(), behind: isBehind(entry) };
+      }),
       next: page.next,
     };
   }
@@ -84,4 +99,10 @@ export class FleetService {
       );
     }
   }
+}
+
+/** A report's key list in one form (sorted, no repeats, no blanks), so agents that follow the same keys share one view. */
+function canonicalKeys(keys: string | undefined): string | undefined {
+  const set = keySet(keys);
+  return set && [...set].sort().join(',');
 }

@@ -89,7 +89,7 @@ export class SavedPromptSchema extends PromptSchema implements SavedPrompt {
 }
 
 export class SnapshotSchema implements PromptList {
-  @ApiProperty({ description: "Global revision; the collection's ETag." }) revision!: number;
+  @ApiProperty({ description: "The revision of the last change to this label's view (of `?keys=` when given); the list's ETag." }) revision!: number;
   @ApiProperty({ type: [PromptSchema] }) prompts!: PromptSchema[];
 }
 
@@ -174,11 +174,15 @@ export class AgentSchema implements AgentView {
   @ApiProperty({ example: 'production', description: 'The label whose view it follows.' }) label!: string;
   @ApiProperty({ format: 'date-time' }) reportedAt!: string;
   @ApiProperty() address!: string;
-  @ApiProperty({ description: "Its revision is below the last change to its label's view (or it has none)." }) behind!: boolean;
+  @ApiProperty({
+    description: "Its revision is below the last change to its label's view of the keys it reported (every key when it named none), or it has none.",
+  })
+  behind!: boolean;
 }
 
 export class AgentListSchema implements AgentList {
-  @ApiProperty({ description: "The server's global revision (`behind` compares with each agent's label view)." }) revision!: number;
+  @ApiProperty({ description: "The server's global revision (`behind` compares each agent with its own view: its label, its keys)." })
+  revision!: number;
   @ApiProperty({ description: 'Agents heard from within AGENT_REPORT_TTL_MS (all pages).' }) total!: number;
   @ApiProperty({ description: 'How many of them are behind (all pages).' }) behind!: number;
   @ApiProperty({ type: [AgentSchema], description: 'This page, in agent-id order.' }) agents!: AgentSchema[];

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { HeartbeatData, PromptDeletedData, PromptUpdatedData, SnapshotData, SnapshotPrompt } from '../protocol/events.js';
 import type { Variables } from '../protocol/template.js';
+import { CHANGE_KINDS, type ChangeKind } from '../protocol/prompts.js';
 
 // The `data:` payloads of the SSE stream's events (src/protocol/events.ts,
 // docs/architecture.md). Webhook bodies are the same prompt.updated / prompt.deleted payloads.
@@ -18,7 +19,7 @@ class SnapshotPromptSchema implements SnapshotPrompt {
 }
 
 export class SnapshotEventSchema implements SnapshotData {
-  @ApiProperty() revision!: number;
+  @ApiProperty({ description: "The revision of the last change to the stream's view (its label, its keys)." }) revision!: number;
   @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/SnapshotPromptSchema' }, description: 'By key.' })
   prompts!: Record<string, SnapshotPromptSchema>;
 }
@@ -36,15 +37,20 @@ export class PromptUpdatedEventSchema implements PromptUpdatedData {
     description: "The version's declared variables.",
   })
   variables?: Variables;
+  @ApiProperty({ type: [String], example: ['production'], description: 'The labels this change pointed at `version`.' }) labels!: string[];
+  @ApiProperty({ enum: CHANGE_KINDS, description: 'What the change was: a save (create, update), a label move (label, rollback).' })
+  kind!: ChangeKind;
 }
 
 export class PromptDeletedEventSchema implements PromptDeletedData {
   @ApiProperty() revision!: number;
   @ApiProperty() key!: string;
+  @ApiProperty({ type: [String], example: ['production'], description: 'The labels that point nowhere for this key now.' }) labels!: string[];
+  @ApiProperty({ enum: CHANGE_KINDS, description: 'What the change was: a delete of the key, or a label removed (unlabel).' }) kind!: ChangeKind;
 }
 
 export class HeartbeatEventSchema implements HeartbeatData {
-  @ApiProperty({ description: 'The revision this stream has delivered up to.' }) revision!: number;
+  @ApiProperty({ description: "The revision of the stream's view (its label, its keys) this stream has delivered up to." }) revision!: number;
 }
 
 export const STREAM_EVENT_SCHEMAS = [
@@ -55,11 +61,13 @@ export const STREAM_EVENT_SCHEMAS = [
   HeartbeatEventSchema,
 ];
 
-export const STREAM_DESCRIPTION = `Server-Sent Events (text/event-stream). Every event has an \`id\` (the revision) and a JSON \`data\` line.
+export const STREAM_DESCRIPTION = `Server-Sent Events (text/event-stream). A stream follows one label's view (\`?label=\`, default production; \`?keys=\` narrows it). Every event has an \`id\` (a global revision: increasing, not consecutive on one view) and a JSON \`data\` line.
 
-- \`snapshot\` → SnapshotEventSchema: on connect without a usable Last-Event-ID, or when the server cannot replay.
-- \`prompt.updated\` → PromptUpdatedEventSchema: a create, update or rollback.
-- \`prompt.deleted\` → PromptDeletedEventSchema.
-- \`heartbeat\` → HeartbeatEventSchema: at most every 15 s.
+- \`snapshot\` → SnapshotEventSchema: on connect without a usable Last-Event-ID, or when the server cannot replay; its id is the view's revision.
+- \`prompt.updated\` → PromptUpdatedEventSchema: a change that points the stream's label at a version (a save naming it, a label move, a rollback).
+- \`prompt.deleted\` → PromptDeletedEventSchema: a change that leaves the stream's label pointing nowhere for a key (a delete, a label removed).
+- \`heartbeat\` → HeartbeatEventSchema: at most every 15 s; its id is the view's revision delivered up to.
+
+A draft, or a move of another label, sends nothing.
 
 A \`retry:\` hint (jittered) comes first. Resume with the \`Last-Event-ID\` header (or \`?lastEventId=\`): the changes after it, in order, or one snapshot. Protocol: docs/stream.md.`;

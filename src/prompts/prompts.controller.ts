@@ -55,9 +55,13 @@ export class PromptsController {
 
   @RequireScope('read')
   @Get()
-  @ApiOkResponse({ type: SnapshotSchema, description: 'All live prompts and the revision (ETag). `?format=flat`: `{KEY: text}`.' })
-  @ApiNotModifiedResponse({ description: 'If-None-Match names the current revision; no body.' })
-  @ApiHeader({ name: 'If-None-Match', required: false, description: 'A revision you hold ("12").' })
+  @ApiOkResponse({
+    type: SnapshotSchema,
+    description:
+      "The label's view (`?label=`, default production; of `?keys=` when given): the prompts it points at and the revision of its last change (the ETag). `?format=flat`: `{KEY: text}`.",
+  })
+  @ApiNotModifiedResponse({ description: "If-None-Match names the view's revision: nothing in this view changed since; no body." })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'A view revision you hold ("12"): an earlier ETag or a heartbeat id.' })
   @ApiErrors(400)
   async findAll(@Query() query: ListPromptsQuery, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() res: Response): Promise<void> {
     await this.list.respond(query, ifNoneMatch, res);

@@ -21,6 +21,7 @@ import {
   VersionRecord,
   WriteOutcome,
 } from '../store/prompt-store.js';
+import { unservedPrompt } from './unserved-prompt.js';
 import { refusalError, type RefusedWrite } from './write-refusal.js';
 
 export interface Actor {
@@ -107,11 +108,12 @@ export class PromptsService {
     return this.store.labelIndex();
   }
 
+  /** The version `label` points at; a 404 that says what the key has instead (one more query, only on a miss). */
   async get(key: string, label: string = DEFAULT_LABEL): Promise<PromptRecord> {
     const found = await this.store.get(key, label);
     if (found) return found;
-    if (label === DEFAULT_LABEL || !(await this.store.listLabels(key))) return notFound(key);
-    throw new NotFoundException(`prompt "${key}" has no label "${label}"`);
+    const [state] = await this.store.labelIndex(key);
+    throw unservedPrompt(key, label, state);
   }
 
   async labels(key: string): Promise<LabelList> {

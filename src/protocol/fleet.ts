@@ -19,20 +19,25 @@ export interface FleetReport {
   mode: AgentMode;
   /** The label whose view it follows (its revision counts in that view); production when absent. */
   label?: string;
+  /**
+   * The prompt keys it follows, written as `?keys=` is (`AGENT_INSTRUCTION,SESSION_INSTRUCTION`): its
+   * revision is that of the label's view of these keys. Every key of the label when absent.
+   */
+  keys?: string;
 }
 
-/** One agent in `GET /api/agents`. */
-export interface AgentView extends FleetReport {
+/** One agent in `GET /api/agents` (its keys are not listed: a page must stay small). */
+export interface AgentView extends Omit<FleetReport, 'keys'> {
   label: string;
   reportedAt: string;
   address: string;
-  /** True when the agent runs an older revision than its label's view has reached (or none). */
+  /** True when the agent runs an older revision than its label's view of its keys has reached (or none). */
   behind: boolean;
 }
 
 /** `GET /api/agents?limit=&cursor=`: one page of agents in agent-id order, with counts over all of them. */
 export interface AgentList {
-  /** The server's current revision, which `behind` compares with. */
+  /** The server's global revision (`behind` compares each agent with its own view's revision). */
   revision: number;
   /** Agents this server has heard from within AGENT_REPORT_TTL_MS, on every page. */
   total: number;

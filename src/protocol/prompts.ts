@@ -21,10 +21,15 @@ export function keySet(raw: string | undefined): ReadonlySet<string> | undefined
   return raw === undefined ? undefined : new Set(raw.split(',').map((k) => k.trim()));
 }
 
+/** The `?keys=` value (and a fleet report's `keys`) for a list of keys; undefined (every key) when the list is absent or empty. */
+export function keyList(keys: readonly string[] | undefined): string | undefined {
+  return keys?.length ? keys.join(',') : undefined;
+}
+
 /** Longest commit message, in characters. */
 export const MESSAGE_MAX_LENGTH = 500;
 
-/** A live prompt: `GET /api/prompts/:key`, and each entry of the list. */
+/** The version a label points at: `GET /api/prompts/:key`, and each entry of the list. */
 export interface Prompt {
   key: string;
   text: string;
@@ -46,7 +51,7 @@ export interface SavedPrompt extends Prompt {
   checks: CheckReport;
 }
 
-/** `GET /api/prompts`: every live prompt and the revision they reflect (the collection's ETag). */
+/** `GET /api/prompts`: a label's view — the version it points at for each key — and the revision of its last change (the list's ETag). */
 export interface PromptList {
   revision: number;
   prompts: Prompt[];

@@ -50,8 +50,8 @@ export abstract class PromptStore extends ChangeLog {
   abstract get(key: string, label: string): Promise<PromptRecord | undefined>;
   /** Where every label of `key` points; undefined when the key never existed. */
   abstract listLabels(key: string): Promise<LabelPointer[] | undefined>;
-  /** Every key with its newest version and its labels: what the admin's list shows. */
-  abstract labelIndex(): Promise<KeyLabels[]>;
+  /** Every key (only `key`, when given: one indexed query) with its newest version and its labels: what the admin's list shows. */
+  abstract labelIndex(key?: string): Promise<KeyLabels[]>;
   /** Keys that existed and are deleted now, by key; their history stays readable. */
   abstract listDeleted(): Promise<DeletedPrompt[]>;
   /** Newest first, each with the labels pointing at it; undefined when the key never existed. */

@@ -23,12 +23,13 @@ describe('readAgentEnv', () => {
       PROMPTCAST_TOKEN: 't',
       PROMPTCAST_AGENT_ID: 'friday-eu-1',
       PROMPTCAST_CACHE_FILE: '/var/cache.json',
+      PROMPTCAST_LABEL: 'staging',
     });
     expect(env).toMatchObject({
       model: 'pipeline',
       apply: 'next-session',
       reportIntervalMs: 2500,
-      promptcast: { url: 'https://prompts.example', token: 't', agentId: 'friday-eu-1', cacheFile: '/var/cache.json' },
+      promptcast: { url: 'https://prompts.example', token: 't', agentId: 'friday-eu-1', cacheFile: '/var/cache.json', label: 'staging' },
     });
   });
 
@@ -45,8 +46,17 @@ describe('readAgentEnv', () => {
     ['AGENT_MODEL', 'gemini', /AGENT_MODEL="gemini" must be one of realtime, pipeline/],
     ['PROMPT_APPLY', 'sometimes', /PROMPT_APPLY="sometimes" must be one of live, next-session/],
     ['AGENT_REPORT_INTERVAL', '0', /AGENT_REPORT_INTERVAL="0" must be a positive number/],
+    ['PROMPTCAST_LABEL', 'Staging', /PROMPTCAST_LABEL="Staging" must be a lower-case letter followed by up to 31/],
+    ['PROMPTCAST_LABEL', 'eu west', /PROMPTCAST_LABEL="eu west" must be a lower-case letter followed by up to 31/],
+    ['PROMPTCAST_LABEL', 'x'.repeat(33), /PROMPTCAST_LABEL="x{33}" must be a lower-case letter followed by up to 31/],
   ])('stops on a bad %s=%s with a message naming it', (name, value, message) => {
     expect(() => readAgentEnv({ ...complete, [name]: value })).toThrow(message);
+  });
+
+  it('names a bad PROMPTCAST_LABEL together with every other problem, before any PromptClient exists', () => {
+    expect(() => readAgentEnv({ LIVEKIT_URL: 'wss://x', PROMPTCAST_LABEL: 'Prod!', PROMPT_CHECK_INTERVAL: 'soon' })).toThrow(
+      /Friday agent cannot start:\n {2}missing LIVEKIT_API_KEY, LIVEKIT_API_SECRET, OPENAI_API_KEY .*\n {2}PROMPTCAST_LABEL="Prod!" must be .*; PROMPT_CHECK_INTERVAL must be/,
+    );
   });
 
   it('never echoes a secret', () => {

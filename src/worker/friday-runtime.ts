@@ -95,9 +95,18 @@ export class FridayRuntime {
 
   /** The fleet report as it stands now. */
   report(): FleetReport {
-    const { revision, mode, label } = this.client.status();
+    const { revision, mode, label, keys } = this.client.status();
     const oldest = this.registry.oldestRevision();
-    return { agentId: this.agentId, revision: oldest === undefined ? revision : oldest, sessions: this.registry.size, mode, label };
+    const report: FleetReport = {
+      agentId: this.agentId,
+      revision: oldest === undefined ? revision : oldest,
+      sessions: this.registry.size,
+      mode,
+      label,
+    };
+    // The server judges `behind` against the view of these keys, whose revision is the one the client holds.
+    if (keys !== null) report.keys = keys;
+    return report;
   }
 
   /** Stops applying and reporting; sessions and the client are their owners' to close. */

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { AGENT_ID_PATTERN, AGENT_ID_RULE, AGENT_MODES, type AgentMode, type FleetReport } from '../../protocol/fleet.js';
+import { KeyListParam } from '../../common/query-params.js';
 import { LABEL_PATTERN, LABEL_RULE } from '../../protocol/labels.js';
 import { REVISION_MAX } from '../../protocol/revision.js';
 
@@ -40,4 +41,10 @@ export class AgentReportDto implements FleetReport {
   @IsString()
   @Matches(LABEL_PATTERN, { message: `label must be ${LABEL_RULE}` })
   label?: string;
+
+  // The one key-list rule of `?keys=` (grammar and length), so a report names exactly the view its stream follows.
+  @KeyListParam(
+    "The prompt keys the agent follows, as its stream's `?keys=`: it is behind against the label's view of these keys. Every key when absent.",
+  )
+  keys?: string;
 }

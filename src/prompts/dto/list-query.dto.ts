@@ -10,7 +10,7 @@ export class ListPromptsQuery {
   format?: 'full' | 'flat';
 
   /** `A,B`: only these prompts, as the stream's `?keys=` filters its events. */
-  @KeyListParam('Only these prompts (the ETag stays the global revision).')
+  @KeyListParam("Only these prompts; the ETag is then the revision of the label's view of these keys.")
   keys?: string;
 
   @LabelParam('The label whose view to read.')

@@ -7,7 +7,7 @@ import { ForceField, ReasonField } from '../../common/body-fields.js';
 
 /** `PUT /api/prompts/:key/labels/:label`: point the label at an existing version. */
 export class MoveLabelDto {
-  @ApiProperty({ minimum: 1, description: 'The version the label points at afterwards.' })
+  @ApiProperty({ minimum: 1, maximum: REVISION_MAX, description: 'The version the label points at afterwards.' })
   @IsInt()
   @Min(1)
   @Max(REVISION_MAX)

@@ -129,10 +129,11 @@ export class PostgresPromptStore extends PromptStore {
     );
   }
 
-  async labelIndex(): Promise<KeyLabels[]> {
+  async labelIndex(key?: string): Promise<KeyLabels[]> {
     const rows = await this.rows<{ key: string; head: number; deleted: boolean; label: string | null; version: number | null }>(
       this.pool,
-      SQL.labelIndex,
+      key === undefined ? SQL.labelIndex : SQL.keyLabelIndex,
+      key === undefined ? [] : [key],
     );
     const byKey = new Map<string, KeyLabels>();
     for (const r of rows) {

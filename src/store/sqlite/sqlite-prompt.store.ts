@@ -108,8 +108,9 @@ export class SqlitePromptStore extends PromptStore {
     return this.db.transaction(() => (this.keyRow(key) ? (this.statement(SQL.labelsOf).all(key) as LabelPointer[]) : undefined))();
   }
 
-  async labelIndex(): Promise<KeyLabels[]> {
-    const rows = this.statement(SQL.labelIndex).all() as {
+  async labelIndex(key?: string): Promise<KeyLabels[]> {
+    const query = key === undefined ? this.statement(SQL.labelIndex).all() : this.statement(SQL.keyLabelIndex).all(key);
+    const rows = query as {
       key: string;
       head: number;
       deleted: number;

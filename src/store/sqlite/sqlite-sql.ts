@@ -2,6 +2,11 @@
 
 const VERSION_AS_PROMPT = `v.key, v.text, v.version, v.author, v.message, v.created_at AS updatedAt, v.revision, v.variables`;
 
+/** Every key with its newest version and the labels pointing anywhere: one row per label (one with nulls for none). */
+const LABEL_INDEX = `
+    SELECT p.key, p.version AS head, p.deleted, l.label, l.version
+    FROM prompts p LEFT JOIN labels l ON l.key = p.key AND l.version IS NOT NULL`;
+
 export const SQL = {
   schemaVersion: 'SELECT max(version) AS v FROM schema_migrations',
 
@@ -33,10 +38,10 @@ export const SQL = {
 
   liveLabels: 'SELECT label, version FROM labels WHERE key = ? AND version IS NOT NULL ORDER BY label',
 
-  labelIndex: `
-    SELECT p.key, p.version AS head, p.deleted, l.label, l.version
-    FROM prompts p LEFT JOIN labels l ON l.key = p.key AND l.version IS NOT NULL
-    ORDER BY p.key, l.label`,
+  labelIndex: `${LABEL_INDEX} ORDER BY p.key, l.label`,
+
+  /** One key's row of the label index (a 404 says what the key has). */
+  keyLabelIndex: `${LABEL_INDEX} WHERE p.key = ? ORDER BY l.label`,
 
   /** The newest delete of each deleted key; a key deleted, restored and deleted again has several. */
   deleted: `
