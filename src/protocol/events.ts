@@ -1,5 +1,5 @@
 import type { ChangeKind } from './prompts.js';
-import type { ApplyScope, RolloutOffer } from './rollouts.js';
+import type { ApplyScope, RolloutOffer, RolloutStepName } from './rollouts.js';
 import type { Variables } from './template.js';
 
 /**
@@ -45,8 +45,10 @@ export interface PromptUpdatedData {
   variables?: Variables;
   /** The active rollout of this key on the label, after this change (null: none, or it just ended). */
   rollout?: RolloutOffer | null;
-  /** How running calls take this change: at their next turn (`live`, the default when absent) or not at all (`next-session`). */
+  /** How running calls take this change: at their next turn (`live`) or not at all (`next-session`); absent: the client's own default. */
   apply?: ApplyScope;
+  /** For a change of kind `rollout`: which step of the rollout it was. */
+  step?: RolloutStepName;
   /** The labels this change moved to `version` (empty for a draft, which only webhooks hear of). */
   labels?: string[];
   /** What the change was (see ChangeKind); webhook receivers tell a save from a label move by it. */

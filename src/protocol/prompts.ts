@@ -94,10 +94,11 @@ export interface VersionList {
  * What a change did: `create`/`update` save a new version (moving the labels
  * it names, none for a draft); `label` points a label at an existing version;
  * `unlabel` removes a label; `rollback` points production at an older version
- * (the legacy rollback endpoint); `delete` removes every label of a key.
+ * (the legacy rollback endpoint); `delete` removes every label of a key;
+ * `rollout` is a step of a rollout (docs/rollouts.md).
  */
-export type ChangeKind = 'create' | 'update' | 'delete' | 'rollback' | 'label' | 'unlabel';
-export const CHANGE_KINDS: readonly ChangeKind[] = ['create', 'update', 'delete', 'rollback', 'label', 'unlabel'];
+export type ChangeKind = 'create' | 'update' | 'delete' | 'rollback' | 'label' | 'unlabel' | 'rollout';
+export const CHANGE_KINDS: readonly ChangeKind[] = ['create', 'update', 'delete', 'rollback', 'label', 'unlabel', 'rollout'];
 
 /** One change in the audit trail. */
 export interface AuditEntry {

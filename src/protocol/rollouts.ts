@@ -68,9 +68,12 @@ export const CUSTOM_METRIC_PREFIX = 'custom:';
 /** A session shorter than this that the user ended counts as an early hang-up. */
 export const EARLY_HANGUP_MS = 30_000;
 
+/** The steps of a rollout: each is one change of kind `rollout`. */
+export type RolloutStepName = 'start' | 'percent' | 'complete' | 'abort';
+
 /** One step of a rollout's history. */
 export interface RolloutStep {
-  action: 'start' | 'percent' | 'complete' | 'abort';
+  action: RolloutStepName;
   percent: number;
   author: string;
   at: string;
