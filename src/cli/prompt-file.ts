@@ -55,7 +55,7 @@ export function parsePromptFile(source: string, fileKey: string): PromptFile | {
   return {
     key,
     ...(data.version !== undefined && { version: data.version as number }),
-    ...(data.label !== undefined && { label: data.label as string }),
+    ...(data.label !== undefined && { label: data.label }),
     ...(Array.isArray(data.labels) && { labels: data.labels.filter((l): l is string => typeof l === 'string') }),
     variables: variables.variables,
     text: parsed.content,

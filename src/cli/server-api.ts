@@ -57,7 +57,7 @@ export class ServerApi {
     }
     let res: Response;
     try {
-      res = await fetch(this.endpoint(path), { method, headers, body, ...(options.raw ? { duplex: 'half' } : {}) } as RequestInit);
+      res = await fetch(this.endpoint(path), { method, headers, body, ...(options.raw ? { duplex: 'half' } : {}) });
     } catch (err) {
       throw new UsageError(
         `cannot reach the server at ${this.url} (${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}); set --url or PROMPTCAST_URL`,
