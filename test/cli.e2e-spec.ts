@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, type CliRun } from './support/cli-process.js';
@@ -36,6 +37,9 @@ function edit(dir: string, key: string, text: string): void {
 
 const say = (run: CliRun) => `exit ${run.code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
 
+// Each test runs several CLI processes; on a loaded machine that takes a while.
+jest.setTimeout(120_000);
+
 describe('the promptcast CLI against a real server (built, as a subprocess)', () => {
   let server: ServerProcess;
   const data = tempDir();
@@ -44,8 +48,8 @@ describe('the promptcast CLI against a real server (built, as a subprocess)', ()
   const cli = (...args: string[]) => runCli(args, { url: server.url, cwd: work.path });
 
   beforeAll(async () => {
-    server = await startServerProcess({ SQLITE_PATH: join(data.path, 'promptcast.db') });
-  });
+    server = await startServerProcess({ DATABASE_URL: '', SQLITE_PATH: join(data.path, 'promptcast.db') });
+  }, 120_000);
   afterAll(async () => {
     await server.stop();
     data.remove();
