@@ -136,7 +136,7 @@ const ROWS: Row[] = [
     name: 'store import',
     method: 'post',
     path: '/api/admin/import',
-    body: {},
+    body: { type: 'meta' },
     expect: { admin: 415, editor: 403, viewer: 403, agent: 403, none: 401 },
   },
 ];
