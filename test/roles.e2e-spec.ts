@@ -129,6 +129,16 @@ const ROWS: Row[] = [
     body: { agentId: 'agent-{}', revision: null, sessions: 0, mode: 'streaming' },
     expect: { admin: 403, editor: 403, viewer: 403, agent: 204, none: 401 },
   },
+  // The whole store, audit addresses included, and history written under others' names: admins only.
+  { name: 'store export', method: 'get', path: '/api/admin/export', expect: { admin: 200, editor: 403, viewer: 403, agent: 403, none: 401 } },
+  // An admin passes the guard and is stopped by the body (JSON is not an export): 415, not 401/403.
+  {
+    name: 'store import',
+    method: 'post',
+    path: '/api/admin/import',
+    body: { type: 'meta' },
+    expect: { admin: 415, editor: 403, viewer: 403, agent: 403, none: 401 },
+  },
 ];
 
 describe('the role matrix (ADMIN_, EDITOR_, VIEWER_, AGENT_TOKENS)', () => {
@@ -163,7 +173,8 @@ describe('the role matrix (ADMIN_, EDITOR_, VIEWER_, AGENT_TOKENS)', () => {
     const res = await (body ? req.send(body) : req);
     expect(res.status).toBe(status);
     // An editor is stopped by the protected label, not by a missing scope: the message says what to do instead.
-    if (status === 403 && caller === 'editor' && row.name !== 'fleet report') expect(res.body.message).toMatch(/label "production" is protected/);
+    if (status === 403 && caller === 'editor' && !['fleet report', 'store export', 'store import'].includes(row.name))
+      expect(res.body.message).toMatch(/label "production" is protected/);
   });
 
   it.each(CALLERS)('the stream as %s', async (caller) => {
