@@ -10,10 +10,12 @@ const CHECKED_FIELDS = ['text', 'varDefault', 'varDescription', 'varRequired'];
  * and session cookie, asking for JSON. The answer replaces the list, the
  * counts and the token estimate, and gives the placeholders the text uses:
  * a row appears for each new one and goes for each one no longer used (kept
- * aside, so what was typed in it comes back with the placeholder). Answers
+ * aside, so what was typed in it comes back with the placeholder), and the
+ * form is checked again with its rows as they now are. Answers
  * that arrive after a newer request are dropped. The panel's `data-state`
- * (checking, done, error) and `data-checked` (how many answers so far) let
- * tests wait on it.
+ * says where it is: `pending` from the edit on (set at once, so a test can
+ * wait for `done` after any edit), `checking`, then `done` with the answer to
+ * the latest edit, or `error`.
  */
 export function enhanceChecks() {
   const panel = document.querySelector('[data-checks][data-check-url]');
@@ -24,7 +26,6 @@ export function enhanceChecks() {
   const forceBox = form.querySelector('[data-force-box]');
   let timer;
   let latest = 0;
-  let answered = 0;
   const run = async () => {
     const mine = ++latest;
     panel.dataset.state = 'checking';
@@ -38,18 +39,19 @@ export function enhanceChecks() {
       if (!res.ok) return failed(panel, res.status);
       const answer = await res.json();
       if (mine !== latest) return;
-      rows.sync(answer.placeholders);
       render(panel, answer);
+      // Rows came or went: the answer judged the rows as they were, so ask again about the rows as they are now.
+      if (rows.sync(answer.placeholders)) return run();
       // A visitor who may publish gets the force box while the checks find errors (or once ticked).
       if (forceBox) forceBox.hidden = !answer.checks.some((c) => c.level === 'error') && !forceBox.querySelector('[name="force"]').checked;
       panel.dataset.state = 'done';
-      panel.dataset.checked = String(++answered);
     } catch {
       if (mine === latest) failed(panel, 0);
     }
   };
   form.addEventListener('input', (event) => {
     if (!CHECKED_FIELDS.includes(event.target.name)) return;
+    panel.dataset.state = 'pending';
     clearTimeout(timer);
     timer = setTimeout(run, DEBOUNCE_MS);
   });
@@ -120,13 +122,15 @@ function createRows(form) {
     return row;
   };
   return {
+    /** Puts the rows in the placeholders' order; true when a row came or went. */
     sync(names) {
       const current = new Map([...body.children].map((row) => [row.dataset.variable, row]));
       empty.hidden = names.length > 0;
       // Unchanged: leave the rows alone, so the field being typed in keeps the focus.
-      if (names.length === current.size && names.every((name, i) => [...current.keys()][i] === name)) return;
+      if (names.length === current.size && names.every((name, i) => [...current.keys()][i] === name)) return false;
       for (const [name, row] of current) if (!names.includes(name)) aside.set(name, row);
       body.replaceChildren(...names.map((name) => current.get(name) ?? aside.get(name) ?? newRow(name)));
+      return true;
     },
   };
 }
