@@ -75,6 +75,8 @@ describe('Admin UI: live checks in a real browser', () => {
       const row = page.locator('tr[data-variable="caller_name"]');
       await row.waitFor();
       expect(await page.locator('[data-force-box]').isVisible()).toBe(true);
+      await page.locator('#message').fill('Greet the caller by name');
+      await page.locator('#editor-form').screenshot({ path: join(DOCS_IMG, 'editor-checks.png') });
       await row.getByLabel('Default of caller_name').fill('there');
       await row.getByLabel('Description of caller_name').fill('The caller, from the dispatch metadata');
       await settled(page);
@@ -82,8 +84,6 @@ describe('Admin UI: live checks in a real browser', () => {
       expect(await codes(page)).toEqual(['markdown-heading', 'bullet-list', 'markdown-emphasis']);
       expect(await page.locator('[data-error-count]').textContent()).toBe('0 errors');
       expect(await page.locator('[data-force-box]').isVisible()).toBe(false);
-      await page.locator('#message').fill('Greet the caller by name');
-      await page.locator('#editor-form').screenshot({ path: join(DOCS_IMG, 'editor-checks.png') });
 
       // Removing the placeholder takes its row away; putting it back brings back what was typed.
       await page.locator('#text').fill('You are Friday, a helpful voice assistant.\nGreet the caller and speak in short sentences.');

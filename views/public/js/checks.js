@@ -71,13 +71,18 @@ function failed(panel, status) {
 function render(panel, answer) {
   const errors = answer.checks.filter((c) => c.level === 'error').length;
   const warnings = answer.checks.length - errors;
-  panel.querySelector('[data-error-count]').textContent = `${errors} ${errors === 1 ? 'error' : 'errors'}`;
-  panel.querySelector('[data-warning-count]').textContent = `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`;
+  count(panel.querySelector('[data-error-count]'), errors, 'error');
+  count(panel.querySelector('[data-warning-count]'), warnings, 'warning');
   panel.querySelector('[data-tokens]').textContent = answer.tokensText;
   const status = panel.querySelector('[data-check-status]');
   status.textContent = answer.problem ?? 'Errors block publishing to production; warnings never do.';
   const list = panel.querySelector('[data-check-list]');
   list.replaceChildren(...(answer.checks.length ? answer.checks.map(item) : [none()]));
+}
+
+function count(pill, n, word) {
+  pill.textContent = `${n} ${word}${n === 1 ? '' : 's'}`;
+  pill.classList.toggle('zero', n === 0);
 }
 
 /** One check, built with textContent only: messages quote the operator's text. */
