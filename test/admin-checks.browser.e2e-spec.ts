@@ -62,9 +62,7 @@ describe('Admin UI: live checks in a real browser', () => {
       const page = await context.newPage();
       await page.goto(`${t.url}/prompts/AGENT_INSTRUCTION`);
       await page.locator('[data-check-none]').waitFor();
-      await page.locator('#text').fill(
-        'You are Friday, a voice assistant.\nGreet {{caller_name}}.\n## Steps\n- ask\n- answer **once**',
-      );
+      await page.locator('#text').fill('You are Friday, a voice assistant.\nGreet {{caller_name}}.\n## Steps\n- ask\n- answer **once**');
       await settled(page);
       expect(await codes(page)).toEqual(['variable-undeclared', 'markdown-heading', 'bullet-list', 'markdown-emphasis']);
       await page.locator('[data-check="variable-undeclared"]').getByText('{{caller_name}} is used but not declared').waitFor();

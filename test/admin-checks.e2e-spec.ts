@@ -33,7 +33,10 @@ describe('Admin UI: variables and checks (no JavaScript)', () => {
   const versions = async (key: string) => (await api().get(`/api/prompts/${key}/versions`).expect(200)).body as { total: number };
   const CHAT_STYLE = 'Hello {{caller_name}}!\n\n- be brief\n- be kind';
 
-  async function seeded(text = 'You are Friday, a voice agent. Be kind.', extra: Record<string, unknown> = {}): Promise<{ key: string; editor: PageResponse }> {
+  async function seeded(
+    text = 'You are Friday, a voice agent. Be kind.',
+    extra: Record<string, unknown> = {},
+  ): Promise<{ key: string; editor: PageResponse }> {
     const key = uniqueKey('CHECKS');
     await api()
       .post('/api/prompts')
@@ -81,7 +84,7 @@ describe('Admin UI: variables and checks (no JavaScript)', () => {
     expect((await api().get('/api/prompts/NOT_YET')).status).toBe(404);
   });
 
-  it('saves the rows as the version\'s variables: a default, required, or nothing for an empty row', async () => {
+  it("saves the rows as the version's variables: a default, required, or nothing for an empty row", async () => {
     const { key, editor } = await seeded();
     const text = 'Hi {{caller_name}}, I am {{agent}}. {{unsure}}';
     const saved = await browser.post(`/prompts/${key}`, {
@@ -134,7 +137,12 @@ describe('Admin UI: variables and checks (no JavaScript)', () => {
     expect(longDefault.text).toContain('variables.a.default must be at most 500 characters');
     // What was typed comes back in the row.
     expect(longDefault.text).toContain(`value="${'d'.repeat(501)}"`);
-    const misaligned = await browser.post(`/prompts/${key}`, { text: 'x', version: loadedVersion(editor.text), varName: ['a', 'b'], varDefault: ['1'] });
+    const misaligned = await browser.post(`/prompts/${key}`, {
+      text: 'x',
+      version: loadedVersion(editor.text),
+      varName: ['a', 'b'],
+      varDefault: ['1'],
+    });
     expect(misaligned.status).toBe(400);
     expect(await versions(key)).toEqual(before);
   });
@@ -171,7 +179,10 @@ describe('Admin UI: variables and checks (no JavaScript)', () => {
 
   it('shows the checks on the promote page and gates the promote: refused, then forced with a reason', async () => {
     const { key } = await seeded();
-    await api().put(`/api/prompts/${key}`).send({ text: CHAT_STYLE, labels: ['staging'] }).expect(200);
+    await api()
+      .put(`/api/prompts/${key}`)
+      .send({ text: CHAT_STYLE, labels: ['staging'] })
+      .expect(200);
     const page = await browser.get(`/prompts/${key}/promote`);
     expect(checkCodes(page.text)).toEqual(['variable-undeclared', 'bullet-list']);
     expect(page.text).toContain('Checks <span class="muted">of v2</span>');
@@ -184,7 +195,13 @@ describe('Admin UI: variables and checks (no JavaScript)', () => {
     expect(checkCodes(refused.text)).toEqual(['variable-undeclared', 'bullet-list']);
     expect((await api().get(`/api/prompts/${key}`).expect(200)).body).toMatchObject({ version: 1 });
 
-    const forced = await browser.post(`/prompts/${key}/promote`, { version: 2, current: 1, from: 'staging', force: '1', reason: 'known, fixed in v3' });
+    const forced = await browser.post(`/prompts/${key}/promote`, {
+      version: 2,
+      current: 1,
+      from: 'staging',
+      force: '1',
+      reason: 'known, fixed in v3',
+    });
     expect(forced.status).toBe(303);
     expect((await api().get(`/api/prompts/${key}`).expect(200)).body).toMatchObject({ version: 2 });
     const audit = (await api().get(`/api/audit?key=${key}&limit=1`).expect(200)).body as { entries: { forced: string | null }[] };
@@ -194,7 +211,10 @@ describe('Admin UI: variables and checks (no JavaScript)', () => {
   it('shows warnings (not errors) on the promote page without a force box, and gates a rollback the same way', async () => {
     const { key } = await seeded('Hello {{name}}', { force: true, reason: 'seeded over its error' });
     // v1 was created over its error by the API's force; v2 is clean.
-    await api().put(`/api/prompts/${key}`).send({ text: 'Call **now**', labels: ['staging'] }).expect(200);
+    await api()
+      .put(`/api/prompts/${key}`)
+      .send({ text: 'Call **now**', labels: ['staging'] })
+      .expect(200);
     const promote = await browser.get(`/prompts/${key}/promote`);
     expect(checkCodes(promote.text)).toEqual(['markdown-emphasis']);
     expect(promote.text).toMatch(/data-force-box hidden>/);
@@ -218,7 +238,12 @@ describe('Admin UI: variables and checks (no JavaScript)', () => {
 
     it('answers the checks, the token estimate and the placeholders the text uses', async () => {
       const { key } = await seeded();
-      const res = await json(`/prompts/${key}/check`, { text: 'Hi {{b}} and {{a}} and {{b}}\r\n# Title', varName: ['a'], varDefault: ['x'], varDescription: [''] });
+      const res = await json(`/prompts/${key}/check`, {
+        text: 'Hi {{b}} and {{a}} and {{b}}\r\n# Title',
+        varName: ['a'],
+        varDefault: ['x'],
+        varDescription: [''],
+      });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         placeholders: ['b', 'a'],
@@ -235,13 +260,23 @@ describe('Admin UI: variables and checks (no JavaScript)', () => {
         .send({ text: 'Hi {{b}} and {{a}} and {{b}}\n# Title', variables: { a: { default: 'x' } } })
         .expect(200);
       expect(checks.map(({ level, code, message }) => ({ level, code, message }))).toEqual(
-        (apiAnswer.body as { checks: { level: string; code: string; message: string }[] }).checks.map(({ level, code, message }) => ({ level, code, message })),
+        (apiAnswer.body as { checks: { level: string; code: string; message: string }[] }).checks.map(({ level, code, message }) => ({
+          level,
+          code,
+          message,
+        })),
       );
     });
 
     it('names a problem with the rows instead of failing, and checks a new prompt with nothing to compare', async () => {
       await browser.get('/prompts/new');
-      const res = await json('/prompts/new/check', { key: '', text: 'Hi {{a}}', varName: ['a', 'a'], varDefault: ['1', '2'], varDescription: ['', ''] });
+      const res = await json('/prompts/new/check', {
+        key: '',
+        text: 'Hi {{a}}',
+        varName: ['a', 'a'],
+        varDefault: ['1', '2'],
+        varDescription: ['', ''],
+      });
       expect(res.body).toMatchObject({ problem: 'variables: "a" has two rows', placeholders: ['a'], tokens: { previous: null } });
     });
 

@@ -80,7 +80,13 @@ const ROWS: Row[] = [
   // token carries no form token: it checks through POST /api/prompts/:key/check.
   check('check without saving', '/prompts/{}/check', { text: 'Hi {{x}}', varName: 'x', varDefault: '', varDescription: '' }),
   check('check a new prompt', '/prompts/new/check', { key: 'NEW_{}', text: 'Hi' }),
-  publish('publish over failing checks with force', '/prompts/{}', { text: 'Hi {{x}}', version: 3, label: 'production', force: '1', reason: 'known' }),
+  publish('publish over failing checks with force', '/prompts/{}', {
+    text: 'Hi {{x}}',
+    version: 3,
+    label: 'production',
+    force: '1',
+    reason: 'known',
+  }),
   publish('promote over failing checks with force', '/prompts/{}/promote', { version: 2, current: 1, from: 'staging', force: '1', reason: 'known' }),
 ];
 

@@ -70,7 +70,13 @@ export async function checkAnswer(prompts: PromptsService, key: string | undefin
   const variables = 'variables' in parsed ? parsed.variables : {};
   const report = checksModel(await prompts.check(key, { text, variables }));
   const placeholders = parseTemplate(text).variables.slice(0, MAX_VARIABLES);
-  return { checks: report.checks, tokens: report.tokens, tokensText: report.tokensText, placeholders, ...('problem' in parsed && { problem: parsed.problem }) };
+  return {
+    checks: report.checks,
+    tokens: report.tokens,
+    tokensText: report.tokensText,
+    placeholders,
+    ...('problem' in parsed && { problem: parsed.problem }),
+  };
 }
 
 /** The force box is offered to a visitor who may publish, when the checks find errors (or it was ticked already). */
