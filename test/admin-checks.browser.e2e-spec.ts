@@ -74,7 +74,11 @@ describe('Admin UI: live checks in a real browser', () => {
       await row.waitFor();
       expect(await page.locator('[data-force-box]').isVisible()).toBe(true);
       await page.locator('#message').fill('Greet the caller by name');
-      await page.locator('#editor-form').screenshot({ path: join(DOCS_IMG, 'editor-checks.png') });
+      // The form as laid out at the top of the page: an element shot scrolls it under the sticky header.
+      await page.evaluate('window.scrollTo(0, 0)');
+      const form = await page.locator('#editor-form').boundingBox();
+      if (!form) throw new Error('the editor form is not on the page');
+      await page.screenshot({ path: join(DOCS_IMG, 'editor-checks.png'), fullPage: true, clip: form });
       await row.getByLabel('Default of caller_name').fill('there');
       await row.getByLabel('Description of caller_name').fill('The caller, from the dispatch metadata');
       await settled(page);
