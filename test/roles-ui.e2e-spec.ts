@@ -15,6 +15,8 @@ interface Row {
   path: string;
   form?: Record<string, string | number>;
   expect: Record<Caller, Outcome>;
+  /** What a 403 page says, when it is not the missing scope or the protected label. */
+  refusal?: string;
 }
 
 const page = (name: string, path: string): Row => ({
@@ -35,6 +37,16 @@ const edit = (name: string, path: string, form: Row['form']): Row => ({
 const publish = (name: string, path: string, form: Row['form']): Row => ({
   ...edit(name, path, form),
   expect: { ...edit(name, path, form).expect, editor: 403 },
+});
+
+/** A form that only reads (the checks): every visitor who signs in; an agent's bearer token has no form token. */
+const check = (name: string, path: string, form: Row['form']): Row => ({
+  name,
+  method: 'post',
+  path,
+  form,
+  expect: { admin: 200, editor: 200, viewer: 200, agent: 403, none: 'login' },
+  refusal: 'CSRF check failed',
 });
 
 /**
@@ -64,6 +76,18 @@ const ROWS: Row[] = [
   publish('promote staging', '/prompts/{}/promote', { version: 2, current: 1, from: 'staging' }),
   publish('roll back', '/prompts/{}/rollback', { version: 2 }),
   publish('delete', '/prompts/{}/delete', { version: 3 }),
+  // Checking writes nothing: whoever may read the page may check a text (the rate limit bounds it). An agent's bearer
+  // token carries no form token: it checks through POST /api/prompts/:key/check.
+  check('check without saving', '/prompts/{}/check', { text: 'Hi {{x}}', varName: 'x', varDefault: '', varDescription: '' }),
+  check('check a new prompt', '/prompts/new/check', { key: 'NEW_{}', text: 'Hi' }),
+  publish('publish over failing checks with force', '/prompts/{}', {
+    text: 'Hi {{x}}',
+    version: 3,
+    label: 'production',
+    force: '1',
+    reason: 'known',
+  }),
+  publish('promote over failing checks with force', '/prompts/{}/promote', { version: 2, current: 1, from: 'staging', force: '1', reason: 'known' }),
 ];
 
 describe('the admin UI role matrix (sessions for admin, editor and viewer; an agent bearer token; nobody)', () => {
@@ -119,7 +143,9 @@ describe('the admin UI role matrix (sessions for admin, editor and viewer; an ag
     if (outcome === 303) expect(res.headers.location).not.toMatch(/^\/login/);
     // Refused, the page says why: an editor is stopped by the protected label, a viewer or an agent by the missing scope.
     if (outcome === 403)
-      expect(res.text).toContain(caller === 'editor' ? 'label &quot;production&quot; is protected' : 'does not have the &quot;write&quot; scope');
+      expect(res.text).toContain(
+        row.refusal ?? (caller === 'editor' ? 'label &quot;production&quot; is protected' : 'does not have the &quot;write&quot; scope'),
+      );
   });
 
   it('shows viewers and agents every page without edit controls', async () => {

@@ -4,7 +4,9 @@ import { FleetService } from '../fleet/fleet.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { DEFAULT_LABEL } from '../protocol/labels.js';
 import { PromptsService } from '../prompts/prompts.service.js';
+import type { Variables } from '../protocol/template.js';
 import type { VersionRecord, VersionSummary } from '../store/prompt-store.js';
+import { editorChecks, forceBox } from './editor-checks.js';
 import { isBehind, SubscriberDirectory } from './subscribers/subscriber-directory.js';
 import { lineDiff } from './diff/line-diff.js';
 import { AGENT_PAGE_DEFAULT } from '../fleet/dto/agent-list-query.dto.js';
@@ -16,6 +18,15 @@ import { promptPath, type Page } from './page.js';
 import { labelNames, saveChoices, uiPermissions, whyNot, type UiPermissions } from './ui-permissions.js';
 
 const HISTORY_PAGE = 50;
+
+/** What a re-shown create form keeps. */
+export interface CreateState {
+  form?: { key?: string; text?: string; message?: string };
+  variables?: Variables;
+  force?: boolean;
+  reason?: string;
+  error?: string;
+}
 
 /** What every page's model starts with. */
 export type Frame = { revision: number; agentCount: number; may: UiPermissions } & Record<string, unknown>;
@@ -108,8 +119,13 @@ export class AdminPagesService {
     return { view: 'delete', model: { ...frame, ...releases, page: 'delete', title: `${key} · delete`, blocked } };
   }
 
-  async createForm(actor: RequestActor, state: Record<string, unknown> = {}, status?: number): Promise<Page> {
-    const model = { ...(await this.frame(actor)), page: 'new', title: 'New prompt', maxBytes: this.config.limits.promptMaxBytes, ...state };
+  /** The create form, empty or re-shown with what was typed (`form`, the rows' `variables`, the force box) and why it was not saved. */
+  async createForm(actor: RequestActor, state: CreateState = {}, status?: number): Promise<Page> {
+    const frame = await this.frame(actor);
+    const checked = await editorChecks(this.prompts, undefined, state.form?.text ?? '', state.variables ?? {});
+    const force = forceBox(frame.canPublish === true, checked.report, state.force);
+    const limits = { maxBytes: this.config.limits.promptMaxBytes, checkUrl: '/prompts/new/check' };
+    const model = { ...frame, page: 'new', title: 'New prompt', ...limits, ...state, ...checked, forceBox: force };
     return { view: 'new', status, model };
   }
 

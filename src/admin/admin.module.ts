@@ -8,6 +8,8 @@ import { StreamModule } from '../stream/stream.module.js';
 import { AdminActionsService } from './admin-actions.service.js';
 import { AdminController } from './admin.controller.js';
 import { AdminPagesService } from './admin-pages.service.js';
+import { CheckActionsService } from './check-actions.service.js';
+import { ChecksController } from './checks.controller.js';
 import { EditorPagesService } from './editor-pages.service.js';
 import { LabelActionsService } from './label-actions.service.js';
 import { ReleasePagesService } from './release-pages.service.js';
@@ -23,12 +25,13 @@ import { UiTicketMiddleware } from './ui-ticket.middleware.js';
 
 @Module({
   imports: [PromptsModule, StreamModule, FleetModule],
-  controllers: [AdminController, ReleasesController, LoginController],
+  controllers: [AdminController, ReleasesController, ChecksController, LoginController],
   providers: [
     AdminPagesService,
     EditorPagesService,
     ReleasePagesService,
     AdminActionsService,
+    CheckActionsService,
     LabelActionsService,
     LoginService,
     CsrfTokens,
@@ -43,6 +46,6 @@ export class AdminModule implements NestModule {
     // Form bodies are parsed for the admin routes only: the JSON API must not
     // accept urlencoded posts, which any cross-site page can send without a preflight.
     const forms = urlencoded({ extended: false, ...bodyParserOptions(this.config.limits, 'form') });
-    consumer.apply(forms, CsrfCookieMiddleware, UiTicketMiddleware).forRoutes(AdminController, ReleasesController, LoginController);
+    consumer.apply(forms, CsrfCookieMiddleware, UiTicketMiddleware).forRoutes(AdminController, ReleasesController, ChecksController, LoginController);
   }
 }

@@ -3,10 +3,13 @@ import type { RequestActor } from '../auth/actor.decorator.js';
 import { AppConfig } from '../config/app-config.js';
 import { DEFAULT_LABEL } from '../protocol/labels.js';
 import { PromptsService } from '../prompts/prompts.service.js';
+import type { Variables } from '../protocol/template.js';
 import { AdminPagesService, byteLength } from './admin-pages.service.js';
 import { directionControls } from './bidi.js';
 import { lineDiff } from './diff/line-diff.js';
 import type { NoticeQuery } from './dto/admin-forms.dto.js';
+import { editorChecks, forceBox } from './editor-checks.js';
+import { variableRows } from './variable-rows.js';
 import { readReleases, type KeyReleases } from './key-releases.js';
 import { noticeText } from './notices.js';
 import { promptPath, type Page } from './page.js';
@@ -20,6 +23,11 @@ export interface EditorState {
   message?: string;
   error?: string;
   notice?: NoticeQuery;
+  /** The variables the form's rows declared; absent: the head's. */
+  variables?: Variables;
+  /** The force box, as the operator left it. */
+  force?: boolean;
+  reason?: string;
 }
 
 /**
@@ -64,6 +72,8 @@ export class EditorPagesService {
         stored,
         storedLabels: releases.headLabels,
         latest: releases.head,
+        // The rows the operator declared go along with their text, or overwriting would drop them.
+        variableRows: variableRows(state.text, state.variables ?? {}),
         diff: lineDiff(releases.head.text, state.text),
       },
     };
@@ -72,6 +82,7 @@ export class EditorPagesService {
   private async page(releases: KeyReleases, state: EditorState, actor: RequestActor, status?: number): Promise<Page> {
     const { key, head, production, staging } = releases;
     const frame = await this.pages.frame(actor);
+    const checked = await editorChecks(this.prompts, key, state.text, state.variables ?? head.variables);
     return {
       view: 'prompt',
       status,
@@ -92,6 +103,9 @@ export class EditorPagesService {
         // The textarea must hold the raw text, so it cannot mark these: the page names them instead.
         directionControls: directionControls(state.text),
         maxBytes: this.config.limits.promptMaxBytes,
+        ...checked,
+        checkUrl: promptPath(key, '/check'),
+        forceBox: forceBox(frame.canPublish === true, checked.report, state.force),
       },
     };
   }

@@ -136,9 +136,12 @@ export class PromptsService {
     await this.settle(await this.store.remove({ key, ...this.origin(actor), ifVersion }), { key });
   }
 
-  /** Runs the checks on a text that is not saved, against what `label` (production by default) serves now. */
-  async check(key: string, input: CheckInput): Promise<CheckReport> {
-    const previous = await this.store.get(key, input.label ?? DEFAULT_LABEL);
+  /**
+   * Runs the checks on a text that is not saved, against what `label` (production by default) of `key` serves now;
+   * with no key (a prompt not created yet) there is nothing to compare its size with.
+   */
+  async check(key: string | undefined, input: CheckInput): Promise<CheckReport> {
+    const previous = key === undefined ? undefined : await this.store.get(key, input.label ?? DEFAULT_LABEL);
     return this.runChecks(input.text, input.variables ?? {}, previous?.text);
   }
 

@@ -1,5 +1,7 @@
 import request from 'supertest';
 
+export type FormValue = string | number | undefined | string[];
+
 export interface PageResponse {
   status: number;
   text: string;
@@ -28,12 +30,15 @@ export class AdminBrowser {
     return { status: res.status, text: res.text, headers: res.headers };
   }
 
-  /** Posts a form with the last page's CSRF token unless `_csrf` is given (or set to undefined). */
-  async post(path: string, fields: Record<string, string | number | undefined>): Promise<PageResponse> {
+  /**
+   * Posts a form with the last page's CSRF token unless `_csrf` is given (or set to undefined); a list is a repeated
+   * field (the variable rows). `accept` is what a page's script asks for (JSON).
+   */
+  async post(path: string, fields: Record<string, FormValue>, accept = 'text/html'): Promise<PageResponse> {
     const form = { _csrf: this.token, ...fields };
     const body = new URLSearchParams();
-    for (const [name, value] of Object.entries(form)) if (value !== undefined) body.append(name, String(value));
-    const res = await this.withCookie(request(this.baseUrl).post(path).set('Accept', 'text/html').type('form').send(body.toString()));
+    for (const [name, value] of Object.entries(form)) for (const one of [value ?? []].flat()) body.append(name, String(one));
+    const res = await this.withCookie(request(this.baseUrl).post(path).set('Accept', accept).type('form').send(body.toString()));
     this.remember(res.headers['set-cookie']);
     return { status: res.status, text: res.text, headers: res.headers };
   }

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import type { VariableRowFields } from '../variable-rows.js';
 import { LABEL_PATTERN, LABEL_RULE } from '../../protocol/labels.js';
 import { MESSAGE_MAX_LENGTH, PROMPT_KEY_PATTERN, PROMPT_KEY_RULE } from '../../protocol/prompts.js';
 import { AgentCursorParam, PositiveInt } from '../../common/query-params.js';
@@ -23,7 +24,44 @@ export class CsrfForm {
   _csrf?: string;
 }
 
-export class CreatePromptForm extends CsrfForm {
+/** A repeated form field (one string per row); protocol/variables.ts judges the values. */
+function RowField(): PropertyDecorator {
+  return applyDecorators(IsOptional(), IsString({ each: true }));
+}
+
+/**
+ * The force box of a publish (save, promote, rollback): a checkbox (`force=1`
+ * when ticked) and why. The service requires the reason and the publish
+ * scope, whatever the page showed.
+ */
+export class ForceForm extends CsrfForm {
+  @IsOptional()
+  @IsIn(['1'], { message: 'force must be "1" (the box ticked) or absent' })
+  force?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(MESSAGE_MAX_LENGTH)
+  reason?: string;
+}
+
+/** The editor's variable rows (and its force box). */
+export class EditorFields extends ForceForm implements VariableRowFields {
+  @RowField()
+  varName?: string | string[];
+
+  @RowField()
+  varDefault?: string | string[];
+
+  @RowField()
+  varDescription?: string | string[];
+
+  /** The names whose *required* box is ticked. */
+  @RowField()
+  varRequired?: string | string[];
+}
+
+export class CreatePromptForm extends EditorFields {
   @IsString()
   @Matches(PROMPT_KEY_PATTERN, { message: `key must be ${PROMPT_KEY_RULE}` })
   key!: string;
@@ -41,7 +79,7 @@ export class CreatePromptForm extends CsrfForm {
   label?: string;
 }
 
-export class SavePromptForm extends CsrfForm {
+export class SavePromptForm extends EditorFields {
   @IsString()
   text!: string;
 
@@ -58,12 +96,32 @@ export class SavePromptForm extends CsrfForm {
   label?: string;
 }
 
-export class RollbackForm extends CsrfForm {
+export class RollbackForm extends ForceForm {
   @PositiveInt()
   version!: number;
 
   @MessageField()
   message?: string;
+}
+
+/** A text to check without saving: the editor's or the create form as it stands (the key and message only go back on the page). */
+export class CheckForm extends EditorFields {
+  @IsString()
+  text!: string;
+
+  /** The create form's key, as typed so far: not judged here (creating it does that). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(MESSAGE_MAX_LENGTH)
+  key?: string;
+
+  @MessageField()
+  message?: string;
+
+  /** The editor's loaded version, which the re-shown form keeps posting. */
+  @IsOptional()
+  @PositiveInt()
+  version?: number;
 }
 
 /** Which page a label form came from, and goes back to. */
@@ -92,7 +150,7 @@ export class RemoveLabelForm extends CsrfForm {
 }
 
 /** Points production at `version` (the one whose diff was shown), if production still points at `current`. */
-export class PromoteForm extends CsrfForm {
+export class PromoteForm extends ForceForm {
   @PositiveInt()
   version!: number;
 

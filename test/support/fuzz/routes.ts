@@ -119,6 +119,14 @@ const labelList = fc.oneof(
 );
 const createShape: Shape = { key: validKey, text: promptText, message: messageText };
 const updateShape: Shape = { text: promptText, message: messageText };
+/** The editor's form as its check posts it: one variable row (a name from the text, or not; a default; a box). */
+const checkShape: Shape = {
+  text: promptText,
+  varName: fc.constantFrom('caller_name', 'x', '', '__proto__', '1bad'),
+  varDefault: fc.oneof(fc.constantFrom('', 'there', '{{x}}'), fc.string({ maxLength: 600 })),
+  varDescription: fc.constantFrom('', 'who calls'),
+  varRequired: fc.constantFrom('caller_name', 'x'),
+};
 /** The JSON API's saves also name the labels to move (a list, which forms do not carry). */
 const labelled = (shape: Shape): JsonShape => ({ ...shape, labels: labelList });
 const reportShape: Shape = {
@@ -275,6 +283,13 @@ function adminUi(kit: Kit): Arbitrary<RouteCall>[] {
       at((k) => `/prompts/${k}/delete`),
       { body: kit.form({ version }) },
     ),
+    route(
+      kit,
+      'POST /prompts/:key/check',
+      at((k) => `/prompts/${k}/check`),
+      { body: kit.form(checkShape), headers: [kit.header('Accept', fc.constant('application/json'), fc.constantFrom('text/html', '*/*'))] },
+    ),
+    route(kit, 'POST /prompts/new/check', fc.constant('/prompts/new/check'), { body: kit.form({ ...checkShape, key: validKey }) }),
     route(kit, 'POST /login', fc.constant('/login'), { body: kit.form(loginShape) }),
     route(kit, 'POST /logout', fc.constant('/logout'), { body: kit.form({}) }),
   ];
