@@ -155,7 +155,7 @@ describe('rollouts in the held state', () => {
 
   it('reports a change when only the offer moved, with the step and apply scope of the event that moved it', () => {
     const before = withOffer(2, offer);
-    const event = step(3, null, { step: 'abort', apply: 'live' } as Partial<StreamEvent>);
+    const event = step(3, null, { step: 'abort', apply: 'live' });
     const after = applyEvent(before, event, all)!;
     expect(diffStates(before, after, all, event)).toEqual([
       {
