@@ -73,6 +73,8 @@ export class LivePrompts extends EventEmitter<LivePromptsEvents> {
   private running: ResolvedPrompt | undefined;
   private text: string | undefined;
   private pinned: SessionVariant | null;
+  /** The last rollout variant the call was put in: kept after the rollout ends, so its figures still count the call on its side. */
+  private assigned: SessionVariant | null;
   /** A change to the key is waiting for the next session: changes to other keys must not make the call look current. */
   private behind = false;
   private queue: Promise<void> = Promise.resolve();
@@ -104,6 +106,7 @@ export class LivePrompts extends EventEmitter<LivePromptsEvents> {
     // A version that needs a variable this call lacks throws here (MissingVariableError): the call should not start on it.
     this.text = this.running && client.renderResolved(this.running, this.variables);
     this.pinned = this.running?.rollout ? { rolloutId: this.running.rollout.id, variant: this.running.rollout.variant } : null;
+    this.assigned = this.pinned;
     this.revision = client.status().revision;
     this.startedAt = this.now();
     this.metrics = new SessionMetricsCollector(this.session, this.startedAt, this.now, () => this.recordTurn());
@@ -124,7 +127,7 @@ export class LivePrompts extends EventEmitter<LivePromptsEvents> {
     return this.running?.version;
   }
 
-  /** The call's rollout variant of the key; `null` when it is in none. */
+  /** The call's rollout variant of the key now; `null` when it is in none (never was, or the rollout ended). */
   get variant(): SessionVariant | null {
     return this.pinned;
   }
@@ -163,7 +166,7 @@ export class LivePrompts extends EventEmitter<LivePromptsEvents> {
       endedAt: this.metrics.ended ? new Date(this.startedAt + metrics.durationMs).toISOString() : null,
       label: this.client.status().label,
       prompts,
-      ...(this.pinned ? { rollouts: { [this.key]: this.pinned } } : {}),
+      ...(this.assigned ? { rollouts: { [this.key]: this.assigned } } : {}),
       receipts: [...this.receipts],
       turns: [...this.turns],
       metrics,
@@ -234,6 +237,7 @@ export class LivePrompts extends EventEmitter<LivePromptsEvents> {
     this.running = target.prompt;
     this.text = text;
     this.pinned = target.variant;
+    this.assigned = target.variant ?? this.assigned;
     this.revision = revision;
     this.behind = false;
     // With another agent active the text waits for a hand-off back: the call does not run it yet.
