@@ -90,7 +90,8 @@ export class LivePrompts extends EventEmitter<LivePromptsEvents> {
 
   constructor(client: PromptClient, options: LivePromptsOptions) {
     super();
-    if (!SESSION_ID_PATTERN.test(options.sessionId)) throw new Error(`sessionId "${options.sessionId.slice(0, 80)}" is not valid: ${SESSION_ID_RULE}`);
+    if (!SESSION_ID_PATTERN.test(options.sessionId))
+      throw new Error(`sessionId "${options.sessionId.slice(0, 80)}" is not valid: ${SESSION_ID_RULE}`);
     this.client = client;
     this.session = options.session;
     this.key = options.key;

@@ -88,7 +88,11 @@ export class SessionReporter {
     if (this.inFlight) return this.inFlight;
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.inFlight = this.drain().finally(() => (this.inFlight = undefined));
+    this.inFlight = this.drain().then((retryInMs) => {
+      this.inFlight = undefined;
+      // ordering: scheduled after inFlight is cleared, or schedule() would see a send in progress and skip it.
+      if (retryInMs !== undefined) this.schedule(retryInMs);
+    });
     return this.inFlight;
   }
 
@@ -115,15 +119,14 @@ export class SessionReporter {
     this.timer.unref();
   }
 
-  private async drain(): Promise<void> {
+  /** Sends batch after batch; after a failed POST, stops and answers how long to wait before the next try. */
+  private async drain(): Promise<number | undefined> {
     while (this.queue.size > 0) {
       const batch = [...this.queue.values()].slice(0, SESSION_LIMITS.sessionsPerReport);
       const outcome = await this.post({ agentId: this.options.agentId, sessions: batch });
       if (outcome === 'retry') {
         this.counts.failures += 1;
-        const wait = backoffDelay(this.attempt++, this.options.backoff, this.options.random);
-        if (!this.closed) this.schedule(Math.max(wait, 1));
-        return;
+        return Math.max(1, backoffDelay(this.attempt++, this.options.backoff, this.options.random));
       }
       this.attempt = 0;
       for (const record of batch) {
@@ -133,6 +136,7 @@ export class SessionReporter {
         else this.counts.refused += 1;
       }
     }
+    return undefined;
   }
 
   private async post(report: SessionReport): Promise<'sent' | 'refused' | 'retry'> {
