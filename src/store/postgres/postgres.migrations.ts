@@ -105,4 +105,32 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE prompt_versions ADD COLUMN checks text;
   ALTER TABLE audit ADD COLUMN forced text;
   `,
+  `
+  -- Rollouts (see the SQLite step of the same number).
+  CREATE TABLE rollouts (
+    id           text COLLATE "C" PRIMARY KEY,
+    key          text COLLATE "C" NOT NULL REFERENCES prompts(key),
+    label        text COLLATE "C" NOT NULL,
+    baseline     integer NOT NULL,
+    candidate    integer NOT NULL,
+    basis_points integer NOT NULL,
+    apply        text NOT NULL,
+    guard        text,
+    status       text NOT NULL,
+    revision     bigint NOT NULL,
+    created_at   timestamptz NOT NULL,
+    created_by   text NOT NULL,
+    updated_at   timestamptz NOT NULL,
+    updated_by   text NOT NULL,
+    reason       text,
+    history      text NOT NULL
+  );
+  CREATE UNIQUE INDEX rollouts_one_active ON rollouts (key, label) WHERE status = 'active';
+  CREATE INDEX rollouts_by_key ON rollouts (key, revision);
+  ALTER TABLE audit ADD COLUMN apply text;
+  ALTER TABLE audit ADD COLUMN rollout text;
+  ALTER TABLE audit ADD COLUMN rollout_step text;
+  ALTER TABLE audit ADD COLUMN rollout_candidate integer;
+  ALTER TABLE audit ADD COLUMN rollout_basis_points integer;
+  `,
 ];

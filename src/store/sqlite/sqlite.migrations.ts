@@ -121,4 +121,37 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE prompt_versions ADD COLUMN checks TEXT;
   ALTER TABLE audit ADD COLUMN forced TEXT;
   `,
+  `
+  -- Rollouts (docs/rollouts.md): a label keeps pointing at its baseline while a candidate
+  -- version serves a slice of sessions. The percent is kept in basis points (hundredths of a
+  -- percent: bucket < basis_points gets the candidate). At most one active rollout per key and
+  -- label, which the partial unique index enforces as well as the write rules. Each step is a
+  -- change: the audit row names the rollout, the step, the candidate and the percent after it,
+  -- so a replay of the log rebuilds each step's offer. apply: the scope the writer gave.
+  CREATE TABLE rollouts (
+    id           TEXT PRIMARY KEY,
+    key          TEXT NOT NULL REFERENCES prompts(key),
+    label        TEXT NOT NULL,
+    baseline     INTEGER NOT NULL,
+    candidate    INTEGER NOT NULL,
+    basis_points INTEGER NOT NULL,
+    apply        TEXT NOT NULL,
+    guard        TEXT,
+    status       TEXT NOT NULL,
+    revision     INTEGER NOT NULL,
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    updated_by   TEXT NOT NULL,
+    reason       TEXT,
+    history      TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX rollouts_one_active ON rollouts (key, label) WHERE status = 'active';
+  CREATE INDEX rollouts_by_key ON rollouts (key, revision);
+  ALTER TABLE audit ADD COLUMN apply TEXT;
+  ALTER TABLE audit ADD COLUMN rollout TEXT;
+  ALTER TABLE audit ADD COLUMN rollout_step TEXT;
+  ALTER TABLE audit ADD COLUMN rollout_candidate INTEGER;
+  ALTER TABLE audit ADD COLUMN rollout_basis_points INTEGER;
+  `,
 ];
