@@ -65,7 +65,16 @@ export function describeRolloutContract(name: string, harness: () => StoreHarnes
     it('keeps one active rollout per key and label, and refuses a direct move, save, unlabel or delete of a label in rollout', async () => {
       await start();
       expect(await start({ id: 'r2' })).toEqual({ ok: false, reason: 'rollout_active', label: 'production', rollout: 'r1' });
-      const move = { key: 'A', label: 'production', version: 2, kind: 'label' as const, author: 'ops', message: null, policy: PUBLISHER, hasErrors: false };
+      const move = {
+        key: 'A',
+        label: 'production',
+        version: 2,
+        kind: 'label' as const,
+        author: 'ops',
+        message: null,
+        policy: PUBLISHER,
+        hasErrors: false,
+      };
       expect(await store.moveLabel(move)).toMatchObject({ ok: false, reason: 'rollout_active', rollout: 'r1' });
       expect(await store.update(aPrompt({ key: 'A', labels: ['production'] }))).toMatchObject({ ok: false, reason: 'rollout_active' });
       expect(await store.remove({ key: 'A', author: 'ops', policy: PUBLISHER })).toMatchObject({ ok: false, reason: 'rollout_active' });
@@ -88,7 +97,13 @@ export function describeRolloutContract(name: string, harness: () => StoreHarnes
       const done = await step({ action: 'complete', hasErrors: false });
       expect(done).toMatchObject({
         ok: true,
-        change: { kind: 'rollout', version: 2, text: 'candidate', moves: [{ label: 'production', from: 1, to: 2 }], rollout: { step: 'complete', offer: null } },
+        change: {
+          kind: 'rollout',
+          version: 2,
+          text: 'candidate',
+          moves: [{ label: 'production', from: 1, to: 2 }],
+          rollout: { step: 'complete', offer: null },
+        },
         rollout: { status: 'completed', percent: 100, updatedBy: 'ops' },
       });
       expect(done.ok && done.rollout.history.map((s) => [s.action, s.percent, s.author, s.revision])).toEqual([
@@ -100,7 +115,16 @@ export function describeRolloutContract(name: string, harness: () => StoreHarnes
       expect(await store.get('A', 'production')).toMatchObject({ version: 2, rollout: null });
       expect(await step({ action: 'abort', reason: 'late' })).toEqual({ ok: false, reason: 'rollout_ended', rollout: 'r1', label: 'production' });
       // The label is free again: a direct move goes ahead.
-      const back = { key: 'A', label: 'production', version: 1, kind: 'label' as const, author: 'ops', message: null, policy: PUBLISHER, hasErrors: false };
+      const back = {
+        key: 'A',
+        label: 'production',
+        version: 1,
+        kind: 'label' as const,
+        author: 'ops',
+        message: null,
+        policy: PUBLISHER,
+        hasErrors: false,
+      };
       expect(await store.moveLabel(back)).toMatchObject({ ok: true });
     });
 
@@ -129,7 +153,14 @@ export function describeRolloutContract(name: string, harness: () => StoreHarnes
       expect(await step({ action: 'percent', basisPoints: 100 }, 'missing')).toEqual({ ok: false, reason: 'rollout_not_found' });
       await store.create(aPrompt({ key: 'B' }));
       await start();
-      const foreign = await store.stepRollout({ key: 'B', id: 'r1', rules: { action: 'abort', reason: 'x' }, message: null, policy: PUBLISHER, author: 'x' });
+      const foreign = await store.stepRollout({
+        key: 'B',
+        id: 'r1',
+        rules: { action: 'abort', reason: 'x' },
+        message: null,
+        policy: PUBLISHER,
+        author: 'x',
+      });
       expect(foreign).toEqual({ ok: false, reason: 'rollout_not_found' });
       expect(await store.revision()).toBe(4);
     });
@@ -139,7 +170,14 @@ export function describeRolloutContract(name: string, harness: () => StoreHarnes
       expect(await start({ hasErrors: true })).toEqual({ ok: false, reason: 'checks_failed', label: 'production' });
       expect(await start({ label: 'staging', policy: EDITOR, hasErrors: true })).toMatchObject({ ok: true });
       await start({ id: 'r2' });
-      const editorStep = await store.stepRollout({ key: 'A', id: 'r2', rules: { action: 'percent', basisPoints: 5000 }, message: null, policy: EDITOR, author: 'ed' });
+      const editorStep = await store.stepRollout({
+        key: 'A',
+        id: 'r2',
+        rules: { action: 'percent', basisPoints: 5000 },
+        message: null,
+        policy: EDITOR,
+        author: 'ed',
+      });
       expect(editorStep).toEqual({ ok: false, reason: 'protected', label: 'production' });
       expect(await step({ action: 'complete', hasErrors: true }, 'r2')).toEqual({ ok: false, reason: 'checks_failed', label: 'production' });
       const forced = await store.stepRollout({

@@ -474,5 +474,6 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       expect(await store.isSessionRevoked('expires-later')).toBe(true);
       expect(await store.isSessionRevoked('new')).toBe(true);
     });
-  });  describeRolloutContract(name, harness);
+  });
+  describeRolloutContract(name, harness);
 }

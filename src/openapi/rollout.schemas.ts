@@ -25,7 +25,9 @@ export class RolloutCandidateSchema {
 }
 
 export class RolloutOfferSchema implements RolloutOffer {
-  @ApiProperty({ description: 'The rollout id: a session gets the candidate iff the first 4 bytes of SHA-256(id + ":" + sessionId) mod 10000 < percent × 100.' })
+  @ApiProperty({
+    description: 'The rollout id: a session gets the candidate iff the first 4 bytes of SHA-256(id + ":" + sessionId) mod 10000 < percent × 100.',
+  })
   id!: string;
   @ApiProperty({ minimum: 0.01, maximum: 100 }) percent!: number;
   @ApiProperty({ enum: APPLY_SCOPES }) apply!: ApplyScope;

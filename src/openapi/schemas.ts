@@ -87,7 +87,8 @@ export class PromptSchema implements Prompt {
     type: RolloutOfferSchema,
     nullable: true,
     required: false,
-    description: "The candidate of an active rollout of this key on the label read (docs/rollouts.md); null when none. A session without a rollout-aware client stays on this version.",
+    description:
+      'The candidate of an active rollout of this key on the label read (docs/rollouts.md); null when none. A session without a rollout-aware client stays on this version.',
   })
   rollout?: RolloutOfferSchema | null;
 }

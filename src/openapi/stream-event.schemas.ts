@@ -47,7 +47,10 @@ export class PromptUpdatedEventSchema implements PromptUpdatedData {
   })
   variables?: Variables;
   @ApiProperty({ type: [String], example: ['production'], description: 'The labels this change pointed at `version`.' }) labels!: string[];
-  @ApiProperty({ enum: CHANGE_KINDS, description: 'What the change was: a save (create, update), a label move (label, rollback), a rollout step (rollout).' })
+  @ApiProperty({
+    enum: CHANGE_KINDS,
+    description: 'What the change was: a save (create, update), a label move (label, rollback), a rollout step (rollout).',
+  })
   kind!: ChangeKind;
   @ApiPropertyOptional({ ...OFFER, description: 'For a rollout step: the offer after it (null once the rollout completed or was aborted).' })
   rollout?: RolloutOfferSchema | null;

@@ -55,7 +55,9 @@ export function refusalError(refusal: Refusal, write: RefusedWrite): HttpExcepti
     case 'rollout_ended':
       return new ConflictException(`rollout ${refusal.rollout} of prompt "${key}" has ended; start a new one`);
     case 'same_version':
-      return new ConflictException(`label "${label}" of prompt "${key}" already points at version ${refusal.currentVersion}; roll out another version`);
+      return new ConflictException(
+        `label "${label}" of prompt "${key}" already points at version ${refusal.currentVersion}; roll out another version`,
+      );
   }
 }
 

@@ -28,7 +28,8 @@ export function guardFault(value: unknown): string | undefined {
   const guard = value as Partial<Record<keyof RolloutGuard, unknown>>;
   const extra = Object.keys(guard).filter((k) => !['metric', 'maxIncrease', 'minSessions'].includes(k));
   if (extra.length > 0) return `guard has unknown field ${extra[0]}; it takes metric, maxIncrease and minSessions`;
-  if (!isGuardMetric(guard.metric)) return `guard.metric must be one of ${GUARD_METRICS.join(', ')} or ${CUSTOM_METRIC_PREFIX}NAME (NAME a metric name)`;
+  if (!isGuardMetric(guard.metric))
+    return `guard.metric must be one of ${GUARD_METRICS.join(', ')} or ${CUSTOM_METRIC_PREFIX}NAME (NAME a metric name)`;
   const { maxIncrease, minSessions } = guard;
   if (typeof maxIncrease !== 'number' || !(maxIncrease >= GUARD_LIMITS.maxIncrease.min && maxIncrease <= GUARD_LIMITS.maxIncrease.max))
     return 'guard.maxIncrease must be a number from 0 to 1 (an absolute increase of the rate: 0.05 is five points)';

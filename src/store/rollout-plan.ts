@@ -53,9 +53,20 @@ export const rolloutPlan = {
     const active = state.rollouts.get(rules.label);
     if (active) return { ok: false, reason: 'rollout_active', label: rules.label, rollout: active.id };
     if (baseline === rules.version) return { ok: false, reason: 'same_version', label: rules.label, currentVersion: baseline };
-    const rollout = { id: rules.id, step: 'start' as const, basisPoints: rules.basisPoints, candidate: rules.version, apply: rules.apply, reason: null };
+    const rollout = {
+      id: rules.id,
+      step: 'start' as const,
+      basisPoints: rules.basisPoints,
+      candidate: rules.version,
+      apply: rules.apply,
+      reason: null,
+    };
     const moves = [{ label: rules.label, from: baseline, to: baseline }];
-    return guarded({ ok: true, kind: 'rollout', version: baseline, saves: false, moves, head: state.head, deleted: false, rollout }, policy, rules.hasErrors);
+    return guarded(
+      { ok: true, kind: 'rollout', version: baseline, saves: false, moves, head: state.head, deleted: false, rollout },
+      policy,
+      rules.hasErrors,
+    );
   },
 
   /** Raises or lowers the percent, completes (the label moves to the candidate) or aborts (every session back on the baseline). */

@@ -33,7 +33,23 @@ export function toRollout(row: RolloutRow): Rollout {
   const { id, key, label, baseline, candidate, apply, status, createdAt, createdBy, updatedAt, updatedBy, reason } = row;
   const guard = row.guard === null ? null : (JSON.parse(row.guard) as RolloutGuard);
   const history = JSON.parse(row.history) as RolloutStep[];
-  return { id, key, label, baseline, candidate, percent: percentOf(Number(row.basisPoints)), apply, guard, status, createdAt, createdBy, updatedAt, updatedBy, reason, history };
+  return {
+    id,
+    key,
+    label,
+    baseline,
+    candidate,
+    percent: percentOf(Number(row.basisPoints)),
+    apply,
+    guard,
+    status,
+    createdAt,
+    createdBy,
+    updatedAt,
+    updatedBy,
+    reason,
+    history,
+  };
 }
 
 export function toRolloutState(row: RolloutRow): RolloutState {
@@ -49,7 +65,14 @@ export function statusAfter(step: RolloutChange['step']): RolloutStatus {
 /** The history after one more step, as JSON. */
 export function historyAfter(history: string | null, step: RolloutChange, stamp: { revision: number; at: string }, author: string): string {
   const steps = history === null ? [] : (JSON.parse(history) as RolloutStep[]);
-  const next: RolloutStep = { action: step.step, percent: percentOf(step.basisPoints), author, at: stamp.at, revision: stamp.revision, reason: step.reason };
+  const next: RolloutStep = {
+    action: step.step,
+    percent: percentOf(step.basisPoints),
+    author,
+    at: stamp.at,
+    revision: stamp.revision,
+    reason: step.reason,
+  };
   return JSON.stringify([...steps, next]);
 }
 

@@ -11,10 +11,10 @@ import { GUARD_METRICS, type ApplyScope, type RolloutGuard } from '../../protoco
 function PercentField(description: string): PropertyDecorator {
   return (target, property) => {
     ApiProperty({ minimum: 0.01, maximum: 100, example: 10, description })(target, property);
-    ValidateBy({ name: 'percent', validator: { validate: (v: unknown) => percentFault(v) === undefined, defaultMessage: () => percentFault(NaN) ?? '' } })(
-      target,
-      property,
-    );
+    ValidateBy({
+      name: 'percent',
+      validator: { validate: (v: unknown) => percentFault(v) === undefined, defaultMessage: () => percentFault(NaN) ?? '' },
+    })(target, property);
   };
 }
 
@@ -28,7 +28,10 @@ function MessageField(): PropertyDecorator {
 }
 
 export class RolloutGuardSchema implements RolloutGuard {
-  @ApiProperty({ example: 'errors', description: `One of ${GUARD_METRICS.join(', ')}, or custom:NAME (a session whose custom metric NAME is above 0).` })
+  @ApiProperty({
+    example: 'errors',
+    description: `One of ${GUARD_METRICS.join(', ')}, or custom:NAME (a session whose custom metric NAME is above 0).`,
+  })
   metric!: string;
   @ApiProperty({ minimum: 0, maximum: 1, example: 0.05, description: 'The largest absolute increase of the rate tolerated (0.05: five points).' })
   maxIncrease!: number;
@@ -55,7 +58,10 @@ export class StartRolloutDto {
 
   @ApiPropertyOptional({ type: RolloutGuardSchema, description: 'Abort on its own when the candidate is worse on this metric (docs/rollouts.md).' })
   @IsOptional()
-  @ValidateBy({ name: 'guard', validator: { validate: (v: unknown) => guardFault(v) === undefined, defaultMessage: (a) => guardFault(a?.value) ?? '' } })
+  @ValidateBy({
+    name: 'guard',
+    validator: { validate: (v: unknown) => guardFault(v) === undefined, defaultMessage: (a) => guardFault(a?.value) ?? '' },
+  })
   guard?: RolloutGuard;
 
   @MessageField()

@@ -229,7 +229,9 @@ export class PostgresPromptStore extends PromptStore {
 
   async listRollouts(key: string, limit: number): Promise<Rollout[] | undefined> {
     return this.readConsistently(async (db) =>
-      (await this.rows(db, SQL.keyRow, [key])).length === 0 ? undefined : (await this.rows<RolloutRow>(db, ROLLOUT_SQL.ofKey, [key, limit])).map(toRollout),
+      (await this.rows(db, SQL.keyRow, [key])).length === 0
+        ? undefined
+        : (await this.rows<RolloutRow>(db, ROLLOUT_SQL.ofKey, [key, limit])).map(toRollout),
     );
   }
 
