@@ -8,6 +8,7 @@ import { FleetModule } from './fleet/fleet.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PromptsModule } from './prompts/prompts.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
 import { RolloutsModule } from './rollouts/rollouts.module.js';
 import { StoreModule } from './store/store.module.js';
 import { StreamModule } from './stream/stream.module.js';
@@ -31,6 +32,7 @@ export class AppModule {
         HealthModule,
         WebhooksModule,
         FleetModule,
+        SessionsModule,
         AdminModule,
       ],
     };

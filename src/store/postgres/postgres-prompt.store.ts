@@ -105,6 +105,11 @@ export class PostgresPromptStore extends PromptStore {
     }
   }
 
+  /** The pool, which the session store shares: one set of connections per process. */
+  connections(): pg.Pool {
+    return this.pool;
+  }
+
   async close(): Promise<void> {
     if (!this.pool.ending) await this.pool.end();
   }

@@ -83,6 +83,11 @@ export class SqlitePromptStore extends PromptStore {
     this.migrate();
   }
 
+  /** The open connection (after init), which the session store on the same file shares. */
+  connection(): Database.Database {
+    return this.db;
+  }
+
   async close(): Promise<void> {
     this.statements.clear();
     if (this.db?.open) this.db.close();
