@@ -60,7 +60,11 @@ describe.each(storeTargets)('rollouts on $name', (target) => {
       ['complete', 100, 6],
     ]);
     expect((await api.get('/api/prompts/A').expect(200)).body).toMatchObject({ version: 2, text: 'candidate', rollout: null });
-    expect((await api.get(`/api/prompts/A/rollouts/${r.id}`).expect(200)).body).toEqual(done);
+    expect((await api.get(`/api/prompts/A/rollouts/${r.id}`).expect(200)).body).toMatchObject({
+      ...done,
+      verdict: null,
+      figures: { candidate: { sessions: 0 } },
+    });
     const { entries } = (await api.get('/api/audit?key=A&limit=4').expect(200)).body as { entries: { kind: string; rollout: unknown }[] };
     expect(entries.map((e) => [e.kind, e.rollout])).toEqual([
       ['rollout', { id: r.id, step: 'complete' }],

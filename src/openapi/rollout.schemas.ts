@@ -70,3 +70,23 @@ export class RolloutSchema implements Rollout {
 export class RolloutListSchema {
   @ApiProperty({ type: [RolloutSchema], description: 'Newest first, at most 50.' }) rollouts!: RolloutSchema[];
 }
+
+export class GuardVerdictSchema {
+  @ApiProperty({ description: 'The candidate is worse by more than maxIncrease with 95% confidence.' }) abort!: boolean;
+  @ApiProperty({ description: 'Both sides have minSessions sessions.' }) ready!: boolean;
+  @ApiProperty() candidateRate!: number;
+  @ApiProperty() baselineRate!: number;
+  @ApiProperty({ type: Number, nullable: true }) z!: number | null;
+  @ApiProperty({ description: 'One sentence with the figures.' }) reason!: string;
+}
+
+export class RolloutReportSchema extends RolloutSchema {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      '{candidate, baseline: {sessions, bad, metrics: {NAME: {n, mean, low, high}}}, difference: {NAME: {diff, low, high}}}: means with 95% intervals.',
+  })
+  figures!: Record<string, unknown>;
+  @ApiProperty({ type: GuardVerdictSchema, nullable: true }) verdict!: GuardVerdictSchema | null;
+}

@@ -1,5 +1,4 @@
-import { CUSTOM_METRIC_PREFIX, GUARD_METRICS, type RolloutGuard } from './rollouts.js';
-import { METRIC_NAME_PATTERN } from './sessions.js';
+import { GUARD_METRIC_RULE, parseGuardMetric, type RolloutGuard } from './rollouts.js';
 
 /**
  * The limits of a rollout request (docs/rollouts.md): what the REST API
@@ -28,8 +27,7 @@ export function guardFault(value: unknown): string | undefined {
   const guard = value as Partial<Record<keyof RolloutGuard, unknown>>;
   const extra = Object.keys(guard).filter((k) => !['metric', 'maxIncrease', 'minSessions'].includes(k));
   if (extra.length > 0) return `guard has unknown field ${extra[0]}; it takes metric, maxIncrease and minSessions`;
-  if (!isGuardMetric(guard.metric))
-    return `guard.metric must be one of ${GUARD_METRICS.join(', ')} or ${CUSTOM_METRIC_PREFIX}NAME (NAME a metric name)`;
+  if (typeof guard.metric !== 'string' || !parseGuardMetric(guard.metric)) return `guard.metric must be ${GUARD_METRIC_RULE}`;
   const { maxIncrease, minSessions } = guard;
   if (typeof maxIncrease !== 'number' || !(maxIncrease >= GUARD_LIMITS.maxIncrease.min && maxIncrease <= GUARD_LIMITS.maxIncrease.max))
     return 'guard.maxIncrease must be a number from 0 to 1 (an absolute increase of the rate: 0.05 is five points)';
@@ -37,10 +35,4 @@ export function guardFault(value: unknown): string | undefined {
   if (typeof minSessions !== 'number' || !Number.isInteger(minSessions) || minSessions < min || minSessions > max)
     return `guard.minSessions must be an integer from ${min} to ${max}`;
   return undefined;
-}
-
-export function isGuardMetric(metric: unknown): metric is string {
-  if (typeof metric !== 'string') return false;
-  if ((GUARD_METRICS as readonly string[]).includes(metric)) return true;
-  return metric.startsWith(CUSTOM_METRIC_PREFIX) && METRIC_NAME_PATTERN.test(metric.slice(CUSTOM_METRIC_PREFIX.length));
 }

@@ -4,13 +4,13 @@ import { Actor, type RequestActor } from '../auth/actor.decorator.js';
 import { WriteRateLimit } from '../auth/rate-limit.guard.js';
 import { RequireScope } from '../auth/require-scope.decorator.js';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
-import { RolloutListSchema, RolloutSchema } from '../openapi/rollout.schemas.js';
+import { RolloutListSchema, RolloutReportSchema, RolloutSchema } from '../openapi/rollout.schemas.js';
 import { ChecksFailedSchema } from '../openapi/schemas.js';
 import { ROLLOUT_ID_PATTERN } from '../protocol/rollout-rules.js';
 import type { Rollout } from '../protocol/rollouts.js';
 import { PromptKeyPipe } from '../prompts/path-params.js';
 import { AbortRolloutDto, CompleteRolloutDto, RolloutPercentDto, StartRolloutDto } from './dto/rollout.dto.js';
-import { RolloutsService } from './rollouts.service.js';
+import { RolloutsService, type RolloutReport } from './rollouts.service.js';
 
 const CHECKS_FAILED = ApiUnprocessableEntityResponse({
   type: ChecksFailedSchema,
@@ -55,9 +55,9 @@ export class RolloutsController {
 
   @RequireScope('read')
   @Get(':key/rollouts/:id')
-  @ApiOkResponse({ type: RolloutSchema })
+  @ApiOkResponse({ type: RolloutReportSchema, description: 'The rollout, its figures per variant (95% intervals) and the guard verdict now.' })
   @ApiErrors(400, 404)
-  get(@Param('key', PromptKeyPipe) key: string, @Param('id', RolloutIdPipe) id: string): Promise<Rollout> {
+  get(@Param('key', PromptKeyPipe) key: string, @Param('id', RolloutIdPipe) id: string): Promise<RolloutReport> {
     return this.rollouts.get(key, id);
   }
 

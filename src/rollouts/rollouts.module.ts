@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { PromptsModule } from '../prompts/prompts.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { GuardRunner } from './guard-runner.js';
 import { RolloutsController } from './rollouts.controller.js';
 import { RolloutsService } from './rollouts.service.js';
 
-/** Rollouts of prompts (docs/rollouts.md): the REST API; the store comes from the global StoreModule. */
+/** Rollouts of prompts (docs/rollouts.md): the REST API and the guard; the stores come from the global StoreModule. */
 @Module({
-  imports: [PromptsModule],
+  imports: [PromptsModule, SessionsModule],
   controllers: [RolloutsController],
-  providers: [RolloutsService],
+  providers: [RolloutsService, GuardRunner],
   exports: [RolloutsService],
 })
 export class RolloutsModule {}

@@ -7,6 +7,8 @@ import { PromptStore, type RolloutOutcome } from '../store/prompt-store.js';
 import type { RolloutStepRules } from '../store/rollout-plan.js';
 import { basisPointsOf } from '../store/rollout-rows.js';
 import { PromptsService, type Actor, type ForceInput } from '../prompts/prompts.service.js';
+import { guardVerdict, type GuardVerdict, type RolloutFigures } from '../sessions/rollout-figures.js';
+import { SessionStore } from '../sessions/session-store.js';
 import { refusalError } from '../prompts/write-refusal.js';
 
 export interface StartRolloutInput extends ForceInput {
@@ -23,6 +25,9 @@ export type RolloutStepInput =
   | ({ action: 'complete'; message?: string } & ForceInput)
   | ({ action: 'abort'; reason: string; message?: string } & Pick<ForceInput, 'apply'>);
 
+/** `GET …/rollouts/:id`: the rollout with its sessions' figures per variant and, when guarded, the guard's verdict now. */
+export type RolloutReport = Rollout & { figures: RolloutFigures; verdict: GuardVerdict | null };
+
 /** Rollouts listed at once: the newest; older ones stay in the audit trail. */
 export const ROLLOUT_LIST_LIMIT = 50;
 
@@ -36,6 +41,7 @@ export class RolloutsService {
   constructor(
     private readonly store: PromptStore,
     private readonly prompts: PromptsService,
+    private readonly sessions: SessionStore,
   ) {}
 
   async start(key: string, input: StartRolloutInput, actor: Actor): Promise<Rollout> {
@@ -75,10 +81,11 @@ export class RolloutsService {
     return rollouts;
   }
 
-  async get(key: string, id: string): Promise<Rollout> {
+  async get(key: string, id: string): Promise<RolloutReport> {
     const rollout = await this.store.getRollout(id);
     if (!rollout || rollout.key !== key) throw new NotFoundException(`prompt "${key}" has no rollout "${id}"`);
-    return rollout;
+    const figures = await this.sessions.rolloutFigures(id, rollout.guard?.metric ?? null);
+    return { ...rollout, figures, verdict: rollout.guard ? guardVerdict(rollout.guard, figures) : null };
   }
 
   private rules(input: RolloutStepInput, candidateHasErrors: boolean): RolloutStepRules {
