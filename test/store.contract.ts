@@ -1,5 +1,6 @@
 import { labelView } from '../src/store/label-view.js';
 import type { PromptStore, RemoveInput } from '../src/store/prompt-store.js';
+import { describeRolloutContract } from './rollout-store.contract.js';
 import { AN_ERROR, aPrompt, EDITOR, NO_FINDINGS, PUBLISHER } from './support/factories.js';
 
 export interface StoreHarness {
@@ -210,6 +211,8 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
           at,
           moves: production(null, 1),
           forced: null,
+          apply: null,
+          rollout: null,
         },
         {
           revision: 3,
@@ -222,6 +225,8 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
           at,
           moves: production(2, null),
           forced: null,
+          apply: null,
+          rollout: null,
         },
         {
           revision: 2,
@@ -234,6 +239,8 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
           at,
           moves: production(1, 2),
           forced: null,
+          apply: null,
+          rollout: null,
         },
         {
           revision: 1,
@@ -246,6 +253,8 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
           at,
           moves: production(null, 1),
           forced: null,
+          apply: null,
+          rollout: null,
         },
       ]);
     });
@@ -466,4 +475,5 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       expect(await store.isSessionRevoked('new')).toBe(true);
     });
   });
+  describeRolloutContract(name, harness);
 }
