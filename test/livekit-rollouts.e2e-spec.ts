@@ -29,12 +29,11 @@ function idInBuckets(low: number, high: number): string {
 }
 
 /**
- * Rollout variants on real `voice.AgentSession`s. The server side of rollouts
- * (s5-server) is built in parallel, so the offers come from the fake prompt
- * server, which sends the wire shapes of src/protocol/ (prompt.updated with
- * `rollout`, `step` and `apply`).
- * TODO(lead): once the rollouts API is on main, run the abort case against the
- * real server too (POST /api/prompts/:key/rollouts, …/abort) — the client side is the same.
+ * Rollout variants on real `voice.AgentSession`s, the offers pushed step by
+ * step from the fake prompt server (the wire shapes of src/protocol/:
+ * prompt.updated with `rollout`, `step` and `apply`), so each step and each
+ * apply scope can be sent exactly when a case needs it. The same loop on the
+ * real server's rollouts API: test/livekit-server.e2e-spec.ts.
  */
 describe('promptcast/livekit rollout variants (fake prompt server, real AgentSession, fake LLM)', () => {
   let fake: FakePromptServer;
