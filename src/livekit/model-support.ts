@@ -28,6 +28,6 @@ export function instructionSupport(agent: voice.Agent | undefined, session: voic
 function nameOf(model: unknown): string {
   if (model === undefined || model === null) return 'none';
   const capable = model as CapableModel;
-  const label = typeof capable.label === 'function' ? capable.label() : (model).constructor.name;
+  const label = typeof capable.label === 'function' ? capable.label() : model.constructor.name;
   return typeof capable.model === 'string' && capable.model ? `${label} (${capable.model})` : label;
 }
