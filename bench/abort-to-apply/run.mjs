@@ -22,59 +22,60 @@ import { percentiles } from '../support/stats.mjs';
 const here = join(root, 'bench', 'abort-to-apply');
 const KEY = 'AGENT_INSTRUCTION';
 
-/** Resolves with the settled change of `revision` (the applier reports every change once every live session handled it). */
-function settledAt(runtime, revision) {
-  return new Promise((resolve) => {
-    const listener = (change) => {
-      if (change.key !== KEY || change.revision !== revision) return;
-      runtime.applier.off('settled', listener);
-      resolve(change);
-    };
-    runtime.applier.on('settled', listener);
+/**
+ * Every `settled` change and every receipt, timestamped as they happen, so a
+ * step's revision (known only from the REST answer) can be matched afterwards.
+ */
+function recorder(runtime) {
+  const settled = new Map();
+  const receipts = new Map();
+  let wake = () => {};
+  runtime.applier.on('settled', (change) => {
+    if (change.key === KEY) settled.set(change.revision, performance.now());
+    wake();
   });
+  const watch = (live) =>
+    live.prompts.on('receipt', (receipt) => {
+      receipts.set(`${live.id}@${receipt.revision}`, [receipt.outcome, performance.now()]);
+      wake();
+    });
+  /** Resolves once `ready()` holds, re-checked after every event. */
+  const until = (ready) =>
+    new Promise((resolve) => {
+      const check = () => {
+        if (!ready()) return;
+        wake = () => {};
+        resolve();
+      };
+      wake = check;
+      check();
+    });
+  return { settled, receipts, watch, until };
 }
 
-/** The revision the next change will have: the bench is the only writer. */
-async function nextRevision(url) {
-  const res = await fetch(`${url}/api/prompts`);
-  return (await res.json()).revision + 1;
-}
+const stepRevision = (rollout, action) => rollout.history.findLast((step) => step.action === action).revision;
 
-async function oneRound(url, runtime) {
-  const start = settledAt(runtime, await nextRevision(url));
+async function oneRound(url, runtime, seen) {
   const rollout = await send(url, 'POST', `/api/prompts/${KEY}/rollouts`, { version: 2, percent: 50 });
-  await start;
-  const live = runtime.registry.list();
-  const canaries = live.filter((s) => s.prompts.variant?.rolloutId === rollout.id && s.prompts.variant.variant === 'candidate');
-  const abortRevision = await nextRevision(url);
-  const times = canaries.map(
-    (s) =>
-      new Promise((resolve) => {
-        const listener = (receipt) => {
-          if (receipt.revision !== abortRevision) return;
-          s.prompts.off('receipt', listener);
-          resolve([receipt.outcome, performance.now()]);
-        };
-        s.prompts.on('receipt', listener);
-      }),
-  );
-  const settled = settledAt(runtime, abortRevision);
+  const started = stepRevision(rollout, 'start');
+  await seen.until(() => seen.settled.has(started));
+  const canaries = runtime.registry.list().filter((s) => s.prompts.variant?.rolloutId === rollout.id && s.prompts.variant.variant === 'candidate');
   const t0 = performance.now();
-  await send(url, 'POST', `/api/prompts/${KEY}/rollouts/${rollout.id}/abort`, { reason: 'bench' });
+  const aborted = await send(url, 'POST', `/api/prompts/${KEY}/rollouts/${rollout.id}/abort`, { reason: 'bench' });
   const t1 = performance.now();
-  const received = await Promise.all(times);
-  await settled;
+  const revision = stepRevision(aborted, 'abort');
+  await seen.until(() => seen.settled.has(revision) && canaries.every((s) => seen.receipts.has(`${s.id}@${revision}`)));
+  const received = canaries.map((s) => seen.receipts.get(`${s.id}@${revision}`));
   if (received.some(([outcome]) => outcome !== 'applied')) throw new Error(`abort ${rollout.id} not applied everywhere: ${JSON.stringify(received)}`);
-  return { rest: t1 - t0, perSession: received.map(([, t]) => t - t0), all: Math.max(...received.map(([, t]) => t - t0)), canaries: canaries.length };
+  const perSession = received.map(([, t]) => t - t0);
+  return { rest: t1 - t0, perSession, all: Math.max(...perSession), canaries: canaries.length };
 }
 
-async function oneEdit(url, runtime, i) {
-  const settled = settledAt(runtime, await nextRevision(url));
+async function oneEdit(url, seen, i) {
   const t0 = performance.now();
-  // Saving the baseline's text again under a new version would move the label; a draft-free edit of production is what edit-to-apply measures.
-  await send(url, 'PUT', `/api/prompts/${KEY}`, { text: `You are Friday, edit ${i}.` });
-  await settled;
-  return performance.now() - t0;
+  const saved = await send(url, 'PUT', `/api/prompts/${KEY}`, { text: `You are Friday, edit ${i}.` });
+  await seen.until(() => seen.settled.has(saved.revision));
+  return seen.settled.get(saved.revision) - t0;
 }
 
 export async function run({ full = false, argv = [], defaults = { rounds: 20, sessions: 20, warmup: 3 } } = {}) {
@@ -90,17 +91,18 @@ export async function run({ full = false, argv = [], defaults = { rounds: 20, se
     await send(server.url, 'POST', '/api/prompts', { key: KEY, text: 'You are Friday.' });
     await send(server.url, 'PUT', `/api/prompts/${KEY}`, { text: 'You are Friday, the candidate.', labels: [] });
     friday = await createFriday({ client: { url: server.url, agentId: 'bench' }, policy: 'live' });
+    const seen = recorder(friday.runtime);
     for (let i = 0; i < sessionCount; i++) {
       const session = new voice.AgentSession({ llm: new voice.testing.FakeLLM(), vad: null });
       sessions.push(session);
-      await friday.runtime.startSession(session, { id: `bench-${i}` });
+      seen.watch(await friday.runtime.startSession(session, { id: `bench-${i}` }));
     }
     const perSession = [];
     const all = [];
     const rest = [];
     let canaries = 0;
     for (let i = 0; i < warmup + rounds; i++) {
-      const round = await oneRound(server.url, friday.runtime);
+      const round = await oneRound(server.url, friday.runtime, seen);
       if (i < warmup) continue;
       perSession.push(...round.perSession);
       all.push(round.all);
@@ -110,7 +112,7 @@ export async function run({ full = false, argv = [], defaults = { rounds: 20, se
     // The edit → applied figure, same process, same sessions; then the rollout's candidate (v2) stays valid for no further rounds.
     const edits = [];
     for (let i = 0; i < warmup + rounds; i++) {
-      const t = await oneEdit(server.url, friday.runtime, i);
+      const t = await oneEdit(server.url, seen, i);
       if (i >= warmup) edits.push(t);
     }
     return report({
@@ -147,7 +149,9 @@ function report(result) {
       row('abort: applied in every canary session', result.all),
       row('edit: applied in every session', result.edit),
     ].join('\n'),
-    notes: [`Abort reaches every canary as fast as an edit reaches every session: same stream, same binding, one updateInstructions per call.`],
+    notes: [
+      `An abort travels the edit's path (one prompt.updated on the stream, one updateInstructions per canary call): compare its p99 (${ms(result.all.p99)} ms) with the edit's (${ms(result.edit.p99)} ms).`,
+    ],
     figures: result,
   };
 }
