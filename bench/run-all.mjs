@@ -17,6 +17,7 @@ const BENCHES = [
   { name: 'staleness', module: './staleness/run.mjs' },
   { name: 'poll', module: './poll/run.mjs' },
   { name: 'edit-to-apply', module: './edit-to-apply/run.mjs', defaults: { edits: 100, sessions: 10, warmup: 10 } },
+  { name: 'abort-to-apply', module: './abort-to-apply/run.mjs', defaults: { rounds: 20, sessions: 20, warmup: 3 } },
   { name: 'stream-fanout', module: './stream-fanout/run.mjs', defaults: { sizes: '250,1000,2000', updates: 20, repeats: 1 } },
   { name: 'capacity', module: './capacity/run.mjs' },
   { name: 'store-writes', module: './store-writes/run.mjs' },

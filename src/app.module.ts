@@ -9,6 +9,8 @@ import { FleetModule } from './fleet/fleet.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PromptsModule } from './prompts/prompts.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
+import { RolloutsModule } from './rollouts/rollouts.module.js';
 import { StoreModule } from './store/store.module.js';
 import { StreamModule } from './stream/stream.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -27,9 +29,11 @@ export class AppModule {
         ChangesModule,
         StreamModule,
         PromptsModule,
+        RolloutsModule,
         HealthModule,
         WebhooksModule,
         FleetModule,
+        SessionsModule,
         AdminModule,
         BackupModule,
       ],

@@ -51,6 +51,7 @@ describe('PromptClient protocol', () => {
       deleted: false,
       source: 'server',
       variables: {},
+      rollout: null,
     });
     expect(c.get('AGENT_INSTRUCTION')).toBe('You are Friday, briefly.');
   });
@@ -96,7 +97,16 @@ describe('PromptClient protocol', () => {
     const changes = collect(c);
     const revision = server.remove('A');
     await waitFor(() => changes.length === 1, 'the delete');
-    expect(changes[0]).toEqual({ key: 'A', text: 'built-in text', revision, version: undefined, deleted: true, source: 'server', variables: {} });
+    expect(changes[0]).toEqual({
+      key: 'A',
+      text: 'built-in text',
+      revision,
+      version: undefined,
+      deleted: true,
+      source: 'server',
+      variables: {},
+      rollout: null,
+    });
     expect(c.get('A')).toBe('built-in text');
   });
 

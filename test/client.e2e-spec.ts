@@ -54,6 +54,7 @@ describe.each(storeTargets)('PromptClient against the real server on $name', (ta
         deleted: false,
         source: 'server',
         variables: {},
+        rollout: null,
       },
       {
         key: 'SESSION_INSTRUCTION',
@@ -63,6 +64,7 @@ describe.each(storeTargets)('PromptClient against the real server on $name', (ta
         deleted: false,
         source: 'server',
         variables: {},
+        rollout: null,
       },
     ]);
     expect(c.status()).toMatchObject({ mode: 'streaming', source: 'server', revision: second.revision });
@@ -128,7 +130,16 @@ describe.each(storeTargets)('PromptClient against the real server on $name', (ta
     await rest.move('AGENT_INSTRUCTION', 'production', 4);
     await waitFor(() => seen.length === 1, 'production to hear of the move');
     expect(seen).toEqual([
-      { key: 'AGENT_INSTRUCTION', text: 'staging two', revision: 5, version: 4, deleted: false, source: 'server', variables: {} },
+      {
+        key: 'AGENT_INSTRUCTION',
+        text: 'staging two',
+        revision: 5,
+        version: 4,
+        deleted: false,
+        source: 'server',
+        variables: {},
+        rollout: null,
+      },
     ]);
   });
 

@@ -79,6 +79,34 @@ describe('Friday fleet: many sessions and reports', () => {
     expect((await listing()).agents[0]).toMatchObject({ agentId: 'friday-8', revision, behind: false });
   });
 
+  it('reports each call when it ends: GET /api/sessions/:id shows its receipts, turns and metrics', async () => {
+    friday = await startFriday(server.url, { reportIntervalMs: 60_000, client: { agentId: 'friday-9' } });
+    const model = new RecordingLLM();
+    const session = aTestSession(model);
+    await friday.start(session, 'room-9');
+    await turn(session, model, 'turn 1');
+    const settled = nextEvent<SettledChange>(friday.runtime.applier, 'settled', (c) => c.key === AGENT_INSTRUCTION, 5000);
+    const { revision, version } = await prompts.update(AGENT_INSTRUCTION, 'v2');
+    await settled;
+    await turn(session, model, 'turn 2');
+    await session.close();
+    await waitFor(async () => (await fetch(`${server.url}/api/sessions/room-9`)).status === 200, 'the call report');
+    expect(await (await fetch(`${server.url}/api/sessions/room-9`)).json()).toMatchObject({
+      agentId: 'friday-9',
+      sessionId: 'room-9',
+      endedAt: expect.any(String),
+      prompts: { [AGENT_INSTRUCTION]: version },
+      receipts: [{ revision, key: AGENT_INSTRUCTION, version, outcome: 'applied' }],
+      // The greeting is a reply too: three turns, two on v1, one on v2.
+      turns: [
+        { versions: { [AGENT_INSTRUCTION]: 1 } },
+        { versions: { [AGENT_INSTRUCTION]: 1 } },
+        { revision, versions: { [AGENT_INSTRUCTION]: version } },
+      ],
+      metrics: { turns: 3, endReason: 'user_initiated' },
+    });
+  });
+
   it('never fails the agent when the server cannot take a report', async () => {
     const log = recordingLogger();
     const reporter = new FleetReporter({

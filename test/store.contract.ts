@@ -1,5 +1,6 @@
 import { labelView } from '../src/store/label-view.js';
 import type { PromptStore, RemoveInput } from '../src/store/prompt-store.js';
+import { describeRolloutContract } from './rollout-store.contract.js';
 import { AN_ERROR, aPrompt, EDITOR, NO_FINDINGS, PUBLISHER } from './support/factories.js';
 
 export interface StoreHarness {
@@ -217,6 +218,8 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
           at,
           moves: production(null, 1),
           forced: null,
+          apply: null,
+          rollout: null,
         },
         {
           revision: 3,
@@ -229,6 +232,8 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
           at,
           moves: production(2, null),
           forced: null,
+          apply: null,
+          rollout: null,
         },
         {
           revision: 2,
@@ -241,6 +246,8 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
           at,
           moves: production(1, 2),
           forced: null,
+          apply: null,
+          rollout: null,
         },
         {
           revision: 1,
@@ -253,6 +260,8 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
           at,
           moves: production(null, 1),
           forced: null,
+          apply: null,
+          rollout: null,
         },
       ]);
     });
@@ -473,4 +482,5 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       expect(await store.isSessionRevoked('new')).toBe(true);
     });
   });
+  describeRolloutContract(name, harness);
 }

@@ -1,4 +1,4 @@
-import type { ChangeEvent } from '../protocol/events.js';
+import type { ChangeEvent, PromptUpdatedData } from '../protocol/events.js';
 import type { ChangeRecord } from '../store/prompt-store.js';
 
 /** A change with its wire event, serialised once for every stream and webhook that carries it. */
@@ -27,6 +27,9 @@ function changeEvent(change: ChangeRecord): ChangeEvent {
   const labels = change.moves.map((m) => m.label);
   if (change.text === null) return { event: 'prompt.deleted', data: { revision, key, labels, kind } };
   const { version, text, author } = change;
-  const data = { revision, key, version, text, updatedAt: change.at, author, variables: change.variables ?? {}, labels, kind };
+  const data: PromptUpdatedData = { revision, key, version, text, updatedAt: change.at, author, variables: change.variables ?? {}, labels, kind };
+  // A rollout step carries the label's offer after it (null once it ended) and which step it was; any change may carry its apply scope.
+  if (change.rollout) Object.assign(data, { rollout: change.rollout.offer, step: change.rollout.step });
+  if (change.apply) data.apply = change.apply;
   return { event: labels.length > 0 ? 'prompt.updated' : 'prompt.saved', data };
 }

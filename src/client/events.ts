@@ -1,9 +1,14 @@
 import type { SnapshotPrompt, StreamMessage } from '../protocol/events.js';
+import { APPLY_SCOPES, type ApplyScope, type RolloutOffer, type RolloutStepName } from '../protocol/rollouts.js';
 import type { Variables } from '../protocol/template.js';
 import { parseVariables } from '../protocol/variables.js';
 import { PromptClientError } from './errors.js';
 
-/** One prompt as the server last described it (the parser always sets `variables`: `{}` when an older server sent none). */
+/**
+ * One prompt as the server last described it. The parser always sets
+ * `variables` (`{}` when an older server sent none) and `rollout` (`null` when
+ * there is no active rollout, or the server predates rollouts).
+ */
 export type PromptEntry = SnapshotPrompt;
 
 /** A whole state: the stream's `snapshot` event, or a poll of `GET /api/prompts`. */
@@ -37,6 +42,8 @@ export function parseStreamEvent(type: string, data: string): StreamEvent {
         updatedAt: str(body, 'updatedAt', type),
         author: typeof body.author === 'string' ? body.author : '',
         variables: variables(body, type),
+        rollout: offer(body.rollout, type),
+        ...changeMeta(body, type),
       };
     case 'prompt.deleted':
       return { type, revision, key: str(body, 'key', type) };
@@ -80,6 +87,45 @@ function entry(item: Json, what: string): PromptEntry {
     version: int(item, 'version', what),
     updatedAt: str(item, 'updatedAt', what),
     variables: variables(item, what),
+    rollout: offer(item.rollout, what),
+  };
+}
+
+const STEPS: readonly RolloutStepName[] = ['start', 'percent', 'complete', 'abort'];
+
+/** A change's apply scope and rollout step, when the server sent them (older servers send neither). */
+function changeMeta(body: Json, what: string): { apply?: ApplyScope; step?: RolloutStepName } {
+  const meta: { apply?: ApplyScope; step?: RolloutStepName } = {};
+  if (body.apply !== undefined) {
+    if (!(APPLY_SCOPES as readonly unknown[]).includes(body.apply)) throw bad(what, `has an unknown apply scope ${JSON.stringify(body.apply)}`);
+    meta.apply = body.apply as ApplyScope;
+  }
+  if (body.step !== undefined) {
+    if (!(STEPS as readonly unknown[]).includes(body.step)) throw bad(what, `has an unknown rollout step ${JSON.stringify(body.step)}`);
+    meta.step = body.step as RolloutStepName;
+  }
+  return meta;
+}
+
+/**
+ * The rollout offer carried with a prompt (docs/rollouts.md); absent or null
+ * means none, which is also how a server without rollouts reads.
+ */
+function offer(value: unknown, what: string): RolloutOffer | null {
+  if (value === undefined || value === null) return null;
+  if (!isObject(value)) throw bad(what, 'has a rollout that is not an object');
+  const percent = value.percent;
+  if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 100) {
+    throw bad(what, 'has a rollout whose "percent" is not a number from 0 to 100');
+  }
+  if (!(APPLY_SCOPES as readonly unknown[]).includes(value.apply)) throw bad(what, 'has a rollout with an unknown apply scope');
+  if (!isObject(value.candidate)) throw bad(what, 'has a rollout with no candidate object');
+  const candidate = value.candidate;
+  return {
+    id: str(value, 'id', what),
+    percent,
+    apply: value.apply as ApplyScope,
+    candidate: { version: int(candidate, 'version', what), text: str(candidate, 'text', what), variables: variables(candidate, what) },
   };
 }
 

@@ -7,8 +7,19 @@ import { MissingVariableError, PromptClientError } from './errors.js';
 import type { StreamEvent } from './events.js';
 import { Link } from './link.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
-import { applyEvent, defaultsState, diffStates, textOf, variablesOf, visibleKeys, type HeldState, type StateScope } from './state.js';
-import type { ClientStatus, LogLevel, PromptClientEvents, PromptClientOptions, ReadyState, RenderOptions, TemplateValues } from './types.js';
+import { applyEvent, defaultsState, diffStates, offerOf, resolvePrompt, visibleKeys, type HeldState, type StateScope } from './state.js';
+import type { RolloutOffer } from '../protocol/rollouts.js';
+import type {
+  ClientStatus,
+  LogLevel,
+  PromptClientEvents,
+  PromptClientOptions,
+  ReadyState,
+  RenderOptions,
+  ResolvedPrompt,
+  SessionOptions,
+  TemplateValues,
+} from './types.js';
 
 /**
  * Live prompts for an agent: one SSE stream to the Promptcast server, resumed
@@ -84,9 +95,26 @@ export class PromptClient extends EventEmitter<PromptClientEvents> {
     return this.readyPromise;
   }
 
-  /** The current text of `key`: the server's (or cached) text, else its default, else `undefined`. */
-  get(key: string): string | undefined {
-    return textOf(this.held, key, this.scope);
+  /**
+   * The current text of `key`: the server's (or cached) text, else its
+   * default, else `undefined`. With a `sessionId`, a key in an active rollout
+   * answers that session's variant (docs/rollouts.md); without one, the baseline.
+   */
+  get(key: string, options: SessionOptions = {}): string | undefined {
+    return this.resolve(key, options)?.text;
+  }
+
+  /**
+   * Everything about `key` for one session: text, version, variables and its
+   * rollout variant (see `get`). `undefined` when the key has no text at all.
+   */
+  resolve(key: string, options: SessionOptions = {}): ResolvedPrompt | undefined {
+    return resolvePrompt(this.held, key, this.scope, options.sessionId);
+  }
+
+  /** The active rollout of `key` the client holds (candidate, percent, id); `null` when none. */
+  rollout(key: string): RolloutOffer | null {
+    return offerOf(this.held, key);
   }
 
   /**
@@ -97,9 +125,14 @@ export class PromptClient extends EventEmitter<PromptClientEvents> {
    * `undefined` when the key has no text at all, like `get`.
    */
   render(key: string, vars: TemplateValues = {}, options: RenderOptions = {}): string | undefined {
-    const text = this.get(key);
-    if (text === undefined) return undefined;
-    const rendered = renderTemplate({ text, variables: variablesOf(this.held, key), values: vars });
+    const prompt = this.resolve(key, options);
+    return prompt === undefined ? undefined : this.renderResolved(prompt, vars, options);
+  }
+
+  /** Renders a prompt `resolve` answered (a session's pinned variant), by the same rules as `render`. */
+  renderResolved(prompt: ResolvedPrompt, vars: TemplateValues = {}, options: RenderOptions = {}): string {
+    const { key, text, variables } = prompt;
+    const rendered = renderTemplate({ text, variables, values: vars });
     if (rendered.missing.length === 0) return rendered.text;
     const error = new MissingVariableError(key, rendered.missing);
     if (options.strict ?? true) throw error;
@@ -108,7 +141,7 @@ export class PromptClient extends EventEmitter<PromptClientEvents> {
     return rendered.text;
   }
 
-  /** Every key with a text, defaults included, and that text. */
+  /** Every key with a text, defaults included, and that text (the baselines). */
   all(): Record<string, string> {
     return Object.fromEntries(visibleKeys(this.held, this.scope).map((key) => [key, this.get(key) as string]));
   }
@@ -151,7 +184,7 @@ export class PromptClient extends EventEmitter<PromptClientEvents> {
     const before = this.held;
     this.held = next;
     if (!this.settled) this.settle();
-    else for (const change of diffStates(before, next, this.scope)) this.emit('change', change);
+    else for (const change of diffStates(before, next, this.scope, event)) this.emit('change', change);
     if (next.prompts !== before?.prompts) this.saveCache(next);
   }
 

@@ -1,5 +1,6 @@
 import type { StreamEvent } from './events.js';
-import { applyEvent, defaultsState, diffStates, textOf, type HeldState, type StateScope } from './state.js';
+import { inCandidate, type RolloutOffer } from '../protocol/rollouts.js';
+import { applyEvent, defaultsState, diffStates, resolvePrompt, textOf, type HeldState, type StateScope } from './state.js';
 
 const at = '2025-01-01T00:00:00.000Z';
 const all: StateScope = { keys: undefined, defaults: { A: 'default A' } };
@@ -8,7 +9,7 @@ function server(revision: number, prompts: Record<string, string>): HeldState {
   return {
     source: 'server',
     revision,
-    prompts: Object.fromEntries(Object.entries(prompts).map(([k, text]) => [k, { text, version: 1, updatedAt: at }])),
+    prompts: Object.fromEntries(Object.entries(prompts).map(([k, text]) => [k, { text, version: 1, updatedAt: at, rollout: null }])),
   };
 }
 
@@ -34,10 +35,10 @@ describe('applyEvent', () => {
   it('replaces the whole state on a snapshot: keys absent from it are gone', () => {
     const next = applyEvent(
       server(5, { A: 'a', B: 'b' }),
-      { type: 'snapshot', revision: 9, prompts: { B: { text: 'b2', version: 2, updatedAt: at } } },
+      { type: 'snapshot', revision: 9, prompts: { B: { text: 'b2', version: 2, updatedAt: at, rollout: null } } },
       all,
     );
-    expect(next).toEqual({ source: 'server', revision: 9, prompts: { B: { text: 'b2', version: 2, updatedAt: at } } });
+    expect(next).toEqual({ source: 'server', revision: 9, prompts: { B: { text: 'b2', version: 2, updatedAt: at, rollout: null } } });
   });
 
   it('removes a deleted key', () => {
@@ -76,9 +77,9 @@ describe('diffStates', () => {
     const before = server(1, { A: 'a', B: 'b', C: 'c' });
     const after = server(2, { B: 'b', C: 'c2', D: 'd' });
     expect(diffStates(before, after, all)).toEqual([
-      { key: 'A', text: 'default A', revision: 2, version: undefined, deleted: true, source: 'server', variables: {} },
-      { key: 'C', text: 'c2', revision: 2, version: 1, deleted: false, source: 'server', variables: {} },
-      { key: 'D', text: 'd', revision: 2, version: 1, deleted: false, source: 'server', variables: {} },
+      { key: 'A', text: 'default A', revision: 2, version: undefined, deleted: true, source: 'server', variables: {}, rollout: null },
+      { key: 'C', text: 'c2', revision: 2, version: 1, deleted: false, source: 'server', variables: {}, rollout: null },
+      { key: 'D', text: 'd', revision: 2, version: 1, deleted: false, source: 'server', variables: {}, rollout: null },
     ]);
   });
 
@@ -91,13 +92,22 @@ describe('diffStates', () => {
     const after: HeldState = { ...server(2, { A: 'Hi {{n}}' }) };
     after.prompts = { A: { ...after.prompts.A, variables: { n: { default: 'there' } } } };
     expect(diffStates(before, after, all)).toEqual([
-      { key: 'A', text: 'Hi {{n}}', variables: { n: { default: 'there' } }, revision: 2, version: 1, deleted: false, source: 'server' },
+      {
+        key: 'A',
+        text: 'Hi {{n}}',
+        variables: { n: { default: 'there' } },
+        revision: 2,
+        version: 1,
+        deleted: false,
+        source: 'server',
+        rollout: null,
+      },
     ]);
   });
 
   it('reports a key deleted without a default as text undefined', () => {
     expect(diffStates(server(1, { B: 'b' }), server(2, {}), all)).toEqual([
-      { key: 'B', text: undefined, revision: 2, version: undefined, deleted: true, source: 'server', variables: {} },
+      { key: 'B', text: undefined, revision: 2, version: undefined, deleted: true, source: 'server', variables: {}, rollout: null },
     ]);
   });
 });
@@ -107,5 +117,62 @@ describe('textOf', () => {
     expect(textOf(server(1, { A: 'held' }), 'A', all)).toBe('held');
     expect(textOf(server(1, {}), 'A', all)).toBe('default A');
     expect(textOf(undefined, 'Z', all)).toBeUndefined();
+  });
+});
+
+describe('rollouts in the held state', () => {
+  const offer: RolloutOffer = {
+    id: 'r-42',
+    percent: 30,
+    apply: 'live',
+    candidate: { version: 2, text: 'cand {{n}}', variables: { n: { default: 'c' } } },
+  };
+  const withOffer = (revision: number, rollout: RolloutOffer | null): HeldState => ({
+    source: 'server',
+    revision,
+    prompts: { A: { text: 'base', version: 1, updatedAt: at, variables: {}, rollout } },
+  });
+  const step = (revision: number, rollout: RolloutOffer | null, extra: Partial<StreamEvent> = {}): StreamEvent =>
+    ({ ...updated(revision, 'A', 'base'), version: 1, rollout, ...extra }) as StreamEvent;
+  // Session ids on each side of the 30 % line, found by the specified hash rather than assumed.
+  const ids = Array.from({ length: 200 }, (_, i) => `call-${i}`);
+  const canary = ids.find((id) => inCandidate(offer.id, id, offer.percent))!;
+  const control = ids.find((id) => !inCandidate(offer.id, id, offer.percent))!;
+
+  it('keeps the offer a prompt.updated carries, and drops it when the next one carries none (an abort)', () => {
+    const started = applyEvent(withOffer(1, null), step(2, offer), all)!;
+    expect(started.prompts.A.rollout).toEqual(offer);
+    expect(applyEvent(started, step(3, null), all)!.prompts.A.rollout).toBeNull();
+  });
+
+  it('resolves the candidate for a session in the slice, the baseline for the others and without a session id', () => {
+    const held = withOffer(2, offer);
+    expect(resolvePrompt(held, 'A', all, canary)).toMatchObject({ text: 'cand {{n}}', version: 2, rollout: { id: 'r-42', variant: 'candidate' } });
+    expect(resolvePrompt(held, 'A', all, control)).toMatchObject({ text: 'base', version: 1, rollout: { id: 'r-42', variant: 'baseline' } });
+    expect(resolvePrompt(held, 'A', all)).toMatchObject({ text: 'base', version: 1, rollout: { variant: 'baseline' } });
+    expect(resolvePrompt(withOffer(2, null), 'A', all, canary)).toMatchObject({ text: 'base', rollout: null });
+  });
+
+  it('reports a change when only the offer moved, with the step and apply scope of the event that moved it', () => {
+    const before = withOffer(2, offer);
+    const event = step(3, null, { step: 'abort', apply: 'live' });
+    const after = applyEvent(before, event, all)!;
+    expect(diffStates(before, after, all, event)).toEqual([
+      {
+        key: 'A',
+        text: 'base',
+        variables: {},
+        revision: 3,
+        version: 1,
+        deleted: false,
+        source: 'server',
+        rollout: null,
+        step: 'abort',
+        apply: 'live',
+      },
+    ]);
+    const raised = { ...offer, percent: 60 };
+    expect(diffStates(before, withOffer(4, raised), all)).toEqual([expect.objectContaining({ key: 'A', rollout: raised })]);
+    expect(diffStates(before, withOffer(4, offer), all)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
+import { inCandidate, type RolloutOffer } from '../protocol/rollouts.js';
 import type { Variables } from '../protocol/template.js';
 import type { PromptEntry, StreamEvent } from './events.js';
-import type { PromptChange, StateSource } from './types.js';
+import type { PromptChange, ResolvedPrompt, StateSource } from './types.js';
 
 /** The prompts the client holds and where they came from. Never mutated. */
 export interface HeldState {
@@ -36,7 +37,13 @@ export function applyEvent(held: HeldState | undefined, event: StreamEvent, scop
   if (event.type === 'prompt.deleted') {
     delete prompts[event.key];
   } else if (!scope.keys || scope.keys.has(event.key)) {
-    prompts[event.key] = { text: event.text, version: event.version, updatedAt: event.updatedAt, variables: event.variables ?? {} };
+    prompts[event.key] = {
+      text: event.text,
+      version: event.version,
+      updatedAt: event.updatedAt,
+      variables: event.variables ?? {},
+      rollout: event.rollout ?? null,
+    };
   }
   return { source: 'server', revision: event.revision, prompts };
 }
@@ -56,6 +63,37 @@ export function variablesOf(state: HeldState | undefined, key: string): Variable
   return state?.prompts[key]?.variables ?? {};
 }
 
+/** The active rollout's offer for `key` in this state; null when none (or on cache and defaults without one). */
+export function offerOf(state: HeldState | undefined, key: string): RolloutOffer | null {
+  return state?.prompts[key]?.rollout ?? null;
+}
+
+/**
+ * What `key` is for one session: the candidate of the key's active rollout
+ * when the session's bucket falls under its percent (docs/rollouts.md),
+ * else the label's own version (the baseline); without a session id, always
+ * the baseline. `undefined` when the key has no text at all.
+ */
+export function resolvePrompt(state: HeldState | undefined, key: string, scope: StateScope, sessionId?: string): ResolvedPrompt | undefined {
+  const text = textOf(state, key, scope);
+  if (text === undefined) return undefined;
+  const entry = state?.prompts[key];
+  const offer = entry?.rollout ?? null;
+  const base = { key, revision: state?.revision ?? null, source: state?.source ?? 'defaults' } as const;
+  if (!entry || !offer) return { ...base, text, version: entry?.version, variables: entry?.variables ?? {}, rollout: null };
+  if (sessionId !== undefined && inCandidate(offer.id, sessionId, offer.percent)) {
+    const { candidate } = offer;
+    return {
+      ...base,
+      text: candidate.text,
+      version: candidate.version,
+      variables: candidate.variables,
+      rollout: { id: offer.id, variant: 'candidate' },
+    };
+  }
+  return { ...base, text, version: entry.version, variables: entry.variables ?? {}, rollout: { id: offer.id, variant: 'baseline' } };
+}
+
 /** Every key that has a text in this state, defaults included. */
 export function visibleKeys(state: HeldState | undefined, scope: StateScope): string[] {
   const keys = new Set([...Object.keys(state?.prompts ?? {}), ...Object.keys(scope.defaults)]);
@@ -63,19 +101,24 @@ export function visibleKeys(state: HeldState | undefined, scope: StateScope): st
 }
 
 /**
- * The keys whose visible text or declared variables differ between two
- * states, one change each (a new default changes what `render` fills in).
- * A change of version or source with the same text and variables is not a change.
+ * The keys whose visible text, declared variables or rollout offer differ
+ * between two states, one change each (a new default changes what `render`
+ * fills in; a rollout step changes what some sessions run, even when the
+ * label's own text stays). A change of version or source with the same text,
+ * variables and offer is not a change. `cause`, the event that made `after`,
+ * lends its apply scope and rollout step to the change of its key.
  */
-export function diffStates(before: HeldState | undefined, after: HeldState, scope: StateScope): PromptChange[] {
+export function diffStates(before: HeldState | undefined, after: HeldState, scope: StateScope, cause?: StreamEvent): PromptChange[] {
   const keys = new Set([...visibleKeys(before, scope), ...visibleKeys(after, scope)]);
   const changes: PromptChange[] = [];
   for (const key of [...keys].sort()) {
     const text = textOf(after, key, scope);
     const variables = variablesOf(after, key);
-    if (text === textOf(before, key, scope) && sameVariables(variables, variablesOf(before, key))) continue;
+    const rollout = offerOf(after, key);
+    const same = text === textOf(before, key, scope) && sameJson(variables, variablesOf(before, key)) && sameJson(rollout, offerOf(before, key));
+    if (same) continue;
     const entry = after.prompts[key];
-    changes.push({
+    const change: PromptChange = {
       key,
       text,
       variables,
@@ -83,7 +126,13 @@ export function diffStates(before: HeldState | undefined, after: HeldState, scop
       version: entry?.version,
       deleted: after.source === 'server' && entry === undefined,
       source: after.source,
-    });
+      rollout,
+    };
+    if (cause?.type === 'prompt.updated' && cause.key === key) {
+      if (cause.apply) change.apply = cause.apply;
+      if (cause.step) change.step = cause.step;
+    }
+    changes.push(change);
   }
   return changes;
 }
@@ -93,7 +142,7 @@ function pick(prompts: Record<string, PromptEntry>, keys: ReadonlySet<string> | 
   return Object.fromEntries(Object.entries(prompts).filter(([key]) => keys.has(key)));
 }
 
-/** Variables are small JSON objects built in one order by one parser: their encodings compare them. */
-function sameVariables(a: Variables, b: Variables): boolean {
+/** Variables and offers are small JSON objects built in one order by one parser: their encodings compare them. */
+function sameJson(a: Variables | RolloutOffer | null, b: Variables | RolloutOffer | null): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -1,4 +1,5 @@
 import type { AgentMode } from '../protocol/fleet.js';
+import type { ApplyScope, RolloutOffer, RolloutStepName } from '../protocol/rollouts.js';
 import type { Variables } from '../protocol/template.js';
 import type { BackoffOptions } from './backoff.js';
 import type { Clock } from './clock.js';
@@ -101,6 +102,40 @@ export interface PromptChange {
   /** True when the key no longer exists on the server. */
   deleted: boolean;
   source: StateSource;
+  /**
+   * The key's active rollout after this change (docs/rollouts.md), `null`
+   * when none — also after an abort or a completion, and from a server
+   * without rollouts. `get(key, {sessionId})` resolves a session's variant from it.
+   */
+  rollout: RolloutOffer | null;
+  /** How running calls should take this change, when the server said (`live` or `next-session`); absent: your own default. */
+  apply?: ApplyScope;
+  /** When the change was a rollout step: which one (`start`, `percent`, `complete`, `abort`). */
+  step?: RolloutStepName;
+}
+
+/** Options of `get` and `render` that pick a session's version. */
+export interface SessionOptions {
+  /**
+   * The call's id. With it, a key in an active rollout answers the candidate
+   * when the session's bucket falls under the percent (`rolloutBucket`);
+   * without it, always the label's own version (the baseline).
+   */
+  sessionId?: string;
+}
+
+/** One key as one session should run it: `client.resolve(key, {sessionId})`. */
+export interface ResolvedPrompt {
+  key: string;
+  text: string;
+  /** The version on the server; `undefined` for a built-in default. */
+  version: number | undefined;
+  variables: Variables;
+  /** The revision of the state it comes from; `null` for defaults. */
+  revision: number | null;
+  source: StateSource;
+  /** The rollout the key is in and the session's side of it; `null` when the key has no active rollout. */
+  rollout: { id: string; variant: 'candidate' | 'baseline' } | null;
 }
 
 export interface ModeChange {
@@ -145,7 +180,7 @@ export interface PromptWarning {
 /** What `render` fills placeholders from: numbers and booleans are written as `String(value)` does. */
 export type TemplateValues = Readonly<Record<string, string | number | boolean>>;
 
-export interface RenderOptions {
+export interface RenderOptions extends SessionOptions {
   /**
    * `true` (the default): a required variable missing from `vars` throws a
    * `MissingVariableError` and nothing is rendered. `false`: it becomes ""

@@ -1,14 +1,15 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { MESSAGE_MAX_LENGTH } from '../protocol/prompts.js';
+import { APPLY_SCOPES } from '../protocol/rollouts.js';
 import { MAX_VARIABLES, parseVariables } from '../protocol/variables.js';
 
 /**
  * Body fields more than one route takes, declared once: `variables` (a
- * version's declared placeholders) and `force`/`reason` (publishing over
- * failing checks). The rules themselves live in protocol/.
+ * version's declared placeholders), `force`/`reason` (publishing over
+ * failing checks) and `apply` (how running calls take a change). The rules themselves live in protocol/.
  */
 
 /** An optional `variables: {name: {default?, description?}}`, parsed by protocol/variables.ts (nulls dropped, names checked). */
@@ -60,5 +61,18 @@ export function ReasonField(): PropertyDecorator {
     IsOptional(),
     IsString(),
     MaxLength(MESSAGE_MAX_LENGTH),
+  );
+}
+
+/** `apply: 'live' | 'next-session'`: how running calls take this change (docs/rollouts.md); absent: each client's own default. */
+export function ApplyField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      enum: APPLY_SCOPES,
+      description:
+        '`live`: calls in progress take the change at their next turn; `next-session`: only calls that start after it. Absent: the client decides (PROMPT_APPLY).',
+    }),
+    IsOptional(),
+    IsIn(APPLY_SCOPES, { message: `apply must be one of ${APPLY_SCOPES.join(', ')}` }),
   );
 }

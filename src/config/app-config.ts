@@ -114,6 +114,8 @@ export interface AgentsConfig {
   reportTtlMs: number;
   /** Agents one token (open: the whole server) may have listed; a new id beyond it drops that token's own least recently heard. */
   maxPerToken: number;
+  /** Session reports are pruned this many days after their call started (SESSION_RETENTION_DAYS). */
+  sessionRetentionDays: number;
 }
 
 /** A named bearer token; the name is who the request is in versions, the audit trail and logs. */

@@ -155,6 +155,14 @@ export class EnvVars {
   @Max(1_000_000)
   AGENT_MAX_PER_TOKEN = 10_000;
 
+  /** Session reports (the Calls page, rollout figures) are kept this many days after the call started, then pruned. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  SESSION_RETENTION_DAYS = 30;
+
   /** `name:secret,...`: tokens that may read, write and use the admin UI. Parsed in auth-config.ts. */
   @IsOptional()
   @IsString()

@@ -23,7 +23,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     { promptMaxBytes: vars.PROMPT_MAX_BYTES, importMaxBytes: vars.IMPORT_MAX_BYTES, importMaxRecords: vars.IMPORT_MAX_RECORDS },
     seed,
     streamConfig(vars),
-    { reportTtlMs: vars.AGENT_REPORT_TTL_MS, maxPerToken: vars.AGENT_MAX_PER_TOKEN },
+    { reportTtlMs: vars.AGENT_REPORT_TTL_MS, maxPerToken: vars.AGENT_MAX_PER_TOKEN, sessionRetentionDays: vars.SESSION_RETENTION_DAYS },
     authConfig(vars),
     {
       writesPerMin: vars.RATE_LIMIT_WRITES_PER_MIN,

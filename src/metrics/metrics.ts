@@ -73,6 +73,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly guardEvaluations = new Counter({
+    name: 'promptcast_rollout_guard_evaluations_total',
+    help: 'Rollout guard evaluations by outcome: wait (a side below minSessions), keep (no significant increase), abort.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly storeErrors = new Counter({
     name: 'promptcast_store_errors_total',
     help: 'Store calls that threw, by operation.',

@@ -16,6 +16,7 @@ import {
   type VersionSummary,
 } from '../protocol/prompts.js';
 import type { SignalStatus } from '../store/change-signal.js';
+import { RolloutOfferSchema } from './rollout.schemas.js';
 import type { Check, CheckLevel, CheckReport, TokenEstimate } from '../protocol/checks.js';
 import type { TextSpan, VariableSpec, Variables } from '../protocol/template.js';
 
@@ -82,6 +83,14 @@ export class PromptSchema implements Prompt {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ description: 'Global revision of the change that produced this version.' }) revision!: number;
   @ApiProperty(VARIABLES) variables!: Variables;
+  @ApiProperty({
+    type: RolloutOfferSchema,
+    nullable: true,
+    required: false,
+    description:
+      'The candidate of an active rollout of this key on the label read (docs/rollouts.md); null when none. A session without a rollout-aware client stays on this version.',
+  })
+  rollout?: RolloutOfferSchema | null;
 }
 
 export class SavedPromptSchema extends PromptSchema implements SavedPrompt {

@@ -2,6 +2,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { HeartbeatData, PromptDeletedData, PromptUpdatedData, SnapshotData, SnapshotPrompt } from '../protocol/events.js';
 import type { Variables } from '../protocol/template.js';
 import { CHANGE_KINDS, type ChangeKind } from '../protocol/prompts.js';
+import { APPLY_SCOPES, type ApplyScope, type RolloutStepName } from '../protocol/rollouts.js';
+import { RolloutOfferSchema } from './rollout.schemas.js';
+
+const OFFER = {
+  type: RolloutOfferSchema,
+  nullable: true,
+  description: "The candidate of the active rollout of this key on the stream's label (docs/rollouts.md); absent or null when none.",
+} as const;
 
 // The `data:` payloads of the SSE stream's events (src/protocol/events.ts,
 // docs/architecture.md). Webhook bodies are the same prompt.updated / prompt.deleted payloads.
@@ -16,6 +24,7 @@ class SnapshotPromptSchema implements SnapshotPrompt {
     description: "The version's declared variables.",
   })
   variables?: Variables;
+  @ApiPropertyOptional(OFFER) rollout?: RolloutOfferSchema | null;
 }
 
 export class SnapshotEventSchema implements SnapshotData {
@@ -38,8 +47,17 @@ export class PromptUpdatedEventSchema implements PromptUpdatedData {
   })
   variables?: Variables;
   @ApiProperty({ type: [String], example: ['production'], description: 'The labels this change pointed at `version`.' }) labels!: string[];
-  @ApiProperty({ enum: CHANGE_KINDS, description: 'What the change was: a save (create, update), a label move (label, rollback).' })
+  @ApiProperty({
+    enum: CHANGE_KINDS,
+    description: 'What the change was: a save (create, update), a label move (label, rollback), a rollout step (rollout).',
+  })
   kind!: ChangeKind;
+  @ApiPropertyOptional({ ...OFFER, description: 'For a rollout step: the offer after it (null once the rollout completed or was aborted).' })
+  rollout?: RolloutOfferSchema | null;
+  @ApiPropertyOptional({ enum: APPLY_SCOPES, description: 'How running calls take the change, when the writer said; absent: the client default.' })
+  apply?: ApplyScope;
+  @ApiPropertyOptional({ enum: ['start', 'percent', 'complete', 'abort'], description: 'For a rollout step: which step.' })
+  step?: RolloutStepName;
 }
 
 export class PromptDeletedEventSchema implements PromptDeletedData {

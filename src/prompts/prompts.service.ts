@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config.js';
 import { checkPrompt, hasErrors, type CheckReport } from '../protocol/checks.js';
 import { DEFAULT_LABEL, type LabelList } from '../protocol/labels.js';
 import type { SavedPrompt } from '../protocol/prompts.js';
+import type { ApplyScope } from '../protocol/rollouts.js';
 import type { Variables } from '../protocol/template.js';
 import { textFault } from '../protocol/text.js';
 import { ChangeSignal } from '../store/change-signal.js';
@@ -11,6 +12,7 @@ import { labelView } from '../store/label-view.js';
 import {
   AuditEntry,
   AuditQuery,
+  ChangeRecord,
   DeletedPrompt,
   KeyLabels,
   LabelPolicy,
@@ -38,10 +40,14 @@ export interface AuditPage {
   next: number | null;
 }
 
-/** `force: true` with a reason publishes a version whose checks found errors (a caller allowed to publish only). */
+/**
+ * `force: true` with a reason publishes a version whose checks found errors (a caller allowed to publish only);
+ * `apply` says how running calls take the change (kept in the audit row, carried on its event).
+ */
 export interface ForceInput {
   force?: boolean;
   reason?: string;
+  apply?: ApplyScope;
 }
 
 export interface TextInput extends ForceInput {
@@ -190,19 +196,24 @@ export class PromptsService {
   /** Throws the refusal as an HTTP error, or announces the change (if any) and returns the version it is about. */
   private async settle(outcome: WriteOutcome, write: RefusedWrite): Promise<PromptRecord | null> {
     if (!outcome.ok) throw refusalError(outcome, write);
-    if (outcome.change) {
-      // ordering: the store has committed before anyone hears of the change.
-      this.signal.announce(outcome.change);
-      const { kind, version, revision, author, moves } = outcome.change;
-      const labels = moves.map((m) => `${m.label}→${m.to ?? 'none'}`).join(' ') || 'draft';
-      this.logger.log(`${kind} ${write.key} v${version} ${labels} (revision ${revision}) by ${author}`);
-    }
+    if (outcome.change) this.announce(outcome.change);
     return outcome.prompt;
   }
 
-  private origin(actor: Actor, force: ForceInput = {}): { author: string; address: string | null; policy: LabelPolicy } {
+  /** Tells every listener of a committed change (the rollout steps come through here too). */
+  announce(change: ChangeRecord): void {
+    // ordering: the store has committed before anyone hears of the change.
+    this.signal.announce(change);
+    const { kind, key, version, revision, author, moves } = change;
+    const labels = moves.map((m) => `${m.label}→${m.to ?? 'none'}`).join(' ') || 'draft';
+    const step = change.rollout ? ` rollout ${change.rollout.id} ${change.rollout.step}` : '';
+    this.logger.log(`${kind}${step} ${key} v${version} ${labels} (revision ${revision}) by ${author}`);
+  }
+
+  /** Who writes, from where, what they may move (label policy, force), and the apply scope they gave. */
+  origin(actor: Actor, force: ForceInput = {}): { author: string; address: string | null; policy: LabelPolicy; apply?: ApplyScope } {
     const policy = { protectedLabels: this.config.auth.protectedLabels, mayPublish: actor.scopes.includes('publish'), force: forceReason(force) };
-    return { author: actor.author, address: actor.address ?? null, policy };
+    return { author: actor.author, address: actor.address ?? null, policy, ...(force.apply ? { apply: force.apply } : {}) };
   }
 
   /** A save as the store takes it: the text checked for size, its checks run against what its first label serves now. */
@@ -221,7 +232,7 @@ export class PromptsService {
    * never change, so reading it before the write's transaction is safe);
    * an empty report when there is no such version (the store refuses the move).
    */
-  private async versionChecks(key: string, version: number, label: string): Promise<CheckReport> {
+  async versionChecks(key: string, version: number, label: string): Promise<CheckReport> {
     const target = await this.store.getVersion(key, version);
     if (!target) return { checks: [], tokens: { estimate: 0, previous: null, change: null } };
     const current = await this.store.get(key, label);

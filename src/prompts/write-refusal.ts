@@ -19,6 +19,8 @@ export interface RefusedWrite {
   label?: string;
   /** What the checks found in the version the write publishes. */
   checks?: CheckReport;
+  /** The rollout the write named. */
+  rollout?: string;
 }
 
 /** The one place a store's refusal becomes an HTTP error, with a message that says what to do. */
@@ -44,6 +46,18 @@ export function refusalError(refusal: Refusal, write: RefusedWrite): HttpExcepti
       return checksFailed(write, label);
     case 'default_label_required':
       return new ConflictException(`label "${label}" of a live prompt cannot be removed; delete the prompt "${key}" instead`);
+    case 'rollout_active':
+      return new ConflictException(
+        `label "${label}" of prompt "${key}" is in rollout ${refusal.rollout} (active); complete or abort it first (POST /api/prompts/${key}/rollouts/${refusal.rollout}/complete or /abort)`,
+      );
+    case 'rollout_not_found':
+      return new NotFoundException(`prompt "${key}" has no rollout "${write.rollout}"`);
+    case 'rollout_ended':
+      return new ConflictException(`rollout ${refusal.rollout} of prompt "${key}" has ended; start a new one`);
+    case 'same_version':
+      return new ConflictException(
+        `label "${label}" of prompt "${key}" already points at version ${refusal.currentVersion}; roll out another version`,
+      );
   }
 }
 

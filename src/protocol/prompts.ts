@@ -1,6 +1,6 @@
 import type { Check, CheckReport } from './checks.js';
 import type { LabelMove } from './labels.js';
-import type { RolloutOffer } from './rollouts.js';
+import type { ApplyScope, RolloutOffer, RolloutStepName } from './rollouts.js';
 import type { Variables } from './template.js';
 
 /** The REST API's bodies (`/api/prompts…`, `/api/audit`), as clients receive them. */
@@ -117,6 +117,10 @@ export interface AuditEntry {
   at: string;
   /** The reason an admin gave for publishing over failing checks (`force`); null when nothing was overridden. */
   forced: string | null;
+  /** The apply scope the writer gave (`live`, `next-session`); null when it gave none (the client's default). */
+  apply?: ApplyScope | null;
+  /** For a rollout step: the rollout and the step; null for every other change. */
+  rollout?: { id: string; step: RolloutStepName } | null;
 }
 
 /** The 422 a publish gets when the version has errors: the checks, so the caller sees what to fix. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { METRIC_NAME_PATTERN } from './sessions.js';
 import type { Variables } from './template.js';
 
 /**
@@ -65,6 +66,19 @@ export interface RolloutGuard {
  */
 export const GUARD_METRICS = ['errors', 'early_hangup', 'interrupted'] as const;
 export const CUSTOM_METRIC_PREFIX = 'custom:';
+export type GuardMetricName = (typeof GUARD_METRICS)[number];
+export const GUARD_METRIC_RULE = `one of ${GUARD_METRICS.join(', ')} or ${CUSTOM_METRIC_PREFIX}NAME (NAME a custom metric: letters, digits, _; 1-64 characters)`;
+
+/** A guard metric's meaning; undefined when `metric` is not one (see GUARD_METRIC_RULE). */
+export function parseGuardMetric(
+  metric: string,
+): { builtIn: GuardMetricName; custom?: undefined } | { custom: string; builtIn?: undefined } | undefined {
+  if ((GUARD_METRICS as readonly string[]).includes(metric)) return { builtIn: metric as GuardMetricName };
+  if (!metric.startsWith(CUSTOM_METRIC_PREFIX)) return undefined;
+  const name = metric.slice(CUSTOM_METRIC_PREFIX.length);
+  return METRIC_NAME_PATTERN.test(name) ? { custom: name } : undefined;
+}
+
 /** A session shorter than this that the user ended counts as an early hang-up. */
 export const EARLY_HANGUP_MS = 30_000;
 

@@ -1,4 +1,5 @@
 import type { LabelEntry, LabelSnapshot, Snapshot } from './prompt-store.js';
+import { offerOf, type OfferColumns } from './rollout-rows.js';
 import { decodeVariables } from './version-rows.js';
 
 /**
@@ -18,8 +19,8 @@ export function labelView(snapshot: LabelSnapshot, keys?: ReadonlySet<string>): 
   return { revision, prompts };
 }
 
-/** A label row joined with the version it points at, as both stores read it. */
-export interface LabelEntryRow {
+/** A label row joined with the version it points at (and the candidate of its active rollout), as both stores read it. */
+export interface LabelEntryRow extends OfferColumns {
   key: string;
   version: number | null;
   revision: number;
@@ -45,6 +46,7 @@ export function toLabelEntry(r: LabelEntryRow): LabelEntry {
     updatedAt: r.createdAt,
     revision: r.vrev,
     variables,
+    rollout: offerOf(r),
   };
   return { key: r.key, version: r.version, revision: r.revision, prompt };
 }

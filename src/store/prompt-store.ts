@@ -1,9 +1,11 @@
 import type { BackupRecord } from '../protocol/backup.js';
 import type { CheckReport } from '../protocol/checks.js';
 import type { LabelMove, LabelPointer } from '../protocol/labels.js';
+import type { ApplyScope, Rollout, RolloutGuard, RolloutOffer, RolloutStepName } from '../protocol/rollouts.js';
 import type { Variables } from '../protocol/template.js';
 import type { AuditEntry, ChangeKind, Prompt, PromptList, Version, VersionList } from '../protocol/prompts.js';
 import type { BackupBatch, ImportMode, ImportOutcome } from './backup-plan.js';
+import type { RolloutStepRules } from './rollout-plan.js';
 import type { LabelPolicy, Refusal } from './write-plan.js';
 
 export type { AuditEntry, ChangeKind, VersionList, VersionSummary } from '../protocol/prompts.js';
@@ -64,6 +66,14 @@ export abstract class PromptStore extends ChangeLog {
   abstract remove(input: RemoveInput): Promise<WriteOutcome>;
   abstract moveLabel(input: MoveInput): Promise<WriteOutcome>;
   abstract removeLabel(input: UnlabelInput): Promise<WriteOutcome>;
+  /** Starts a rollout (docs/rollouts.md): one change of kind `rollout`; refused while the label has an active one. */
+  abstract startRollout(input: RolloutStartInput): Promise<RolloutOutcome>;
+  /** One step of an active rollout of `key`: a new percent, complete, or abort; one change each. */
+  abstract stepRollout(input: RolloutStepInput): Promise<RolloutOutcome>;
+  /** The rollouts of `key`, newest first, at most `limit`; undefined when the key never existed. */
+  abstract listRollouts(key: string, limit: number): Promise<Rollout[] | undefined>;
+  /** One rollout by id, whatever its key. */
+  abstract getRollout(id: string): Promise<Rollout | undefined>;
   /** What replaying the log after `after` would send: how many changes and their texts' and variables' UTF-8 bytes. */
   abstract replaySize(after: number): Promise<ReplaySize>;
   /** The UTF-8 bytes of the text and variables of every version `label` points at: what its snapshot carries. */
@@ -160,6 +170,17 @@ export interface ChangeRecord {
   text: string | null;
   /** The version's declared variables; null exactly when `text` is. */
   variables: Variables | null;
+  /** How running calls take the change, when the writer said (`apply` on the request); absent or null: the client's default. */
+  apply?: ApplyScope | null;
+  /** For a change of kind `rollout`: which rollout, which step, and the offer the label's view carries after it (null once it ended). */
+  rollout?: ChangeRollout | null;
+}
+
+/** The rollout side of a change of kind `rollout`. */
+export interface ChangeRollout {
+  id: string;
+  step: RolloutStepName;
+  offer: RolloutOffer | null;
 }
 
 /** Who made a write, for the audit trail. */
@@ -168,6 +189,8 @@ interface WriteOrigin {
   author: string;
   /** The client's address; defaults to null (a write not made over HTTP, such as the seed). */
   address?: string | null;
+  /** How running calls take the change (`apply` on the request); kept in the audit row, carried on its event. */
+  apply?: ApplyScope;
 }
 
 /** A new version of `key`, pointed at by `labels` (none: a draft). */
@@ -221,6 +244,34 @@ export interface ChangeOrigin extends WriteOrigin {
   key: string;
   message?: string | null;
 }
+
+/** Starts a rollout of `label` of `key` towards `version` (the candidate). */
+export interface RolloutStartInput extends WriteOrigin {
+  key: string;
+  /** The new rollout's id: random and URL-safe, chosen by the service. */
+  id: string;
+  label: string;
+  version: number;
+  /** The percent in hundredths (basis points): 1–10,000. */
+  basisPoints: number;
+  apply: ApplyScope;
+  guard: RolloutGuard | null;
+  message: string | null;
+  policy: LabelPolicy;
+  /** True when the checks find an error in the candidate: on a protected label it starts only with `policy.force`. */
+  hasErrors: boolean;
+}
+
+export interface RolloutStepInput extends WriteOrigin {
+  key: string;
+  id: string;
+  rules: RolloutStepRules;
+  message: string | null;
+  policy: LabelPolicy;
+}
+
+/** A rollout step done: the change it was and the rollout after it; or why it was refused. */
+export type RolloutOutcome = { ok: true; change: ChangeRecord; rollout: Rollout } | Refusal;
 
 export interface AuditQuery {
   limit: number;

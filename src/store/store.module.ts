@@ -6,14 +6,18 @@ import { countingErrors } from './error-counting-store.js';
 import { InProcessChangeSignal } from './in-process-change.signal.js';
 import { PostgresChangeSignal } from './postgres/postgres-change.signal.js';
 import { PostgresPromptStore } from './postgres/postgres-prompt.store.js';
+import { PostgresSessionStore } from './postgres/postgres-session.store.js';
 import { ChangeLog, PromptStore } from './prompt-store.js';
 import { SqlitePromptStore } from './sqlite/sqlite-prompt.store.js';
+import { SqliteSessionStore } from './sqlite/sqlite-session.store.js';
+import { SessionStore } from '../sessions/session-store.js';
 
-/** What one backend provides: the store, the store the change feed reads the log through, and its commit signal. */
+/** What one backend provides: the store, the store the change feed reads the log through, its commit signal, and the session store on the same database. */
 interface Backend {
   store: PromptStore;
   log: PromptStore;
   signal: ChangeSignal;
+  sessions: SessionStore;
 }
 
 /**
@@ -25,17 +29,24 @@ interface Backend {
  */
 function backendFor(config: AppConfig, metrics: Metrics): Backend {
   const counted = (store: PromptStore) => countingErrors(store, (operation) => metrics.storeErrors.inc({ operation }));
+  // Session operations count under their own names: "sessions.get" is not the prompt store's "get".
+  const countedSessions = (store: SessionStore) =>
+    countingErrors(store, (operation) => metrics.storeErrors.inc({ operation: `sessions.${operation}` }));
   switch (config.store.kind) {
     case 'sqlite': {
-      const store = counted(new SqlitePromptStore(config.store.path));
-      return { store, log: store, signal: new InProcessChangeSignal() };
+      const sqlite = new SqlitePromptStore(config.store.path);
+      const store = counted(sqlite);
+      return { store, log: store, signal: new InProcessChangeSignal(), sessions: countedSessions(new SqliteSessionStore(() => sqlite.connection())) };
     }
-    case 'postgres':
+    case 'postgres': {
+      const postgres = new PostgresPromptStore(config.store);
       return {
-        store: counted(new PostgresPromptStore(config.store)),
+        store: counted(postgres),
         log: counted(new PostgresPromptStore({ ...config.store, poolMax: 1 })),
         signal: new PostgresChangeSignal(config.store),
+        sessions: countedSessions(new PostgresSessionStore(postgres.connections())),
       };
+    }
   }
 }
 
@@ -48,8 +59,9 @@ const BACKEND = Symbol('Backend');
     { provide: PromptStore, useFactory: (b: Backend) => b.store, inject: [BACKEND] },
     { provide: ChangeLog, useFactory: (b: Backend) => b.log, inject: [BACKEND] },
     { provide: ChangeSignal, useFactory: (b: Backend) => b.signal, inject: [BACKEND] },
+    { provide: SessionStore, useFactory: (b: Backend) => b.sessions, inject: [BACKEND] },
   ],
-  exports: [PromptStore, ChangeLog, ChangeSignal],
+  exports: [PromptStore, ChangeLog, ChangeSignal, SessionStore],
 })
 export class StoreModule implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(BACKEND) private readonly backend: Backend) {}

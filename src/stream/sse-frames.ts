@@ -26,7 +26,11 @@ export function changeFrame({ change, event, json, labels }: EncodedChange, rece
 /** A label's view (already limited to the subscriber's keys) as one event; its id is the view's revision. */
 export function snapshotFrame(view: Snapshot): Buffer {
   const data: SnapshotData = { revision: view.revision, prompts: {} };
-  for (const p of view.prompts) data.prompts[p.key] = { text: p.text, version: p.version, updatedAt: p.updatedAt, variables: p.variables };
+  for (const p of view.prompts) {
+    data.prompts[p.key] = { text: p.text, version: p.version, updatedAt: p.updatedAt, variables: p.variables };
+    // Only keys in a rollout carry an offer: a snapshot of a label without one stays as small as before.
+    if (p.rollout) data.prompts[p.key].rollout = p.rollout;
+  }
   return Buffer.from(sseFrame(view.revision, 'snapshot', JSON.stringify(data)), 'utf8');
 }
 

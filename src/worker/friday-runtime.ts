@@ -1,6 +1,9 @@
 import type { Room } from '@livekit/rtc-node';
 import type { voice } from '@livekit/agents';
+import { createHash } from 'node:crypto';
 import { MissingVariableError, type PromptClient } from '../client/index.js';
+import { livePrompts, SessionReporter, type LivePrompts } from '../livekit/index.js';
+import { SESSION_ID_PATTERN } from '../protocol/sessions.js';
 import { silentLogger, type AgentLogger } from './agent-logger.js';
 import type { ApplyPolicy } from './agent-env.js';
 import { FleetReporter, type FleetReport } from './fleet-reporter.js';
@@ -27,7 +30,7 @@ export interface FridayRuntimeOptions {
   policy?: ApplyPolicy;
   /** Defaults to no logging. */
   log?: AgentLogger;
-  /** Send fleet reports to the server; omitted → no reports. */
+  /** Send fleet reports and session reports to the server; omitted → no reports. */
   reporting?: { url: string; token?: string; agentId: string; intervalMs: number };
 }
 
@@ -41,19 +44,31 @@ export class FridayRuntime {
   readonly registry = new SessionRegistry();
   readonly applier: PromptApplier;
   private readonly client: PromptClient;
+  /** Sends each call's record (receipts, turns, metrics) when it ends; absent without `reporting`. */
+  readonly sessionReporter: SessionReporter | undefined;
   private readonly reporter: FleetReporter | undefined;
   private readonly agentId: string;
   private readonly log: AgentLogger;
+  private readonly policy: ApplyPolicy;
+  private seq = 0;
 
   constructor({ client, policy = 'live', log = silentLogger, reporting }: FridayRuntimeOptions) {
     this.client = client;
     this.log = log;
+    this.policy = policy;
     this.applier = new PromptApplier(client, this.registry, policy, log);
     this.agentId = reporting?.agentId ?? 'friday';
     if (reporting) {
       this.reporter = new FleetReporter({ ...reporting, log, snapshot: () => this.report() });
       this.applier.on('settled', () => void this.reporter?.report());
       this.reporter.start();
+      const { url, token, agentId } = reporting;
+      this.sessionReporter = new SessionReporter({
+        url,
+        token,
+        agentId,
+        log: (message, level) => (level === 'warn' ? log.warn({}, message) : log.debug({}, message)),
+      });
     }
   }
 
@@ -66,27 +81,38 @@ export class FridayRuntime {
    * letting the caller hear "{{caller_name}}".
    */
   async startSession(session: voice.AgentSession, options: SessionStart = {}): Promise<LiveSession> {
-    const id = options.id;
+    const id = sessionIdFor(options.id, () => `session-${++this.seq}`);
     const variables = sessionVariables(options.metadata, options.attributes);
-    // ordering: render the texts and register with no await in between, so no change can fall in the gap.
+    // ordering: bind, render and register with no await in between, so no change can fall in the gap.
+    let prompts: LivePrompts | undefined;
     let agent: FridayAgent;
     try {
+      prompts = livePrompts(this.client, {
+        session,
+        key: AGENT_INSTRUCTION,
+        sessionId: id,
+        variables,
+        apply: this.policy,
+        reporter: this.sessionReporter,
+      });
       agent = new FridayAgent({
-        instructions: this.client.render(AGENT_INSTRUCTION, variables) ?? FRIDAY_DEFAULTS[AGENT_INSTRUCTION],
-        greeting: this.client.render(SESSION_INSTRUCTION, variables),
+        instructions: prompts.instructions ?? FRIDAY_DEFAULTS[AGENT_INSTRUCTION],
+        greeting: prompts.read(SESSION_INSTRUCTION),
       });
     } catch (error) {
+      void prompts?.close('not_started');
       if (error instanceof MissingVariableError) {
         const hint = 'pass it in the dispatch metadata (JSON) or as a participant attribute, or give it a default';
         this.log.warn({ session: id, key: error.key, missing: error.variables }, `session not started: ${error.message}; ${hint}`);
       }
       throw error;
     }
-    const live = this.registry.register(session, agent, this.client.status().revision, { id, variables });
+    const live = this.registry.register({ id, session, agent, prompts });
     try {
       await session.start({ agent, room: options.room });
     } catch (error) {
       this.registry.unregister(live.id);
+      void prompts.close('not_started');
       throw error;
     }
     void this.reporter?.report();
@@ -109,9 +135,21 @@ export class FridayRuntime {
     return report;
   }
 
-  /** Stops applying and reporting; sessions and the client are their owners' to close. */
+  /** Stops applying and reporting (one last try to send the calls' records); sessions and the client are their owners' to close. */
   async close(): Promise<void> {
     await this.applier.stop();
     await this.reporter?.stop();
+    await this.sessionReporter?.close();
   }
+}
+
+/**
+ * A call's session id: the room name or job id when it fits the report's
+ * rule (SESSION_ID_PATTERN), else a stable digest of it, so the call keeps
+ * one rollout bucket for its whole life either way.
+ */
+function sessionIdFor(raw: string | undefined, fresh: () => string): string {
+  if (raw === undefined || raw === '') return fresh();
+  if (SESSION_ID_PATTERN.test(raw)) return raw;
+  return `session-${createHash('sha256').update(raw, 'utf8').digest('hex').slice(0, 32)}`;
 }

@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { PromptChange, PromptClient } from '../client/index.js';
+import type { ApplyOutcome, ApplyReceipt } from '../protocol/sessions.js';
 import type { AgentLogger } from './agent-logger.js';
 import type { ApplyPolicy } from './agent-env.js';
 import { AGENT_INSTRUCTION } from './friday-prompts.js';
-import type { LiveSession, SessionRegistry } from './session-registry.js';
+import type { SessionRegistry } from './session-registry.js';
 
 /** One session that now runs a change. */
 export interface AppliedChange {
@@ -12,10 +13,11 @@ export interface AppliedChange {
   policy: ApplyPolicy;
 }
 
-/** A change this process has finished handling, whatever the policy did with it. */
+/** A change this process has finished handling, whatever its apply scope did with it. */
 export interface SettledChange {
   key: string;
   revision: number | null;
+  /** The scope the change was applied under: the server's, else the worker's default. */
   policy: ApplyPolicy;
   /** How many live sessions now run it (0 under `next-session`). */
   applied: number;
@@ -27,14 +29,16 @@ export interface PromptApplierEvents {
 }
 
 /**
- * Turns PromptClient `change` events into `updateInstructions` calls on the
- * live sessions, according to the apply policy. Changes are handled one at a
- * time in arrival order, so a burst of saves can never land out of order.
+ * Friday's view of its calls taking a change. Each call's `livePrompts`
+ * binding applies the change itself (src/livekit/); this waits until every
+ * live call has handled it, logs what became of it and emits `settled` —
+ * what the tests, the fleet report and bench/edit-to-apply wait on.
  */
 export class PromptApplier extends EventEmitter<PromptApplierEvents> {
   private queue: Promise<void> = Promise.resolve();
   private readonly onChange = (change: PromptChange): void => {
-    this.queue = this.queue.then(() => this.handle(change));
+    // ordering: the bindings hear the same emit after this listener; the next microtask sees their queues hold it.
+    this.queue = this.queue.then(() => this.settle(change));
   };
 
   constructor(
@@ -47,45 +51,40 @@ export class PromptApplier extends EventEmitter<PromptApplierEvents> {
     client.on('change', this.onChange);
   }
 
-  /** Stops listening and waits for the change being applied, if any. */
+  /** Stops listening and waits for the change being settled, if any. */
   async stop(): Promise<void> {
     this.client.off('change', this.onChange);
     await this.queue;
   }
 
-  private async handle(change: PromptChange): Promise<void> {
+  private async settle(change: PromptChange): Promise<void> {
     const { key, revision } = change;
+    const policy = change.apply ?? this.policy;
     const sessions = this.registry.list();
+    const outcomes = await Promise.all(
+      sessions.map(async (live) => {
+        await live.prompts.idle();
+        return live.prompts.receipts.findLast((r: ApplyReceipt) => r.revision === revision && r.key === key)?.outcome;
+      }),
+    );
     let applied = 0;
-    if (this.policy === 'next-session') {
-      if (key === AGENT_INSTRUCTION) {
-        this.log.info({ revision, policy: this.policy, running: sessions.length }, 'prompt change held for new sessions');
-      }
+    outcomes.forEach((outcome: ApplyOutcome | undefined, i) => {
+      if (outcome !== 'applied') return;
+      applied += 1;
+      this.log.info({ session: sessions[i].id, revision, policy }, 'applied prompt change');
+      this.emit('applied', { sessionId: sessions[i].id, revision, policy });
+    });
+    if (key === AGENT_INSTRUCTION && policy === 'next-session') {
+      this.log.info({ revision, policy, running: sessions.length }, 'prompt change held for new sessions');
     } else if (key === AGENT_INSTRUCTION && change.text === undefined) {
       this.log.warn({ revision, key }, 'prompt deleted and no default; live sessions keep their instructions');
-    } else if (key === AGENT_INSTRUCTION) {
-      const results = await Promise.all(sessions.map((s) => this.applyTo(s, revision)));
-      applied = results.filter(Boolean).length;
-    } else {
-      // Other keys (the greeting) are read when a session starts; running sessions are already current.
-      for (const s of sessions) s.revision = revision;
     }
-    this.emit('settled', { key, revision, policy: this.policy, applied });
-  }
-
-  /** Renders the new text with this call's own variables; a version that needs one the call lacks is not applied. */
-  private async applyTo(live: LiveSession, revision: number | null): Promise<boolean> {
-    try {
-      const text = this.client.render(AGENT_INSTRUCTION, live.variables);
-      if (text === undefined) return false;
-      await live.agent.updateInstructions(text);
-    } catch (error) {
-      this.log.warn({ session: live.id, revision, error: (error as Error).message }, 'could not apply prompt change');
-      return false;
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome === 'failed' || outcome === 'unsupported') {
+        const receipt = sessions[i].prompts.receipts.findLast((r) => r.revision === revision);
+        this.log.warn({ session: sessions[i].id, revision, outcome, detail: receipt?.detail }, 'could not apply prompt change');
+      }
     }
-    live.revision = revision;
-    this.log.info({ session: live.id, revision, policy: this.policy }, 'applied prompt change');
-    this.emit('applied', { sessionId: live.id, revision, policy: this.policy });
-    return true;
+    this.emit('settled', { key, revision, policy, applied });
   }
 }

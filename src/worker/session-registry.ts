@@ -1,5 +1,5 @@
 import { voice } from '@livekit/agents';
-import type { TemplateValues } from '../client/index.js';
+import type { LivePrompts } from '../livekit/index.js';
 import type { FridayAgent } from './friday-agent.js';
 
 /** One running call in this worker process. */
@@ -7,10 +7,8 @@ export interface LiveSession {
   readonly id: string;
   readonly session: voice.AgentSession;
   readonly agent: FridayAgent;
-  /** The revision of the prompts this session's instructions come from; `null` on built-in defaults. */
-  revision: number | null;
-  /** What its prompts are rendered with (session-variables.ts), for this call's whole life. */
-  readonly variables: TemplateValues;
+  /** The call's binding to AGENT_INSTRUCTION: its version, variant, receipts, turns and metrics. */
+  readonly prompts: LivePrompts;
 }
 
 /**
@@ -19,18 +17,11 @@ export interface LiveSession {
  */
 export class SessionRegistry {
   private readonly sessions = new Map<string, LiveSession>();
-  private seq = 0;
 
   /** Registers a session (before `start()`, so no change can slip between start and registration). */
-  register(
-    session: voice.AgentSession,
-    agent: FridayAgent,
-    revision: number | null,
-    options: { id?: string; variables?: TemplateValues } = {},
-  ): LiveSession {
-    const entry: LiveSession = { id: options.id ?? `session-${++this.seq}`, session, agent, revision, variables: options.variables ?? {} };
+  register(entry: LiveSession): LiveSession {
     this.sessions.set(entry.id, entry);
-    session.once(voice.AgentSessionEventTypes.Close, () => this.unregister(entry.id));
+    entry.session.once(voice.AgentSessionEventTypes.Close, () => this.unregister(entry.id));
     return entry;
   }
 
@@ -50,9 +41,9 @@ export class SessionRegistry {
   /** The oldest revision any live session runs; `undefined` with no sessions, `null` if one runs on defaults. */
   oldestRevision(): number | null | undefined {
     let oldest: number | undefined;
-    for (const { revision } of this.sessions.values()) {
-      if (revision === null) return null;
-      if (oldest === undefined || revision < oldest) oldest = revision;
+    for (const { prompts } of this.sessions.values()) {
+      if (prompts.revision === null) return null;
+      if (oldest === undefined || prompts.revision < oldest) oldest = prompts.revision;
     }
     return oldest;
   }

@@ -1,8 +1,9 @@
+import type { ApplyScope } from '../../protocol/rollouts.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { MESSAGE_MAX_LENGTH, PROMPT_KEY_PATTERN, PROMPT_KEY_RULE } from '../../protocol/prompts.js';
 import { LabelsField } from '../../common/query-params.js';
-import { ForceField, ReasonField, VariablesField } from '../../common/body-fields.js';
+import { ApplyField, ForceField, ReasonField, VariablesField } from '../../common/body-fields.js';
 import type { Variables } from '../../protocol/template.js';
 
 export class CreatePromptDto {
@@ -34,4 +35,7 @@ export class CreatePromptDto {
 
   @ReasonField()
   reason?: string;
+
+  @ApplyField()
+  apply?: ApplyScope;
 }

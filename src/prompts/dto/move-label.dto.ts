@@ -1,9 +1,10 @@
+import type { ApplyScope } from '../../protocol/rollouts.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MESSAGE_MAX_LENGTH } from '../../protocol/prompts.js';
 import { REVISION_MAX } from '../../protocol/revision.js';
 import { LabelParam } from '../../common/query-params.js';
-import { ForceField, ReasonField } from '../../common/body-fields.js';
+import { ApplyField, ForceField, ReasonField } from '../../common/body-fields.js';
 
 /** `PUT /api/prompts/:key/labels/:label`: point the label at an existing version. */
 export class MoveLabelDto {
@@ -24,6 +25,9 @@ export class MoveLabelDto {
 
   @ReasonField()
   reason?: string;
+
+  @ApplyField()
+  apply?: ApplyScope;
 }
 
 /** `?label=` on one prompt's read. */

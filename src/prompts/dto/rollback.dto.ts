@@ -1,7 +1,8 @@
+import type { ApplyScope } from '../../protocol/rollouts.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MESSAGE_MAX_LENGTH } from '../../protocol/prompts.js';
-import { ForceField, ReasonField } from '../../common/body-fields.js';
+import { ApplyField, ForceField, ReasonField } from '../../common/body-fields.js';
 import { REVISION_MAX } from '../../protocol/revision.js';
 
 export class RollbackDto {
@@ -22,4 +23,7 @@ export class RollbackDto {
 
   @ReasonField()
   reason?: string;
+
+  @ApplyField()
+  apply?: ApplyScope;
 }

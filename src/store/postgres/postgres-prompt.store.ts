@@ -4,7 +4,8 @@ import type { PostgresConfig } from '../../config/app-config.js';
 import type { BackupRecord } from '../../protocol/backup.js';
 import type { LabelPointer } from '../../protocol/labels.js';
 import type { BackupBatch, ImportMode, ImportOutcome } from '../backup-plan.js';
-import { decodeMoves, encodeMoves, toChangeRecord, written, type ChangeRow } from '../change-rows.js';
+import type { ApplyScope, Rollout } from '../../protocol/rollouts.js';
+import { encodeMoves, toAuditEntry, toChangeRecord, written, type AuditRow, type ChangeRow } from '../change-rows.js';
 import { toLabelEntry, type LabelEntryRow } from '../label-view.js';
 import {
   AuditEntry,
@@ -17,6 +18,9 @@ import {
   PromptRecord,
   PromptStore,
   RemoveInput,
+  RolloutOutcome,
+  RolloutStartInput,
+  RolloutStepInput,
   ReplaySize,
   SaveInput,
   SavedVersion,
@@ -37,7 +41,20 @@ import {
   type SummaryRow,
   type VersionRow,
 } from '../version-rows.js';
-import { plan, saveRules, type KeyState, type Outcome, type Plan, type Unchanged } from '../write-plan.js';
+import { rolloutPlan } from '../rollout-plan.js';
+import {
+  changeRolloutAfter,
+  encodeGuard,
+  historyAfter,
+  promptWithOffer,
+  statusAfter,
+  toRollout,
+  toRolloutState,
+  type OfferColumns,
+  type RolloutRow,
+} from '../rollout-rows.js';
+import { plan, saveRules, type ActiveRollout, type KeyState, type Outcome, type Plan, type RolloutChange, type Unchanged } from '../write-plan.js';
+import { ROLLOUT_SQL } from './postgres-rollout-sql.js';
 import { postgresExport, postgresImport } from './postgres-backup.js';
 import { CHANGES_CHANNEL, createPool, unavailable } from './postgres.connection.js';
 import { POSTGRES_MIGRATIONS } from './postgres.migrations.js';
@@ -48,7 +65,8 @@ const MIGRATION_LOCK = 7_346_201_554;
 
 type Db = Pick<pg.PoolClient, 'query'>;
 type Stamp = { revision: number; at: string };
-type Origin = { key: string; author: string; address?: string | null; message: string | null };
+type Origin = { key: string; author: string; address?: string | null; message: string | null; apply?: ApplyScope };
+type Started = Pick<RolloutStartInput, 'guard'>;
 
 /** Version numbers from requests may be absurdly large; no stored version exceeds this. */
 const clamp = (n: number) => Math.min(n, Number.MAX_SAFE_INTEGER);
@@ -90,6 +108,11 @@ export class PostgresPromptStore extends PromptStore {
     }
   }
 
+  /** The pool, which the session store shares: one set of connections per process. */
+  connections(): pg.Pool {
+    return this.pool;
+  }
+
   async close(): Promise<void> {
     if (!this.pool.ending) await this.pool.end();
   }
@@ -122,8 +145,8 @@ export class PostgresPromptStore extends PromptStore {
   }
 
   async get(key: string, label: string): Promise<PromptRecord | undefined> {
-    const [row] = await this.rows<PromptRow>(this.pool, SQL.labelledPrompt, [key, label]);
-    return row && fromPromptRow(row);
+    const [row] = await this.rows<PromptRow & OfferColumns>(this.pool, SQL.labelledPrompt, [key, label]);
+    return row && promptWithOffer(row);
   }
 
   async listLabels(key: string): Promise<LabelPointer[] | undefined> {
@@ -191,6 +214,40 @@ export class PostgresPromptStore extends PromptStore {
     return this.write(input, async (state) => plan.unlabel(state, input.label, input.ifVersion, input.policy));
   }
 
+  async startRollout(input: RolloutStartInput): Promise<RolloutOutcome> {
+    const outcome = await this.write(
+      input,
+      async (state, tx) => {
+        const versionExists = (await this.rows(tx, SQL.version, [input.key, clamp(input.version)])).length > 0;
+        return rolloutPlan.start(state, { ...input, versionExists }, input.policy);
+      },
+      undefined,
+      input,
+    );
+    return this.rolloutOutcome(outcome, input.id);
+  }
+
+  async stepRollout(input: RolloutStepInput): Promise<RolloutOutcome> {
+    const outcome = await this.write(input, async (state, tx) => {
+      const row = await this.rolloutRow(tx, input.id);
+      return rolloutPlan.step(state, row && row.key === input.key ? toRolloutState(row) : undefined, input.rules, input.policy);
+    });
+    return this.rolloutOutcome(outcome, input.id);
+  }
+
+  async listRollouts(key: string, limit: number): Promise<Rollout[] | undefined> {
+    return this.readConsistently(async (db) =>
+      (await this.rows(db, SQL.keyRow, [key])).length === 0
+        ? undefined
+        : (await this.rows<RolloutRow>(db, ROLLOUT_SQL.ofKey, [key, limit])).map(toRollout),
+    );
+  }
+
+  async getRollout(id: string): Promise<Rollout | undefined> {
+    const row = await this.rolloutRow(this.pool, id);
+    return row && toRollout(row);
+  }
+
   async changesAfter(after: number, limit: number): Promise<ChangeRecord[]> {
     return (await this.rows<ChangeRow>(this.pool, SQL.changesAfter, [after, limit])).map(toChangeRecord);
   }
@@ -206,8 +263,7 @@ export class PostgresPromptStore extends PromptStore {
 
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
     const params = [clamp(query.before ?? Number.MAX_SAFE_INTEGER), query.key ?? null, query.author ?? null, query.limit];
-    const rows = await this.rows<Omit<AuditEntry, 'moves'> & { moves: string }>(this.pool, SQL.audit, params);
-    return rows.map((r) => ({ ...r, moves: decodeMoves(r.moves) }));
+    return (await this.rows<AuditRow>(this.pool, SQL.audit, params)).map(toAuditEntry);
   }
 
   async revokeSession(id: string, expiresAt: number, now: number): Promise<void> {
@@ -250,6 +306,7 @@ export class PostgresPromptStore extends PromptStore {
     origin: Origin,
     decide: (state: KeyState | undefined, tx: Db) => Promise<Outcome | Unchanged>,
     saved?: SavedVersion,
+    started?: Started,
   ): Promise<WriteOutcome> {
     return this.transaction(
       'BEGIN',
@@ -259,7 +316,7 @@ export class PostgresPromptStore extends PromptStore {
         const decision = await decide(await this.keyState(tx, origin.key), tx);
         if (!decision.ok) return decision;
         if (decision.kind === 'unchanged') return { ok: true, change: null, prompt: await this.promptAt(tx, origin.key, decision.version) };
-        const outcome = await this.apply(tx, decision, stamp, origin, saved);
+        const outcome = await this.apply(tx, decision, stamp, origin, saved, started);
         // Queued with the transaction: PostgreSQL delivers it on commit and drops it on rollback.
         await tx.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, String(stamp.revision)]);
         return outcome;
@@ -268,10 +325,12 @@ export class PostgresPromptStore extends PromptStore {
     );
   }
 
-  private async apply(tx: Db, p: Plan, stamp: Stamp, origin: Origin, saved?: SavedVersion): Promise<WriteOutcome> {
+  private async apply(tx: Db, p: Plan, stamp: Stamp, origin: Origin, saved?: SavedVersion, started?: Started): Promise<WriteOutcome> {
     const { key, author, message } = origin;
+    const r = p.rollout;
+    const apply = r?.apply ?? origin.apply ?? null;
     const audit = [stamp.revision, key, p.kind, p.version, author, origin.address ?? null, message, stamp.at, encodeMoves(p.moves), p.forced ?? null];
-    await tx.query(SQL.insertAudit, audit);
+    await tx.query(SQL.insertAudit, [...audit, apply, r?.id ?? null, r?.step ?? null, r?.candidate ?? null, r?.basisPoints ?? null]);
     await tx.query(SQL.upsertKey, [key, p.head, p.deleted]);
     if (p.saves && saved) {
       const version = [
@@ -288,14 +347,45 @@ export class PostgresPromptStore extends PromptStore {
       await tx.query(SQL.insertVersion, version);
     }
     for (const m of p.moves) await tx.query(SQL.upsertLabel, [key, m.label, m.to, stamp.revision]);
-    return written(p, stamp, origin, await this.versionAt(tx, key, p.version));
+    const rollout = r ? await this.recordRollout(tx, p, r, stamp, origin, started) : null;
+    return written(p, stamp, { ...origin, apply: apply ?? undefined }, await this.versionAt(tx, key, p.version), rollout);
+  }
+
+  /** Inserts the rollout a start began, or records a step in its row; answers the change's rollout side. */
+  private async recordRollout(tx: Db, p: Plan, r: RolloutChange, stamp: Stamp, origin: Origin, started?: Started) {
+    const row = r.step === 'start' ? undefined : await this.rolloutRow(tx, r.id);
+    const history = historyAfter(row?.history ?? null, r, stamp, origin.author);
+    if (!row) {
+      const values = [r.id, origin.key, p.moves[0].label, p.version, r.candidate, r.basisPoints, r.apply, encodeGuard(started?.guard ?? null)];
+      await tx.query(ROLLOUT_SQL.insert, [...values, stamp.revision, stamp.at, origin.author, history]);
+    } else {
+      await tx.query(ROLLOUT_SQL.step, [r.basisPoints, statusAfter(r.step), stamp.at, origin.author, r.reason, history, r.id]);
+    }
+    return changeRolloutAfter(r, row?.apply ?? r.apply, await this.versionAt(tx, origin.key, r.candidate));
+  }
+
+  private async rolloutOutcome(outcome: WriteOutcome, id: string): Promise<RolloutOutcome> {
+    if (!outcome.ok) return outcome;
+    const row = await this.rolloutRow(this.pool, id);
+    if (!outcome.change || !row) throw new Error(`rollout ${id} was written but cannot be read back`);
+    return { ok: true, change: outcome.change, rollout: toRollout(row) };
+  }
+
+  private async rolloutRow(db: Db, id: string): Promise<RolloutRow | undefined> {
+    return (await this.rows<RolloutRow>(db, ROLLOUT_SQL.byId, [id]))[0];
   }
 
   private async keyState(tx: Db, key: string): Promise<KeyState | undefined> {
     const [row] = await this.rows<{ version: number; deleted: boolean }>(tx, SQL.keyRow, [key]);
     if (!row) return undefined;
     const labels = await this.rows<{ label: string; version: number }>(tx, SQL.liveLabels, [key]);
-    return { head: row.version, deleted: row.deleted, labels: new Map(labels.map((l) => [l.label, l.version])) };
+    const rollouts = await this.rows<ActiveRollout & { label: string }>(tx, ROLLOUT_SQL.activeOfKey, [key]);
+    return {
+      head: row.version,
+      deleted: row.deleted,
+      labels: new Map(labels.map((l) => [l.label, l.version])),
+      rollouts: new Map(rollouts.map((r) => [r.label, r])),
+    };
   }
 
   private async promptAt(db: Db, key: string, version: number): Promise<PromptRecord | null> {

@@ -4,6 +4,11 @@
 export const iso = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 const VERSION_AS_PROMPT = `v.key, v.text, v.version, v.author, v.message, ${iso('v.created_at')} AS "updatedAt", v.revision, v.variables`;
+/** The offer of the active rollout of label row `l`, if any (rollout-rows.ts OfferColumns). */
+const OFFER = `r.id AS "rolloutId", r.basis_points AS "rolloutBasisPoints", r.apply AS "rolloutApply", r.candidate AS "candidateVersion",
+    cv.text AS "candidateText", cv.variables AS "candidateVariables"`;
+const OFFER_JOIN = `LEFT JOIN rollouts r ON r.key = l.key AND r.label = l.label AND r.status = 'active'
+    LEFT JOIN prompt_versions cv ON cv.key = r.key AND cv.version = r.candidate`;
 const VERSION_ROW = `key, version, text, author, message, ${iso('created_at')} AS "createdAt", revision, variables, checks`;
 
 /** Every key with its newest version and the labels pointing anywhere: one row per label (one with nulls for none). */
@@ -16,8 +21,10 @@ export const SQL = {
   revision: 'SELECT value FROM revision_counter',
 
   labelEntries: `
-    SELECT l.key, l.version, l.revision, v.text, v.author, v.message, ${iso('v.created_at')} AS "createdAt", v.revision AS vrev, v.variables
+    SELECT l.key, l.version, l.revision, v.text, v.author, v.message, ${iso('v.created_at')} AS "createdAt", v.revision AS vrev, v.variables,
+      ${OFFER}
     FROM labels l LEFT JOIN prompt_versions v ON v.key = l.key AND v.version = l.version
+    ${OFFER_JOIN}
     WHERE l.label = $1 ORDER BY l.key`,
 
   viewRevision: `
@@ -27,9 +34,10 @@ export const SQL = {
   labelRevisions: 'SELECT label, max(revision) AS r FROM labels GROUP BY label',
 
   labelledPrompt: `
-    SELECT ${VERSION_AS_PROMPT} FROM labels l
+    SELECT ${VERSION_AS_PROMPT}, ${OFFER} FROM labels l
     JOIN prompts p ON p.key = l.key AND NOT p.deleted
     JOIN prompt_versions v ON v.key = l.key AND v.version = l.version
+    ${OFFER_JOIN}
     WHERE l.key = $1 AND l.label = $2`,
 
   promptAt: `SELECT ${VERSION_AS_PROMPT} FROM prompt_versions v WHERE v.key = $1 AND v.version = $2::bigint`,
@@ -68,8 +76,12 @@ export const SQL = {
   version: `SELECT ${VERSION_ROW} FROM prompt_versions WHERE key = $1 AND version = $2::bigint`,
 
   changesAfter: `
-    SELECT c.revision, c.key, c.kind, c.version, c.author, ${iso('c.at')} AS at, c.moves, v.text, v.variables
+    SELECT c.revision, c.key, c.kind, c.version, c.author, ${iso('c.at')} AS at, c.moves, v.text, v.variables, c.apply,
+      c.rollout AS "rolloutId", c.rollout_step AS "rolloutStep", c.rollout_basis_points AS "rolloutBasisPoints", r.apply AS "rolloutApply",
+      c.rollout_candidate AS "candidateVersion", cv.text AS "candidateText", cv.variables AS "candidateVariables"
     FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version
+    LEFT JOIN rollouts r ON r.id = c.rollout
+    LEFT JOIN prompt_versions cv ON cv.key = c.key AND cv.version = c.rollout_candidate
     WHERE c.revision > $1 ORDER BY c.revision LIMIT $2`,
 
   replaySize: `
@@ -82,7 +94,8 @@ export const SQL = {
     FROM labels l JOIN prompt_versions v ON v.key = l.key AND v.version = l.version WHERE l.label = $1`,
 
   audit: `
-    SELECT revision, key, kind, version, author, address, message, ${iso('at')} AS at, moves, forced FROM audit
+    SELECT revision, key, kind, version, author, address, message, ${iso('at')} AS at, moves, forced, apply, rollout, rollout_step AS "rolloutStep"
+    FROM audit
     WHERE revision < $1::bigint AND ($2::text IS NULL OR key = $2) AND ($3::text IS NULL OR author = $3)
     ORDER BY revision DESC LIMIT $4`,
 
@@ -90,8 +103,8 @@ export const SQL = {
   nextRevision: `UPDATE revision_counter SET value = value + 1 RETURNING value AS revision, ${iso('clock_timestamp()')} AS at`,
 
   insertAudit: `
-    INSERT INTO audit (revision, key, kind, version, author, address, message, at, moves, forced)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    INSERT INTO audit (revision, key, kind, version, author, address, message, at, moves, forced, apply, rollout, rollout_step, rollout_candidate, rollout_basis_points)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 
   upsertKey: `
     INSERT INTO prompts (key, version, deleted) VALUES ($1, $2, $3)

@@ -105,4 +105,74 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE prompt_versions ADD COLUMN checks text;
   ALTER TABLE audit ADD COLUMN forced text;
   `,
+  `
+  -- Session reports (see the SQLite step 7). Times are timestamptz here; the store reads them
+  -- back as ISO-8601 with milliseconds, as SQLite keeps them.
+  CREATE TABLE sessions (
+    session_id         text COLLATE "C" PRIMARY KEY,
+    agent_id           text NOT NULL,
+    token              text,
+    label              text COLLATE "C" NOT NULL,
+    started_at         timestamptz NOT NULL,
+    ended_at           timestamptz,
+    reported_at        timestamptz NOT NULL,
+    end_reason         text,
+    turns              integer NOT NULL,
+    user_interruptions integer NOT NULL,
+    agent_errors       integer NOT NULL,
+    duration_ms        double precision NOT NULL,
+    receipts           text NOT NULL,
+    turn_records       text NOT NULL,
+    prompts            text NOT NULL,
+    rollouts           text NOT NULL,
+    custom_metrics     text NOT NULL
+  );
+  CREATE INDEX sessions_by_start ON sessions (started_at, session_id);
+  CREATE INDEX sessions_by_label ON sessions (label, started_at, session_id);
+  CREATE TABLE session_prompts (
+    session_id text COLLATE "C" NOT NULL REFERENCES sessions(session_id) ON DELETE CASCADE,
+    key        text COLLATE "C" NOT NULL,
+    version    integer NOT NULL,
+    started_at timestamptz NOT NULL,
+    PRIMARY KEY (session_id, key)
+  );
+  CREATE INDEX session_prompts_by_version ON session_prompts (key, version, started_at, session_id);
+  CREATE INDEX session_prompts_by_key ON session_prompts (key, started_at, session_id);
+  CREATE TABLE session_rollouts (
+    session_id text COLLATE "C" NOT NULL REFERENCES sessions(session_id) ON DELETE CASCADE,
+    key        text COLLATE "C" NOT NULL,
+    rollout_id text COLLATE "C" NOT NULL,
+    variant    text NOT NULL,
+    PRIMARY KEY (session_id, key)
+  );
+  CREATE INDEX session_rollouts_by_rollout ON session_rollouts (rollout_id, variant);
+  `,
+  `
+  -- Rollouts (see the SQLite step 8).
+  CREATE TABLE rollouts (
+    id           text COLLATE "C" PRIMARY KEY,
+    key          text COLLATE "C" NOT NULL REFERENCES prompts(key),
+    label        text COLLATE "C" NOT NULL,
+    baseline     integer NOT NULL,
+    candidate    integer NOT NULL,
+    basis_points integer NOT NULL,
+    apply        text NOT NULL,
+    guard        text,
+    status       text NOT NULL,
+    revision     bigint NOT NULL,
+    created_at   timestamptz NOT NULL,
+    created_by   text NOT NULL,
+    updated_at   timestamptz NOT NULL,
+    updated_by   text NOT NULL,
+    reason       text,
+    history      text NOT NULL
+  );
+  CREATE UNIQUE INDEX rollouts_one_active ON rollouts (key, label) WHERE status = 'active';
+  CREATE INDEX rollouts_by_key ON rollouts (key, revision);
+  ALTER TABLE audit ADD COLUMN apply text;
+  ALTER TABLE audit ADD COLUMN rollout text;
+  ALTER TABLE audit ADD COLUMN rollout_step text;
+  ALTER TABLE audit ADD COLUMN rollout_candidate integer;
+  ALTER TABLE audit ADD COLUMN rollout_basis_points integer;
+  `,
 ];

@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 import type { BackupRecord } from '../../protocol/backup.js';
 import type { LabelPointer } from '../../protocol/labels.js';
 import type { BackupBatch, ImportMode, ImportOutcome } from '../backup-plan.js';
-import { decodeMoves, encodeMoves, toChangeRecord, written, type ChangeRow } from '../change-rows.js';
+import type { ApplyScope, Rollout } from '../../protocol/rollouts.js';
+import { encodeMoves, toAuditEntry, toChangeRecord, written, type AuditRow, type ChangeRow } from '../change-rows.js';
 import { toLabelEntry, type LabelEntryRow } from '../label-view.js';
 import {
   AuditEntry,
@@ -17,6 +18,9 @@ import {
   PromptRecord,
   PromptStore,
   RemoveInput,
+  RolloutOutcome,
+  RolloutStartInput,
+  RolloutStepInput,
   ReplaySize,
   SaveInput,
   SavedVersion,
@@ -37,7 +41,20 @@ import {
   type SummaryRow,
   type VersionRow,
 } from '../version-rows.js';
-import { plan, saveRules, type KeyState, type Outcome, type Plan, type Unchanged } from '../write-plan.js';
+import { rolloutPlan } from '../rollout-plan.js';
+import {
+  changeRolloutAfter,
+  encodeGuard,
+  historyAfter,
+  promptWithOffer,
+  statusAfter,
+  toRollout,
+  toRolloutState,
+  type OfferColumns,
+  type RolloutRow,
+} from '../rollout-rows.js';
+import { plan, saveRules, type ActiveRollout, type KeyState, type Outcome, type Plan, type RolloutChange, type Unchanged } from '../write-plan.js';
+import { ROLLOUT_SQL } from './sqlite-rollout-sql.js';
 import { sqliteExport, sqliteImport } from './sqlite-backup.js';
 import { SQL } from './sqlite-sql.js';
 import { SQLITE_MIGRATIONS } from './sqlite.migrations.js';
@@ -67,6 +84,11 @@ export class SqlitePromptStore extends PromptStore {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+  }
+
+  /** The open connection (after init), which the session store on the same file shares. */
+  connection(): Database.Database {
+    return this.db;
   }
 
   async close(): Promise<void> {
@@ -103,8 +125,8 @@ export class SqlitePromptStore extends PromptStore {
   }
 
   async get(key: string, label: string): Promise<PromptRecord | undefined> {
-    const row = this.statement(SQL.labelledPrompt).get(key, label) as PromptRow | undefined;
-    return row && fromPromptRow(row);
+    const row = this.statement(SQL.labelledPrompt).get(key, label) as (PromptRow & OfferColumns) | undefined;
+    return row && promptWithOffer(row);
   }
 
   async listLabels(key: string): Promise<LabelPointer[] | undefined> {
@@ -173,6 +195,38 @@ export class SqlitePromptStore extends PromptStore {
     return this.write(input, (state) => plan.unlabel(state, input.label, input.ifVersion, input.policy));
   }
 
+  async startRollout(input: RolloutStartInput): Promise<RolloutOutcome> {
+    const outcome = await this.write(
+      input,
+      (state) => {
+        const versionExists = this.statement(SQL.version).get(input.key, input.version) !== undefined;
+        return rolloutPlan.start(state, { ...input, versionExists }, input.policy);
+      },
+      undefined,
+      input,
+    );
+    return this.rolloutOutcome(outcome, input.id);
+  }
+
+  async stepRollout(input: RolloutStepInput): Promise<RolloutOutcome> {
+    const outcome = await this.write(input, (state) => {
+      const row = this.rolloutRow(input.id);
+      return rolloutPlan.step(state, row && row.key === input.key ? toRolloutState(row) : undefined, input.rules, input.policy);
+    });
+    return this.rolloutOutcome(outcome, input.id);
+  }
+
+  async listRollouts(key: string, limit: number): Promise<Rollout[] | undefined> {
+    return this.db.transaction(() =>
+      this.keyRow(key) ? (this.statement(ROLLOUT_SQL.ofKey).all(key, limit) as RolloutRow[]).map(toRollout) : undefined,
+    )();
+  }
+
+  async getRollout(id: string): Promise<Rollout | undefined> {
+    const row = this.rolloutRow(id);
+    return row && toRollout(row);
+  }
+
   async changesAfter(after: number, limit: number): Promise<ChangeRecord[]> {
     return (this.statement(SQL.changesAfter).all(after, limit) as ChangeRow[]).map(toChangeRecord);
   }
@@ -187,8 +241,7 @@ export class SqlitePromptStore extends PromptStore {
 
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
     const { before = Number.MAX_SAFE_INTEGER, key = null, author = null, limit } = query;
-    const rows = this.statement(SQL.audit).all(before, key, key, author, author, limit) as (Omit<AuditEntry, 'moves'> & { moves: string })[];
-    return rows.map((r) => ({ ...r, moves: decodeMoves(r.moves) }));
+    return (this.statement(SQL.audit).all(before, key, key, author, author, limit) as AuditRow[]).map(toAuditEntry);
   }
 
   async revokeSession(id: string, expiresAt: number, now: number): Promise<void> {
@@ -227,9 +280,10 @@ export class SqlitePromptStore extends PromptStore {
    * atomic even when another process shares the file), then applies it.
    */
   private write(
-    input: { key: string; author: string; address?: string | null; message: string | null },
+    input: Origin,
     decide: (state: KeyState | undefined) => Outcome | Unchanged,
     saved?: SavedVersion,
+    started?: Pick<RolloutStartInput, 'guard'>,
   ): Promise<WriteOutcome> {
     return Promise.resolve(
       this.db
@@ -238,18 +292,16 @@ export class SqlitePromptStore extends PromptStore {
           if (!decision.ok) return decision;
           // Nothing to record: the label already points there.
           if (decision.kind === 'unchanged') return { ok: true, change: null, prompt: this.promptAt(input.key, decision.version) };
-          return this.apply(decision, input, saved);
+          return this.apply(decision, input, saved, started);
         })
         .immediate(),
     );
   }
 
-  private apply(
-    p: Plan,
-    input: { key: string; author: string; address?: string | null; message: string | null },
-    saved?: SavedVersion,
-  ): WriteOutcome {
+  private apply(p: Plan, input: Origin, saved?: SavedVersion, started?: Pick<RolloutStartInput, 'guard'>): WriteOutcome {
     const at = now();
+    const r = p.rollout;
+    const apply = r?.apply ?? input.apply ?? null;
     const { lastInsertRowid } = this.statement(SQL.insertAudit).run(
       input.key,
       p.kind,
@@ -260,6 +312,11 @@ export class SqlitePromptStore extends PromptStore {
       at,
       encodeMoves(p.moves),
       p.forced ?? null,
+      apply,
+      r?.id ?? null,
+      r?.step ?? null,
+      r?.candidate ?? null,
+      r?.basisPoints ?? null,
     );
     const revision = Number(lastInsertRowid);
     this.statement(SQL.upsertKey).run(input.key, p.head, p.deleted ? 1 : 0);
@@ -278,14 +335,47 @@ export class SqlitePromptStore extends PromptStore {
       );
     }
     for (const m of p.moves) this.statement(SQL.upsertLabel).run(input.key, m.label, m.to, revision);
-    return written(p, { revision, at }, input, this.versionAt(input.key, p.version));
+    const rollout = r ? this.recordRollout(p, r, { revision, at }, input, started) : null;
+    return written(p, { revision, at }, { ...input, apply: apply ?? undefined }, this.versionAt(input.key, p.version), rollout);
+  }
+
+  /** Inserts the rollout a start began, or records a step in its row; answers the change's rollout side. */
+  private recordRollout(p: Plan, r: RolloutChange, stamp: Stamp, input: Origin, started?: Pick<RolloutStartInput, 'guard'>) {
+    const row = r.step === 'start' ? undefined : this.rolloutRow(r.id);
+    const history = historyAfter(row?.history ?? null, r, stamp, input.author);
+    if (!row) {
+      const { label } = p.moves[0];
+      const guard = encodeGuard(started?.guard ?? null);
+      const values = [r.id, input.key, label, p.version, r.candidate, r.basisPoints, r.apply, guard, stamp.revision];
+      this.statement(ROLLOUT_SQL.insert).run(...values, stamp.at, input.author, stamp.at, input.author, history);
+    } else {
+      this.statement(ROLLOUT_SQL.step).run(r.basisPoints, statusAfter(r.step), stamp.at, input.author, r.reason, history, r.id);
+    }
+    return changeRolloutAfter(r, row?.apply ?? r.apply, this.versionAt(input.key, r.candidate));
+  }
+
+  private rolloutOutcome(outcome: WriteOutcome, id: string): RolloutOutcome {
+    if (!outcome.ok) return outcome;
+    const row = this.rolloutRow(id);
+    if (!outcome.change || !row) throw new Error(`rollout ${id} was written but cannot be read back`);
+    return { ok: true, change: outcome.change, rollout: toRollout(row) };
+  }
+
+  private rolloutRow(id: string): RolloutRow | undefined {
+    return this.statement(ROLLOUT_SQL.byId).get(id) as RolloutRow | undefined;
   }
 
   private keyState(key: string): KeyState | undefined {
     const row = this.keyRow(key);
     if (!row) return undefined;
     const labels = this.statement(SQL.liveLabels).all(key) as { label: string; version: number }[];
-    return { head: row.version, deleted: row.deleted === 1, labels: new Map(labels.map((l) => [l.label, l.version])) };
+    const rollouts = this.statement(ROLLOUT_SQL.activeOfKey).all(key) as (ActiveRollout & { label: string })[];
+    return {
+      head: row.version,
+      deleted: row.deleted === 1,
+      labels: new Map(labels.map((l) => [l.label, l.version])),
+      rollouts: new Map(rollouts.map((r) => [r.label, r])),
+    };
   }
 
   private promptAt(key: string, version: number): PromptRecord | null {
@@ -317,6 +407,9 @@ export class SqlitePromptStore extends PromptStore {
     return (this.statement(`SELECT seq FROM sqlite_sequence WHERE name = 'audit'`).get() as { seq: number } | undefined)?.seq ?? 0;
   }
 }
+
+type Stamp = { revision: number; at: string };
+type Origin = { key: string; author: string; address?: string | null; message: string | null; apply?: ApplyScope };
 
 function now(): string {
   return new Date().toISOString();

@@ -2,6 +2,12 @@
 
 const VERSION_AS_PROMPT = `v.key, v.text, v.version, v.author, v.message, v.created_at AS updatedAt, v.revision, v.variables`;
 
+/** The offer of the active rollout of label row `l`, if any (rollout-rows.ts OfferColumns). */
+const OFFER = `r.id AS rolloutId, r.basis_points AS rolloutBasisPoints, r.apply AS rolloutApply, r.candidate AS candidateVersion,
+    cv.text AS candidateText, cv.variables AS candidateVariables`;
+const OFFER_JOIN = `LEFT JOIN rollouts r ON r.key = l.key AND r.label = l.label AND r.status = 'active'
+    LEFT JOIN prompt_versions cv ON cv.key = r.key AND cv.version = r.candidate`;
+
 /** Every key with its newest version and the labels pointing anywhere: one row per label (one with nulls for none). */
 const LABEL_INDEX = `
     SELECT p.key, p.version AS head, p.deleted, l.label, l.version
@@ -12,8 +18,9 @@ export const SQL = {
 
   /** Every key of one label, removals included, with the version it points at. */
   labelEntries: `
-    SELECT l.key, l.version, l.revision, v.text, v.author, v.message, v.created_at AS createdAt, v.revision AS vrev, v.variables
+    SELECT l.key, l.version, l.revision, v.text, v.author, v.message, v.created_at AS createdAt, v.revision AS vrev, v.variables, ${OFFER}
     FROM labels l LEFT JOIN prompt_versions v ON v.key = l.key AND v.version = l.version
+    ${OFFER_JOIN}
     WHERE l.label = ? ORDER BY l.key`,
 
   /** The last change to a label's view; the key filter is a JSON array (one statement for any number of keys). */
@@ -24,9 +31,10 @@ export const SQL = {
   labelRevisions: 'SELECT label, max(revision) AS r FROM labels GROUP BY label',
 
   labelledPrompt: `
-    SELECT ${VERSION_AS_PROMPT} FROM labels l
+    SELECT ${VERSION_AS_PROMPT}, ${OFFER} FROM labels l
     JOIN prompts p ON p.key = l.key AND p.deleted = 0
     JOIN prompt_versions v ON v.key = l.key AND v.version = l.version
+    ${OFFER_JOIN}
     WHERE l.key = ? AND l.label = ?`,
 
   promptAt: `SELECT ${VERSION_AS_PROMPT} FROM prompt_versions v WHERE v.key = ? AND v.version = ?`,
@@ -67,8 +75,12 @@ export const SQL = {
     FROM prompt_versions WHERE key = ? AND version = ?`,
 
   changesAfter: `
-    SELECT c.revision, c.key, c.kind, c.version, c.author, c.at, c.moves, v.text, v.variables
+    SELECT c.revision, c.key, c.kind, c.version, c.author, c.at, c.moves, v.text, v.variables, c.apply,
+      c.rollout AS rolloutId, c.rollout_step AS rolloutStep, c.rollout_basis_points AS rolloutBasisPoints, r.apply AS rolloutApply,
+      c.rollout_candidate AS candidateVersion, cv.text AS candidateText, cv.variables AS candidateVariables
     FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version
+    LEFT JOIN rollouts r ON r.id = c.rollout
+    LEFT JOIN prompt_versions cv ON cv.key = c.key AND cv.version = c.rollout_candidate
     WHERE c.revision > ? ORDER BY c.revision LIMIT ?`,
 
   replaySize: `
@@ -81,11 +93,13 @@ export const SQL = {
     FROM labels l JOIN prompt_versions v ON v.key = l.key AND v.version = l.version WHERE l.label = ?`,
 
   audit: `
-    SELECT revision, key, kind, version, author, address, message, at, moves, forced FROM audit
+    SELECT revision, key, kind, version, author, address, message, at, moves, forced, apply, rollout, rollout_step AS rolloutStep FROM audit
     WHERE revision < ? AND (? IS NULL OR key = ?) AND (? IS NULL OR author = ?)
     ORDER BY revision DESC LIMIT ?`,
 
-  insertAudit: 'INSERT INTO audit (key, kind, version, author, address, message, at, moves, forced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  insertAudit: `
+    INSERT INTO audit (key, kind, version, author, address, message, at, moves, forced, apply, rollout, rollout_step, rollout_candidate, rollout_basis_points)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 
   upsertKey: `
     INSERT INTO prompts (key, version, deleted) VALUES (?, ?, ?)

@@ -121,4 +121,84 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE prompt_versions ADD COLUMN checks TEXT;
   ALTER TABLE audit ADD COLUMN forced TEXT;
   `,
+  `
+  -- Session reports (docs/rollouts.md, "Session reports"): one row per call, replaced by each
+  -- newer report of it. The built-in metrics are columns so a rollout's figures are summed in
+  -- SQL; receipts, turn records, prompt versions, rollout variants and custom metrics are JSON.
+  -- token: the name of the token that first reported the call (NULL when the server runs open).
+  -- Times are ISO-8601 UTC with milliseconds, so text order is time order.
+  CREATE TABLE sessions (
+    session_id         TEXT PRIMARY KEY,
+    agent_id           TEXT NOT NULL,
+    token              TEXT,
+    label              TEXT NOT NULL,
+    started_at         TEXT NOT NULL,
+    ended_at           TEXT,
+    reported_at        TEXT NOT NULL,
+    end_reason         TEXT,
+    turns              INTEGER NOT NULL,
+    user_interruptions INTEGER NOT NULL,
+    agent_errors       INTEGER NOT NULL,
+    duration_ms        REAL NOT NULL,
+    receipts           TEXT NOT NULL,
+    turn_records       TEXT NOT NULL,
+    prompts            TEXT NOT NULL,
+    rollouts           TEXT NOT NULL,
+    custom_metrics     TEXT NOT NULL
+  );
+  CREATE INDEX sessions_by_start ON sessions (started_at, session_id);
+  CREATE INDEX sessions_by_label ON sessions (label, started_at, session_id);
+  -- The version of each key a call ran, for "calls that ran KEY (at VERSION)", newest first.
+  CREATE TABLE session_prompts (
+    session_id TEXT NOT NULL REFERENCES sessions(session_id) ON DELETE CASCADE,
+    key        TEXT NOT NULL,
+    version    INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    PRIMARY KEY (session_id, key)
+  );
+  CREATE INDEX session_prompts_by_version ON session_prompts (key, version, started_at, session_id);
+  CREATE INDEX session_prompts_by_key ON session_prompts (key, started_at, session_id);
+  -- The rollout variant a call was put in, per key: what a rollout's figures group by.
+  CREATE TABLE session_rollouts (
+    session_id TEXT NOT NULL REFERENCES sessions(session_id) ON DELETE CASCADE,
+    key        TEXT NOT NULL,
+    rollout_id TEXT NOT NULL,
+    variant    TEXT NOT NULL,
+    PRIMARY KEY (session_id, key)
+  );
+  CREATE INDEX session_rollouts_by_rollout ON session_rollouts (rollout_id, variant);
+  `,
+  `
+  -- Rollouts (docs/rollouts.md): a label keeps pointing at its baseline while a candidate
+  -- version serves a slice of sessions. The percent is kept in basis points (hundredths of a
+  -- percent: bucket < basis_points gets the candidate). At most one active rollout per key and
+  -- label, which the partial unique index enforces as well as the write rules. Each step is a
+  -- change: the audit row names the rollout, the step, the candidate and the percent after it,
+  -- so a replay of the log rebuilds each step's offer. apply: the scope the writer gave.
+  CREATE TABLE rollouts (
+    id           TEXT PRIMARY KEY,
+    key          TEXT NOT NULL REFERENCES prompts(key),
+    label        TEXT NOT NULL,
+    baseline     INTEGER NOT NULL,
+    candidate    INTEGER NOT NULL,
+    basis_points INTEGER NOT NULL,
+    apply        TEXT NOT NULL,
+    guard        TEXT,
+    status       TEXT NOT NULL,
+    revision     INTEGER NOT NULL,
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    updated_by   TEXT NOT NULL,
+    reason       TEXT,
+    history      TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX rollouts_one_active ON rollouts (key, label) WHERE status = 'active';
+  CREATE INDEX rollouts_by_key ON rollouts (key, revision);
+  ALTER TABLE audit ADD COLUMN apply TEXT;
+  ALTER TABLE audit ADD COLUMN rollout TEXT;
+  ALTER TABLE audit ADD COLUMN rollout_step TEXT;
+  ALTER TABLE audit ADD COLUMN rollout_candidate INTEGER;
+  ALTER TABLE audit ADD COLUMN rollout_basis_points INTEGER;
+  `,
 ];

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { PromptList, Prompt } from '../../../src/protocol/prompts.js';
 import type { SnapshotData, SnapshotPrompt, StreamEventMap, StreamEventName } from '../../../src/protocol/events.js';
 import { formatEtag, ifNoneMatchHits } from '../../../src/protocol/revision.js';
+import type { ApplyScope, RolloutOffer, RolloutStepName } from '../../../src/protocol/rollouts.js';
 import { sseFrame, sseRetryFrame } from '../../../src/protocol/sse.js';
 
 type Entry = SnapshotPrompt;
@@ -10,6 +11,8 @@ interface Change {
   revision: number;
   key: string;
   entry: Entry | undefined;
+  /** A rollout step's name and apply scope, as the real server sends them on prompt.updated. */
+  meta?: { step?: RolloutStepName; apply?: ApplyScope };
 }
 
 /** What a test can make the fake answer instead of the protocol. */
@@ -50,6 +53,19 @@ export class FakePromptServer {
     return this.record(key, entry);
   }
 
+  /**
+   * A rollout step on `key`: its label version stays, the offer it carries
+   * changes (`null`: the rollout ended). Pushed as the real server does, a
+   * prompt.updated with the offer, the step and its apply scope; returns the new revision.
+   */
+  rollout(key: string, offer: RolloutOffer | null, meta: { step: RolloutStepName; apply?: ApplyScope }): number {
+    const current = this.prompts.get(key);
+    if (!current) throw new Error(`the fake has no prompt ${key}`);
+    const entry = { ...current, rollout: offer };
+    this.prompts.set(key, entry);
+    return this.record(key, entry, meta);
+  }
+
   remove(key: string): number {
     this.prompts.delete(key);
     return this.record(key, undefined);
@@ -87,9 +103,9 @@ export class FakePromptServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private record(key: string, entry: Entry | undefined): number {
+  private record(key: string, entry: Entry | undefined, meta?: Change['meta']): number {
     this.revision += 1;
-    this.log.push({ revision: this.revision, key, entry });
+    this.log.push({ revision: this.revision, key, entry, meta });
     for (const s of this.streams) if (!s.keys || s.keys.has(key)) s.res.write(changeFrame(this.log.at(-1) as Change));
     return this.revision;
   }
@@ -151,7 +167,7 @@ export class FakePromptServer {
 
 function changeFrame(c: Change): string {
   return c.entry
-    ? frame(c.revision, 'prompt.updated', { revision: c.revision, key: c.key, ...c.entry, author: 'fake' })
+    ? frame(c.revision, 'prompt.updated', { revision: c.revision, key: c.key, ...c.entry, ...c.meta, author: 'fake' })
     : frame(c.revision, 'prompt.deleted', { revision: c.revision, key: c.key });
 }
 
