@@ -10,7 +10,7 @@ const EMOJI = '\u{1F399}'; // 4 UTF-8 bytes, a surrogate pair in JSON
 
 interface Case {
   name: string;
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete' | 'patch';
   path: string;
   /** A raw string is sent as is (with `type`); anything else as JSON. */
   body?: unknown;
@@ -143,6 +143,35 @@ const CASES: Case[] = [
     type: 'application/json',
   })),
   json('POST rollback to a version that does not exist', 'post', '/api/prompts/BAD/rollback', { version: 99 }),
+  // Rollouts (docs/rollouts.md): every field bounded, every refusal a 4xx that writes nothing.
+  ...[0, -1, 100.01, 12.345, '10', null, [10], 1e400].map((percent) =>
+    json(`POST a rollout at percent ${JSON.stringify(percent)}`, 'post', '/api/prompts/BAD/rollouts', { version: 1, percent }),
+  ),
+  ...[
+    ['an unknown metric', { metric: 'latency', maxIncrease: 0.05, minSessions: 50 }],
+    ['a custom metric with a bad name', { metric: 'custom:no spaces', maxIncrease: 0.05, minSessions: 50 }],
+    ['maxIncrease above 1', { metric: 'errors', maxIncrease: 2, minSessions: 50 }],
+    ['minSessions below 10', { metric: 'errors', maxIncrease: 0.05, minSessions: 9 }],
+    ['minSessions not an integer', { metric: 'errors', maxIncrease: 0.05, minSessions: 10.5 }],
+    ['an extra field', { metric: 'errors', maxIncrease: 0.05, minSessions: 50, after: 'never' }],
+    ['a string', 'errors'],
+    ['an array', [1]],
+  ].map(([name, guard]) =>
+    json(`POST a rollout with a guard of ${String(name)}`, 'post', '/api/prompts/BAD/rollouts', { version: 1, percent: 10, guard }),
+  ),
+  json('POST a rollout with apply "soon"', 'post', '/api/prompts/BAD/rollouts', { version: 1, percent: 10, apply: 'soon' }),
+  json('POST a rollout of a label that is not a label', 'post', '/api/prompts/BAD/rollouts', { version: 1, percent: 10, label: 'Prod' }),
+  json('POST a rollout of the version the label serves', 'post', '/api/prompts/BAD/rollouts', { version: 1, percent: 10 }),
+  json('POST a rollout of a version that does not exist', 'post', '/api/prompts/BAD/rollouts', { version: 99, percent: 10 }),
+  json('POST a rollout of a key that does not exist', 'post', '/api/prompts/NOPE/rollouts', { version: 1, percent: 10 }),
+  json('PATCH a rollout that does not exist', 'patch', '/api/prompts/BAD/rollouts/unknown', { percent: 20 }),
+  json('PATCH a rollout id too long', 'patch', `/api/prompts/BAD/rollouts/${'x'.repeat(65)}`, { percent: 20 }),
+  json('POST complete of a rollout that does not exist', 'post', '/api/prompts/BAD/rollouts/unknown/complete', {}),
+  json('POST abort without a reason', 'post', '/api/prompts/BAD/rollouts/unknown/abort', {}),
+  json('POST abort with a blank reason', 'post', '/api/prompts/BAD/rollouts/unknown/abort', { reason: '   ' }),
+  { name: 'GET a rollout id with a dot', method: 'get', path: '/api/prompts/BAD/rollouts/a.b' },
+  { name: 'GET the rollouts of a key that does not exist', method: 'get', path: '/api/prompts/NOPE/rollouts' },
+  json('PUT a label with apply "soon"', 'put', '/api/prompts/BAD/labels/staging', { version: 1, apply: 'soon' }),
   ...['0', 'abc', '-1', '1.5', '99999999999999999999', '1e3', '%00', '1%2F..'].map((n): Case => ({
     name: `GET /api/prompts/BAD/versions/${n}`,
     method: 'get',

@@ -96,6 +96,16 @@ const version = fc.oneof(
   { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 2 },
   { arbitrary: fc.constant(99), weight: 1 },
 );
+const percent = fc.oneof(
+  { arbitrary: fc.constantFrom(10, 0.01, 50, 100), weight: 4 },
+  fc.constantFrom(0, -1, 100.01, 12.345, 1e309, '10'),
+  fc.double(),
+);
+const applyScope = fc.oneof({ arbitrary: fc.constantFrom('live', 'next-session'), weight: 4 }, fc.constantFrom('LIVE', '', 'later'));
+const rolloutId = fc.oneof(
+  { arbitrary: fc.constantFrom('unknown', 'AbCdEfGhIjKlMnOp'), weight: 4 },
+  fc.constantFrom('x'.repeat(65), '..', '%00', 'a b', '*'),
+);
 const keyList = fc.oneof(
   { arbitrary: fc.array(validKey, { minLength: 1, maxLength: 4 }).map((keys) => keys.join(',')), weight: 12 },
   { arbitrary: fc.constantFrom(' AGENT , SESSION ', 'AGENT,,SESSION', ',', 'AGENT,'), weight: 1 },
@@ -128,6 +138,30 @@ const reportShape: Shape = {
   mode: fc.constantFrom('streaming', 'polling', 'offline'),
 };
 const loginShape: Shape = { token: fc.constantFrom(ADMIN.secret, AGENT.secret, WRONG_SECRET, '', 'x'.repeat(1025)), next: nextPath };
+
+/** Rollouts (docs/rollouts.md): start, list, read, percent, complete, abort. */
+function rolloutRoutes(kit: Kit): Arbitrary<RouteCall>[] {
+  const at = (suffix: string) => fc.tuple(kit.key, rolloutId).map(([k, id]) => `/api/prompts/${k}/rollouts/${encodeURIComponent(id)}${suffix}`);
+  return [
+    route(
+      kit,
+      'POST /api/prompts/:key/rollouts',
+      kit.key.map((k) => `/api/prompts/${k}/rollouts`),
+      {
+        body: kit.json({ version, percent, label: labelName, apply: applyScope, message: messageText }),
+      },
+    ),
+    route(
+      kit,
+      'GET /api/prompts/:key/rollouts',
+      kit.key.map((k) => `/api/prompts/${k}/rollouts`),
+    ),
+    route(kit, 'GET /api/prompts/:key/rollouts/:id', at('')),
+    route(kit, 'PATCH /api/prompts/:key/rollouts/:id', at(''), { body: kit.json({ percent, apply: applyScope }) }),
+    route(kit, 'POST /api/prompts/:key/rollouts/:id/complete', at('/complete'), { body: kit.json({ apply: applyScope, message: messageText }) }),
+    route(kit, 'POST /api/prompts/:key/rollouts/:id/abort', at('/abort'), { body: kit.json({ reason: messageText, apply: applyScope }) }),
+  ];
+}
 
 /** The JSON API, the stream and the probes (docs/architecture.md, "HTTP surface"). */
 function api(kit: Kit): Arbitrary<RouteCall>[] {
@@ -192,6 +226,7 @@ function api(kit: Kit): Arbitrary<RouteCall>[] {
       at((k) => `/api/prompts/${k}/rollback`),
       { body: kit.json({ version, message: messageText }) },
     ),
+    ...rolloutRoutes(kit),
     route(kit, 'GET /api/prompts/stream', fc.constant('/api/prompts/stream'), {
       query: { keys: keyList, label: labelName, agent: fc.constantFrom('friday-1', 'promptcast-admin-ui'), lastEventId: small(30) },
       headers: [
