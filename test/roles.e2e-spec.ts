@@ -10,7 +10,7 @@ const CALLERS: Caller[] = ['admin', 'editor', 'viewer', 'agent', 'none'];
 /** One API route, and the status each caller gets. `{}` in a path or body is replaced by a prompt key made for the row. */
 interface Row {
   name: string;
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete' | 'patch';
   path: string;
   body?: Record<string, unknown>;
   expect: Record<Caller, number>;
@@ -35,6 +35,21 @@ const ROWS: Row[] = [
   reads('versions', '/api/prompts/{}/versions'),
   reads('one version', '/api/prompts/{}/versions/1'),
   reads('labels', '/api/prompts/{}/labels'),
+  reads('rollouts', '/api/prompts/{}/rollouts'),
+  {
+    name: 'start a staging rollout',
+    method: 'post',
+    path: '/api/prompts/{}/rollouts',
+    body: { version: 2, percent: 10, label: 'staging' },
+    expect: { admin: 201, editor: 201, viewer: 403, agent: 403, none: 401 },
+  },
+  {
+    name: 'start a production rollout',
+    method: 'post',
+    path: '/api/prompts/{}/rollouts',
+    body: { version: 2, percent: 10 },
+    expect: { admin: 201, editor: 403, viewer: 403, agent: 403, none: 401 },
+  },
   reads('fleet', '/api/agents'),
   reads('metrics', '/metrics'),
   { name: 'audit trail', method: 'get', path: '/api/audit', expect: { admin: 200, editor: 200, viewer: 200, agent: 403, none: 401 } },
@@ -164,6 +179,25 @@ describe('the role matrix (ADMIN_, EDITOR_, VIEWER_, AGENT_TOKENS)', () => {
     expect(res.status).toBe(status);
     // An editor is stopped by the protected label, not by a missing scope: the message says what to do instead.
     if (status === 403 && caller === 'editor' && row.name !== 'fleet report') expect(res.body.message).toMatch(/label "production" is protected/);
+  });
+
+  it.each([
+    ['production', 403],
+    ['staging', 200],
+  ] as const)('steps of a %s rollout: an editor answers %i, as for a move of that label', async (label, editorStatus) => {
+    const key = await aReleasedPrompt();
+    const start = async () =>
+      (await request(t.url).post(`/api/prompts/${key}/rollouts`).set(bearer(ADMIN.secret)).send({ version: 2, percent: 10, label }).expect(201)).body
+        .id as string;
+    let id = await start();
+    const at = (suffix = '') => `/api/prompts/${key}/rollouts/${id}${suffix}`;
+    await request(t.url).patch(at()).set(bearer(EDITOR.secret)).send({ percent: 20 }).expect(editorStatus);
+    await request(t.url).patch(at()).set(bearer(VIEWER.secret)).send({ percent: 20 }).expect(403);
+    await request(t.url).post(at('/abort')).set(bearer(EDITOR.secret)).send({ reason: 'no' }).expect(editorStatus);
+    if (editorStatus === 200) id = await start();
+    await request(t.url).post(at('/complete')).set(bearer(EDITOR.secret)).send({}).expect(editorStatus);
+    await request(t.url).post(at('/complete')).set(bearer(AGENT.secret)).send({}).expect(403);
+    if (editorStatus === 403) await request(t.url).post(at('/complete')).set(bearer(ADMIN.secret)).send({}).expect(200);
   });
 
   it.each(CALLERS)('the stream as %s', async (caller) => {
