@@ -144,21 +144,21 @@ const CASES: Case[] = [
   })),
   json('POST rollback to a version that does not exist', 'post', '/api/prompts/BAD/rollback', { version: 99 }),
   // Rollouts (docs/rollouts.md): every field bounded, every refusal a 4xx that writes nothing.
-  ...[0, -1, 100.01, 12.345, '10', null, [10], 1e400].map((percent) =>
+  ...[0, -1, 100.01, 12.345, '10', null, [10], Number.MAX_VALUE].map((percent) =>
     json(`POST a rollout at percent ${JSON.stringify(percent)}`, 'post', '/api/prompts/BAD/rollouts', { version: 1, percent }),
   ),
-  ...[
-    ['an unknown metric', { metric: 'latency', maxIncrease: 0.05, minSessions: 50 }],
-    ['a custom metric with a bad name', { metric: 'custom:no spaces', maxIncrease: 0.05, minSessions: 50 }],
-    ['maxIncrease above 1', { metric: 'errors', maxIncrease: 2, minSessions: 50 }],
-    ['minSessions below 10', { metric: 'errors', maxIncrease: 0.05, minSessions: 9 }],
-    ['minSessions not an integer', { metric: 'errors', maxIncrease: 0.05, minSessions: 10.5 }],
-    ['an extra field', { metric: 'errors', maxIncrease: 0.05, minSessions: 50, after: 'never' }],
-    ['a string', 'errors'],
-    ['an array', [1]],
-  ].map(([name, guard]) =>
-    json(`POST a rollout with a guard of ${String(name)}`, 'post', '/api/prompts/BAD/rollouts', { version: 1, percent: 10, guard }),
-  ),
+  ...(
+    [
+      ['an unknown metric', { metric: 'latency', maxIncrease: 0.05, minSessions: 50 }],
+      ['a custom metric with a bad name', { metric: 'custom:no spaces', maxIncrease: 0.05, minSessions: 50 }],
+      ['maxIncrease above 1', { metric: 'errors', maxIncrease: 2, minSessions: 50 }],
+      ['minSessions below 10', { metric: 'errors', maxIncrease: 0.05, minSessions: 9 }],
+      ['minSessions not an integer', { metric: 'errors', maxIncrease: 0.05, minSessions: 10.5 }],
+      ['an extra field', { metric: 'errors', maxIncrease: 0.05, minSessions: 50, after: 'never' }],
+      ['a string', 'errors'],
+      ['an array', [1]],
+    ] as [string, unknown][]
+  ).map(([name, guard]) => json(`POST a rollout with a guard of ${name}`, 'post', '/api/prompts/BAD/rollouts', { version: 1, percent: 10, guard })),
   json('POST a rollout with apply "soon"', 'post', '/api/prompts/BAD/rollouts', { version: 1, percent: 10, apply: 'soon' }),
   json('POST a rollout of a label that is not a label', 'post', '/api/prompts/BAD/rollouts', { version: 1, percent: 10, label: 'Prod' }),
   json('POST a rollout of the version the label serves', 'post', '/api/prompts/BAD/rollouts', { version: 1, percent: 10 }),

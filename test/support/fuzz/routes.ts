@@ -98,7 +98,7 @@ const version = fc.oneof(
 );
 const percent = fc.oneof(
   { arbitrary: fc.constantFrom(10, 0.01, 50, 100), weight: 4 },
-  fc.constantFrom(0, -1, 100.01, 12.345, 1e309, '10'),
+  fc.constantFrom(0, -1, 100.01, 12.345, Number.POSITIVE_INFINITY, '10'),
   fc.double(),
 );
 const applyScope = fc.oneof({ arbitrary: fc.constantFrom('live', 'next-session'), weight: 4 }, fc.constantFrom('LIVE', '', 'later'));
