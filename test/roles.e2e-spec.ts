@@ -144,6 +144,28 @@ const ROWS: Row[] = [
     body: { agentId: 'agent-{}', revision: null, sessions: 0, mode: 'streaming' },
     expect: { admin: 403, editor: 403, viewer: 403, agent: 204, none: 401 },
   },
+  {
+    name: 'session report',
+    method: 'post',
+    path: '/api/sessions/report',
+    body: {
+      agentId: 'agent-{}',
+      sessions: [
+        {
+          sessionId: 'room-{}',
+          startedAt: '2026-03-01T10:00:00.000Z',
+          label: 'production',
+          prompts: { '{}': 1 },
+          receipts: [],
+          metrics: { turns: 1, userInterruptions: 0, agentErrors: 0, durationMs: 1000, endReason: null },
+        },
+      ],
+    },
+    expect: { admin: 403, editor: 403, viewer: 403, agent: 204, none: 401 },
+  },
+  reads('calls', '/api/sessions?key={}'),
+  // Read scope gets as far as the lookup: no call of that id was reported.
+  { name: 'one call', method: 'get', path: '/api/sessions/nobody-{}', expect: { admin: 404, editor: 404, viewer: 404, agent: 404, none: 401 } },
 ];
 
 describe('the role matrix (ADMIN_, EDITOR_, VIEWER_, AGENT_TOKENS)', () => {
@@ -178,7 +200,7 @@ describe('the role matrix (ADMIN_, EDITOR_, VIEWER_, AGENT_TOKENS)', () => {
     const res = await (body ? req.send(body) : req);
     expect(res.status).toBe(status);
     // An editor is stopped by the protected label, not by a missing scope: the message says what to do instead.
-    if (status === 403 && caller === 'editor' && row.name !== 'fleet report') expect(res.body.message).toMatch(/label "production" is protected/);
+    if (status === 403 && caller === 'editor' && !row.path.endsWith('/report')) expect(res.body.message).toMatch(/label "production" is protected/);
   });
 
   it.each([
