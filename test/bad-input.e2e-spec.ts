@@ -10,7 +10,7 @@ const EMOJI = '\u{1F399}'; // 4 UTF-8 bytes, a surrogate pair in JSON
 
 interface Case {
   name: string;
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete' | 'patch';
   path: string;
   /** A raw string is sent as is (with `type`); anything else as JSON. */
   body?: unknown;
@@ -194,6 +194,35 @@ const CASES: Case[] = [
     type: 'application/json',
   })),
   json('POST rollback to a version that does not exist', 'post', '/api/prompts/BAD/rollback', { version: 99 }),
+  // Rollouts (docs/rollouts.md): every field bounded, every refusal a 4xx that writes nothing.
+  ...[0, -1, 100.01, 12.345, '10', null, [10], Number.MAX_VALUE].map((percent) =>
+    json(`POST a rollout at percent ${JSON.stringify(percent)}`, 'post', '/api/prompts/BAD/rollouts', { version: 1, percent }),
+  ),
+  ...(
+    [
+      ['an unknown metric', { metric: 'latency', maxIncrease: 0.05, minSessions: 50 }],
+      ['a custom metric with a bad name', { metric: 'custom:no spaces', maxIncrease: 0.05, minSessions: 50 }],
+      ['maxIncrease above 1', { metric: 'errors', maxIncrease: 2, minSessions: 50 }],
+      ['minSessions below 10', { metric: 'errors', maxIncrease: 0.05, minSessions: 9 }],
+      ['minSessions not an integer', { metric: 'errors', maxIncrease: 0.05, minSessions: 10.5 }],
+      ['an extra field', { metric: 'errors', maxIncrease: 0.05, minSessions: 50, after: 'never' }],
+      ['a string', 'errors'],
+      ['an array', [1]],
+    ] as [string, unknown][]
+  ).map(([name, guard]) => json(`POST a rollout with a guard of ${name}`, 'post', '/api/prompts/BAD/rollouts', { version: 1, percent: 10, guard })),
+  json('POST a rollout with apply "soon"', 'post', '/api/prompts/BAD/rollouts', { version: 1, percent: 10, apply: 'soon' }),
+  json('POST a rollout of a label that is not a label', 'post', '/api/prompts/BAD/rollouts', { version: 1, percent: 10, label: 'Prod' }),
+  json('POST a rollout of the version the label serves', 'post', '/api/prompts/BAD/rollouts', { version: 1, percent: 10 }),
+  json('POST a rollout of a version that does not exist', 'post', '/api/prompts/BAD/rollouts', { version: 99, percent: 10 }),
+  json('POST a rollout of a key that does not exist', 'post', '/api/prompts/NOPE/rollouts', { version: 1, percent: 10 }),
+  json('PATCH a rollout that does not exist', 'patch', '/api/prompts/BAD/rollouts/unknown', { percent: 20 }),
+  json('PATCH a rollout id too long', 'patch', `/api/prompts/BAD/rollouts/${'x'.repeat(65)}`, { percent: 20 }),
+  json('POST complete of a rollout that does not exist', 'post', '/api/prompts/BAD/rollouts/unknown/complete', {}),
+  json('POST abort without a reason', 'post', '/api/prompts/BAD/rollouts/unknown/abort', {}),
+  json('POST abort with a blank reason', 'post', '/api/prompts/BAD/rollouts/unknown/abort', { reason: '   ' }),
+  { name: 'GET a rollout id with a dot', method: 'get', path: '/api/prompts/BAD/rollouts/a.b' },
+  { name: 'GET the rollouts of a key that does not exist', method: 'get', path: '/api/prompts/NOPE/rollouts' },
+  json('PUT a label with apply "soon"', 'put', '/api/prompts/BAD/labels/staging', { version: 1, apply: 'soon' }),
   ...['0', 'abc', '-1', '1.5', '99999999999999999999', '1e3', '%00', '1%2F..'].map((n): Case => ({
     name: `GET /api/prompts/BAD/versions/${n}`,
     method: 'get',
@@ -478,3 +507,130 @@ function rawRequest(url: string, text: string): Promise<string> {
       .on('error', reject);
   });
 }
+
+/** A good session (the control) and bad ones, each sent in a report of its own. */
+const CALL = {
+  sessionId: 'room-1',
+  startedAt: '2026-03-01T10:00:00.000Z',
+  label: 'production',
+  prompts: { A: 1 },
+  receipts: [],
+  metrics: { turns: 1, userInterruptions: 0, agentErrors: 0, durationMs: 1000, endReason: null, custom: {} },
+};
+const RECEIPT = { revision: 1, key: 'A', version: 1, at: '2026-03-01T10:00:01.000Z', outcome: 'applied' };
+const withCall = (over: Record<string, unknown>) => ({ agentId: 'friday-1', sessions: [{ ...CALL, ...over }] });
+const withMetrics = (over: Record<string, unknown>) => withCall({ metrics: { ...CALL.metrics, ...over } });
+
+const BAD_SESSION_REPORTS: [string, unknown][] = [
+  ['an empty object', {}],
+  ['no sessions', { agentId: 'friday-1', sessions: [] }],
+  ['51 sessions', { agentId: 'friday-1', sessions: Array.from({ length: 51 }, (_, i) => ({ ...CALL, sessionId: `room-${i}` })) }],
+  ['one session twice', { agentId: 'friday-1', sessions: [CALL, CALL] }],
+  ['a bad agent id', { agentId: '../x', sessions: [CALL] }],
+  ['an unknown field', { ...withCall({}), admin: true }],
+  ['an unknown session field', withCall({ owner: 'me' })],
+  ['a session id with a space', withCall({ sessionId: 'room 1' })],
+  ['a session id starting with -', withCall({ sessionId: '-room' })],
+  ['a session id of 129 chars', withCall({ sessionId: `r${'x'.repeat(128)}` })],
+  ['a session id with SQL', withCall({ sessionId: "r'; DROP TABLE sessions; --" })],
+  ['a numeric session id', withCall({ sessionId: 7 })],
+  ['a start that is not a time', withCall({ startedAt: 'yesterday' })],
+  ['a start two days ahead', withCall({ startedAt: new Date(Date.now() + 2 * 86_400_000).toISOString() })],
+  ['a bad label', withCall({ label: 'Prod' })],
+  ['a bad prompt key', withCall({ prompts: { '../A': 1 } })],
+  ['a version 0', withCall({ prompts: { A: 0 } })],
+  ['a version past 32 bits', withCall({ prompts: { A: 2 ** 31 } })],
+  ['33 prompt keys', withCall({ prompts: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`K${i}`, 1])) })],
+  ['201 receipts', withCall({ receipts: Array.from({ length: 201 }, () => RECEIPT) })],
+  ['201 turns', withCall({ turns: Array.from({ length: 201 }, () => ({ at: RECEIPT.at, revision: 1, versions: { A: 1 } })) })],
+  ['a receipt with an unknown outcome', withCall({ receipts: [{ ...RECEIPT, outcome: 'maybe' }] })],
+  ['a receipt detail of 201 chars', withCall({ receipts: [{ ...RECEIPT, outcome: 'failed', detail: 'd'.repeat(201) }] })],
+  ['a receipt with a negative revision', withCall({ receipts: [{ ...RECEIPT, revision: -1 }] })],
+  ['a bad rollout variant', withCall({ rollouts: { A: { rolloutId: 'r-1', variant: 'both' } } })],
+  ['a bad rollout id', withCall({ rollouts: { A: { rolloutId: 'r 1', variant: 'candidate' } } })],
+  ['metrics missing', withCall({ metrics: undefined })],
+  ['negative turns', withMetrics({ turns: -1 })],
+  ['fractional errors', withMetrics({ agentErrors: 1.5 })],
+  ['turns as a string', withMetrics({ turns: '3' })],
+  ['a huge duration', withMetrics({ durationMs: 1e15 })],
+  ['an end reason with spaces', withMetrics({ endReason: 'hung up' })],
+  ['a metric name with a dash', withMetrics({ custom: { 'bad-name': 1 } })],
+  ['a metric name starting with a digit', withMetrics({ custom: { '1st': 1 } })],
+  ['a metric name of 65 chars', withMetrics({ custom: { [`m${'x'.repeat(64)}`]: 1 } })],
+  ['a custom metric as a string', withMetrics({ custom: { resolved: 'yes' } })],
+  ['a custom metric as null (NaN on the way in)', withMetrics({ custom: { resolved: null } })],
+  ['a huge custom metric', withMetrics({ custom: { resolved: 1e300 } })],
+  ['33 custom metrics', withMetrics({ custom: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`m${i}`, 1])) })],
+  ['a lone surrogate in a receipt detail', withCall({ receipts: [{ ...RECEIPT, outcome: 'failed', detail: 'x\ud800' }] })],
+];
+
+/** As raw JSON: the numbers reach the server as written (JavaScript would turn them into Infinity or round them first). */
+const RAW_SESSION_REPORTS: [string, string][] = [
+  ['a duration of 1e309', JSON.stringify(withCall({})).replace('"durationMs":1000', '"durationMs":1e309')],
+  ['a custom metric of -1e309', JSON.stringify(withMetrics({ custom: { x: 1 } })).replace('"x":1', '"x":-1e309')],
+  ['turns of 99999999999999999999', JSON.stringify(withCall({})).replace('"turns":1', '"turns":99999999999999999999')],
+  ['a report over the body limit', JSON.stringify(withCall({ receipts: [{ ...RECEIPT, outcome: 'failed', detail: 'd'.repeat(70_000) }] }))],
+];
+
+describe('Bad session reports (POST /api/sessions/report)', () => {
+  let t: TestApp;
+  const stored = async () => (await request(t.url).get('/api/sessions').expect(200)).body.sessions as unknown[];
+
+  beforeAll(async () => {
+    t = await startApp({ env: { PROMPT_MAX_BYTES: String(MAX_BYTES) } });
+  });
+  afterAll(() => t.close());
+
+  it.each([...BAD_SESSION_REPORTS.map(([name, body]) => [name, JSON.stringify(body)] as const), ...RAW_SESSION_REPORTS])(
+    '%s → 4xx JSON saying what is wrong, nothing stored',
+    async (_name, body) => {
+      const res = await request(t.url).post('/api/sessions/report').type('json').send(body);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(res.body).toEqual({ statusCode: res.status, error: expect.any(String), message: expect.any(String) });
+      expect(await stored()).toEqual([]);
+    },
+  );
+
+  it('names the field that is wrong', async () => {
+    const res = await request(t.url)
+      .post('/api/sessions/report')
+      .send(withCall({ receipts: [RECEIPT, { ...RECEIPT, outcome: 'maybe' }] }))
+      .expect(400);
+    expect(res.body.message).toBe('sessions[0].receipts[1].outcome must be one of applied, deferred, failed, unsupported');
+    const many = await request(t.url)
+      .post('/api/sessions/report')
+      .send({ agentId: 'friday-1', sessions: Array.from({ length: 51 }, (_, i) => ({ ...CALL, sessionId: `room-${i}` })) })
+      .expect(400);
+    expect(many.body.message).toBe('sessions has 51 entries; at most 50 are allowed (SESSION_LIMITS)');
+  });
+
+  it.each([
+    ['limit=0'],
+    ['limit=101'],
+    ['limit=abc'],
+    ['version=1'],
+    ['key=..%2FA'],
+    ['key=A&version=0'],
+    ['key=A&version=99999999999'],
+    ['label=Prod'],
+    ['before=abc'],
+    ['before=!!'],
+    [`before=${Buffer.from('yesterday|room-1').toString('base64url')}`],
+    [`before=${Buffer.from('2026-01-01T00:00:00.000Z|bad id').toString('base64url')}`],
+    [`before=${'A'.repeat(300)}`],
+    ['unknown=1'],
+  ])('GET /api/sessions?%s → 400 JSON', async (query) => {
+    const res = await request(t.url).get(`/api/sessions?${query}`).expect(400);
+    expect(res.body).toEqual({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
+  });
+
+  it('stores the control report the cases above only alter, with its numbers as sent', async () => {
+    await request(t.url)
+      .post('/api/sessions/report')
+      .send(withMetrics({ durationMs: 1e12, custom: { resolved: -1e12, score: 0.25 } }))
+      .expect(204);
+    const got = (await request(t.url).get('/api/sessions/room-1').expect(200)).body as { metrics: { durationMs: number; custom: object } };
+    expect(got.metrics).toMatchObject({ durationMs: 1e12, custom: { resolved: -1e12, score: 0.25 } });
+  });
+});

@@ -10,7 +10,7 @@ const CALLERS: Caller[] = ['admin', 'editor', 'viewer', 'agent', 'none'];
 /** One API route, and the status each caller gets. `{}` in a path or body is replaced by a prompt key made for the row. */
 interface Row {
   name: string;
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete' | 'patch';
   path: string;
   body?: Record<string, unknown>;
   expect: Record<Caller, number>;
@@ -35,6 +35,21 @@ const ROWS: Row[] = [
   reads('versions', '/api/prompts/{}/versions'),
   reads('one version', '/api/prompts/{}/versions/1'),
   reads('labels', '/api/prompts/{}/labels'),
+  reads('rollouts', '/api/prompts/{}/rollouts'),
+  {
+    name: 'start a staging rollout',
+    method: 'post',
+    path: '/api/prompts/{}/rollouts',
+    body: { version: 2, percent: 10, label: 'staging' },
+    expect: { admin: 201, editor: 201, viewer: 403, agent: 403, none: 401 },
+  },
+  {
+    name: 'start a production rollout',
+    method: 'post',
+    path: '/api/prompts/{}/rollouts',
+    body: { version: 2, percent: 10 },
+    expect: { admin: 201, editor: 403, viewer: 403, agent: 403, none: 401 },
+  },
   reads('fleet', '/api/agents'),
   reads('metrics', '/metrics'),
   { name: 'audit trail', method: 'get', path: '/api/audit', expect: { admin: 200, editor: 200, viewer: 200, agent: 403, none: 401 } },
@@ -139,6 +154,28 @@ const ROWS: Row[] = [
     body: { type: 'meta' },
     expect: { admin: 415, editor: 403, viewer: 403, agent: 403, none: 401 },
   },
+  {
+    name: 'session report',
+    method: 'post',
+    path: '/api/sessions/report',
+    body: {
+      agentId: 'agent-{}',
+      sessions: [
+        {
+          sessionId: 'room-{}',
+          startedAt: '2026-03-01T10:00:00.000Z',
+          label: 'production',
+          prompts: { '{}': 1 },
+          receipts: [],
+          metrics: { turns: 1, userInterruptions: 0, agentErrors: 0, durationMs: 1000, endReason: null },
+        },
+      ],
+    },
+    expect: { admin: 403, editor: 403, viewer: 403, agent: 204, none: 401 },
+  },
+  reads('calls', '/api/sessions?key={}'),
+  // Read scope gets as far as the lookup: no call of that id was reported.
+  { name: 'one call', method: 'get', path: '/api/sessions/nobody-{}', expect: { admin: 404, editor: 404, viewer: 404, agent: 404, none: 401 } },
 ];
 
 describe('the role matrix (ADMIN_, EDITOR_, VIEWER_, AGENT_TOKENS)', () => {
@@ -173,8 +210,27 @@ describe('the role matrix (ADMIN_, EDITOR_, VIEWER_, AGENT_TOKENS)', () => {
     const res = await (body ? req.send(body) : req);
     expect(res.status).toBe(status);
     // An editor is stopped by the protected label, not by a missing scope: the message says what to do instead.
-    if (status === 403 && caller === 'editor' && !['fleet report', 'store export', 'store import'].includes(row.name))
+    if (status === 403 && caller === 'editor' && !row.path.endsWith('/report') && !['store export', 'store import'].includes(row.name))
       expect(res.body.message).toMatch(/label "production" is protected/);
+  });
+
+  it.each([
+    ['production', 403],
+    ['staging', 200],
+  ] as const)('steps of a %s rollout: an editor answers %i, as for a move of that label', async (label, editorStatus) => {
+    const key = await aReleasedPrompt();
+    const start = async () =>
+      (await request(t.url).post(`/api/prompts/${key}/rollouts`).set(bearer(ADMIN.secret)).send({ version: 2, percent: 10, label }).expect(201)).body
+        .id as string;
+    let id = await start();
+    const at = (suffix = '') => `/api/prompts/${key}/rollouts/${id}${suffix}`;
+    await request(t.url).patch(at()).set(bearer(EDITOR.secret)).send({ percent: 20 }).expect(editorStatus);
+    await request(t.url).patch(at()).set(bearer(VIEWER.secret)).send({ percent: 20 }).expect(403);
+    await request(t.url).post(at('/abort')).set(bearer(EDITOR.secret)).send({ reason: 'no' }).expect(editorStatus);
+    if (editorStatus === 200) id = await start();
+    await request(t.url).post(at('/complete')).set(bearer(EDITOR.secret)).send({}).expect(editorStatus);
+    await request(t.url).post(at('/complete')).set(bearer(AGENT.secret)).send({}).expect(403);
+    if (editorStatus === 403) await request(t.url).post(at('/complete')).set(bearer(ADMIN.secret)).send({}).expect(200);
   });
 
   it.each(CALLERS)('the stream as %s', async (caller) => {

@@ -206,6 +206,17 @@ export function describeRolloutContract(name: string, harness: () => StoreHarnes
       expect(await store.getRollout('missing')).toBeUndefined();
     });
 
+    it("sizes a snapshot and a replay with the candidate's text while the rollout is active", async () => {
+      const [snapshot, replay] = [await store.snapshotSize('production'), (await store.replaySize(2)).textBytes];
+      await start();
+      // 'candidate' (9 bytes) + '{}' (2): the offer; the step itself carries the baseline 'base' + '{}'.
+      expect(await store.snapshotSize('production')).toBe(snapshot + 11);
+      expect((await store.replaySize(2)).textBytes).toBe(replay + 6 + 11);
+      await step({ action: 'abort', reason: 'x' });
+      expect(await store.snapshotSize('production')).toBe(snapshot);
+      expect((await store.replaySize(2)).textBytes).toBe(replay + 6 + 11 + 6);
+    });
+
     it('keeps a rollout and its offer across close and reopen', async () => {
       await start();
       await store.close();

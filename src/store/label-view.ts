@@ -6,7 +6,8 @@ import { decodeVariables } from './version-rows.js';
  * A label's view of the keys in `keys` (every key when absent): the prompts
  * it points at, and the revision of the last change to that view. That
  * revision is the view's ETag and its snapshot's id: a draft, or a move of
- * another label, leaves it where it was.
+ * another label, leaves it where it was; a step of a rollout of this label
+ * moves it (the step touches the label's row, and the offer changes).
  */
 export function labelView(snapshot: LabelSnapshot, keys?: ReadonlySet<string>): Snapshot {
   let revision = 0;

@@ -84,13 +84,20 @@ export const SQL = {
     LEFT JOIN prompt_versions cv ON cv.key = c.key AND cv.version = c.rollout_candidate
     WHERE c.revision > $1 ORDER BY c.revision LIMIT $2`,
 
+  /** A rollout step that leaves the rollout active also carries its candidate's text (the offer). */
   replaySize: `
-    SELECT count(*)::int AS changes, coalesce(sum(octet_length(v.text) + octet_length(v.variables)), 0)::bigint AS "textBytes"
+    SELECT count(*)::int AS changes,
+      (coalesce(sum(octet_length(v.text) + octet_length(v.variables)), 0)
+       + coalesce(sum(octet_length(cv.text) + octet_length(cv.variables)), 0))::bigint AS "textBytes"
     FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version AND c.kind NOT IN ('delete', 'unlabel')
+    LEFT JOIN prompt_versions cv ON cv.key = c.key AND cv.version = c.rollout_candidate AND c.rollout_step IN ('start', 'percent')
     WHERE c.revision > $1`,
 
+  /** The versions a label points at, and the candidates of its active rollouts (their offers). */
   snapshotSize: `
-    SELECT coalesce(sum(octet_length(v.text) + octet_length(v.variables)), 0)::bigint AS bytes
+    SELECT (coalesce(sum(octet_length(v.text) + octet_length(v.variables)), 0)
+      + coalesce((SELECT sum(octet_length(cv.text) + octet_length(cv.variables)) FROM rollouts r
+                  JOIN prompt_versions cv ON cv.key = r.key AND cv.version = r.candidate WHERE r.label = $1 AND r.status = 'active'), 0))::bigint AS bytes
     FROM labels l JOIN prompt_versions v ON v.key = l.key AND v.version = l.version WHERE l.label = $1`,
 
   audit: `

@@ -236,7 +236,7 @@ export class SqlitePromptStore extends PromptStore {
   }
 
   async snapshotSize(label: string): Promise<number> {
-    return this.row<{ bytes: number }>(SQL.snapshotSize, label).bytes;
+    return this.row<{ bytes: number }>(SQL.snapshotSize, { label }).bytes;
   }
 
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {

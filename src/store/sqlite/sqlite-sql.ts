@@ -83,14 +83,21 @@ export const SQL = {
     LEFT JOIN prompt_versions cv ON cv.key = c.key AND cv.version = c.rollout_candidate
     WHERE c.revision > ? ORDER BY c.revision LIMIT ?`,
 
+  /** A rollout step that leaves the rollout active also carries its candidate's text (the offer). */
   replaySize: `
-    SELECT count(*) AS changes, coalesce(sum(length(CAST(v.text AS BLOB)) + length(CAST(v.variables AS BLOB))), 0) AS textBytes
+    SELECT count(*) AS changes,
+      coalesce(sum(length(CAST(v.text AS BLOB)) + length(CAST(v.variables AS BLOB))), 0)
+      + coalesce(sum(length(CAST(cv.text AS BLOB)) + length(CAST(cv.variables AS BLOB))), 0) AS textBytes
     FROM audit c LEFT JOIN prompt_versions v ON v.key = c.key AND v.version = c.version AND c.kind NOT IN ('delete', 'unlabel')
+    LEFT JOIN prompt_versions cv ON cv.key = c.key AND cv.version = c.rollout_candidate AND c.rollout_step IN ('start', 'percent')
     WHERE c.revision > ?`,
 
+  /** The versions a label points at, and the candidates of its active rollouts (their offers). */
   snapshotSize: `
-    SELECT coalesce(sum(length(CAST(v.text AS BLOB)) + length(CAST(v.variables AS BLOB))), 0) AS bytes
-    FROM labels l JOIN prompt_versions v ON v.key = l.key AND v.version = l.version WHERE l.label = ?`,
+    SELECT coalesce(sum(length(CAST(v.text AS BLOB)) + length(CAST(v.variables AS BLOB))), 0)
+      + coalesce((SELECT sum(length(CAST(cv.text AS BLOB)) + length(CAST(cv.variables AS BLOB))) FROM rollouts r
+                  JOIN prompt_versions cv ON cv.key = r.key AND cv.version = r.candidate WHERE r.label = @label AND r.status = 'active'), 0) AS bytes
+    FROM labels l JOIN prompt_versions v ON v.key = l.key AND v.version = l.version WHERE l.label = @label`,
 
   audit: `
     SELECT revision, key, kind, version, author, address, message, at, moves, forced, apply, rollout, rollout_step AS rolloutStep FROM audit

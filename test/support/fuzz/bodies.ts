@@ -29,8 +29,8 @@ export interface BodySpec {
 
 /** A body's fields and, for each, what a correct client would send. */
 export type Shape = Record<string, Arbitrary<string | number | null>>;
-/** A JSON body's fields may also be lists (a save's `labels`). */
-export type JsonShape = Record<string, Arbitrary<string | number | null | readonly string[]>>;
+/** A JSON body's fields may also be lists (a save's `labels`) or whole documents (a session report's `sessions`). */
+export type JsonShape = Record<string, Arbitrary<string | number | null | readonly string[] | JsonDoc>>;
 
 const EXTRA_NAMES = fc.constantFrom('__proto__', 'constructor', 'admin', 'author', 'revision', 'version', 'key', 'x');
 
@@ -132,11 +132,13 @@ export function jsonBody(shape: JsonShape): Arbitrary<BodySpec> {
   return bodyOf(fc.oneof({ arbitrary: json, weight: 30 }, broken, form, ...noise));
 }
 
-/** A JSON shape sent as a form by mistake: a list becomes its items joined by commas. */
+/** A JSON shape sent as a form by mistake: a list becomes its items joined by commas, a document its JSON text. */
 function asFormShape(shape: JsonShape): Shape {
-  return Object.fromEntries(
-    Object.entries(shape).map(([name, valid]) => [name, valid.map((v) => (Array.isArray(v) ? v.join(',') : (v as string | number | null)))]),
-  );
+  const asField = (v: unknown): string | number | null => {
+    if (Array.isArray(v)) return v.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(',');
+    return typeof v === 'object' && v !== null ? JSON.stringify(v) : (v as string | number | null);
+  };
+  return Object.fromEntries(Object.entries(shape).map(([name, valid]) => [name, valid.map(asField)]));
 }
 
 /** An admin form's body: a form mostly, sometimes JSON, bytes or text. */

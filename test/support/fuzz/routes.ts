@@ -1,6 +1,7 @@
 import fc, { type Arbitrary } from 'fast-check';
 import { ADMIN, AGENT, WRONG_SECRET } from '../auth.js';
 import { cleanFormBody, cleanJsonBody, formBody, jsonBody, type BodySpec, type JsonShape, type Shape } from './bodies.js';
+import type { JsonDoc } from './json-text.js';
 import { cleanQuery, headerValue, percentEncode, queryString, urlComponent } from './url-text.js';
 import {
   anyKey,
@@ -96,6 +97,16 @@ const version = fc.oneof(
   { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 2 },
   { arbitrary: fc.constant(99), weight: 1 },
 );
+const percent = fc.oneof(
+  { arbitrary: fc.constantFrom(10, 0.01, 50, 100), weight: 4 },
+  fc.constantFrom(0, -1, 100.01, 12.345, Number.POSITIVE_INFINITY, '10'),
+  fc.double(),
+);
+const applyScope = fc.oneof({ arbitrary: fc.constantFrom('live', 'next-session'), weight: 4 }, fc.constantFrom('LIVE', '', 'later'));
+const rolloutId = fc.oneof(
+  { arbitrary: fc.constantFrom('unknown', 'AbCdEfGhIjKlMnOp'), weight: 4 },
+  fc.constantFrom('x'.repeat(65), '..', '%00', 'a b', '*'),
+);
 const keyList = fc.oneof(
   { arbitrary: fc.array(validKey, { minLength: 1, maxLength: 4 }).map((keys) => keys.join(',')), weight: 12 },
   { arbitrary: fc.constantFrom(' AGENT , SESSION ', 'AGENT,,SESSION', ',', 'AGENT,'), weight: 1 },
@@ -135,7 +146,78 @@ const reportShape: Shape = {
   sessions: fc.nat(5),
   mode: fc.constantFrom('streaming', 'polling', 'offline'),
 };
+/** Plain JSON as the fuzzer's document form (objects as their entries). */
+const asDoc = (value: unknown): JsonDoc =>
+  Array.isArray(value)
+    ? value.map(asDoc)
+    : typeof value === 'object' && value !== null
+      ? { entries: Object.entries(value).map(([k, v]): [string, JsonDoc] => [k, asDoc(v)]) }
+      : (value as JsonDoc);
+const sessionNumber = fc.oneof({ arbitrary: fc.nat(20), weight: 8 }, fc.constantFrom(-1, 0.5, 1e12, 1e300, 2 ** 31));
+const sessionTime = fc.oneof(
+  { arbitrary: fc.integer({ min: 0, max: 10_000_000 }).map((ms) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString()), weight: 8 },
+  fc.constantFrom('yesterday', '2026-13-01T00:00:00Z', '9999-12-31T23:59:59.999Z', ''),
+);
+const receipt = fc.record({
+  revision: sessionNumber,
+  key: fc.constantFrom('AGENT', 'SESSION', '../x'),
+  version: sessionNumber,
+  at: sessionTime,
+  outcome: fc.constantFrom('applied', 'deferred', 'failed', 'unsupported', 'maybe'),
+});
+const reportedSession = fc.record({
+  sessionId: fc.oneof({ arbitrary: fc.constantFrom('room-1', 'room-2', 'room-3'), weight: 6 }, fc.stringMatching(/^[a-z0-9 ./-]{0,10}$/)),
+  startedAt: sessionTime,
+  label: labelName,
+  prompts: fc.dictionary(fc.constantFrom('AGENT', 'SESSION', 'a b'), sessionNumber, { maxKeys: 2 }),
+  rollouts: fc.dictionary(
+    fc.constantFrom('AGENT', 'SESSION'),
+    fc.record({ rolloutId: fc.constantFrom('r-1', 'r 2'), variant: fc.constantFrom('candidate', 'baseline', 'both') }),
+    { maxKeys: 1 },
+  ),
+  receipts: fc.array(receipt, { maxLength: 3 }),
+  metrics: fc.record({
+    turns: sessionNumber,
+    userInterruptions: sessionNumber,
+    agentErrors: sessionNumber,
+    durationMs: sessionNumber,
+    endReason: fc.constantFrom(null, 'user_hangup', 'hung up'),
+    custom: fc.dictionary(fc.constantFrom('resolved', 'score', 'bad-name', '__proto__'), sessionNumber, { maxKeys: 2 }),
+  }),
+});
+const sessionReportShape: JsonShape = {
+  agentId: fc.constantFrom('friday-1', 'friday-2', '../x'),
+  sessions: fc.array(reportedSession, { minLength: 1, maxLength: 3 }).map(asDoc),
+};
+const sessionCursor = fc.oneof(
+  fc.constantFrom('2026-01-01T00:00:00.000Z|room-1', '2026-01-01|room 1').map((c) => Buffer.from(c).toString('base64url')),
+  fc.constantFrom('abc', '!!', ''),
+);
 const loginShape: Shape = { token: fc.constantFrom(ADMIN.secret, AGENT.secret, WRONG_SECRET, '', 'x'.repeat(1025)), next: nextPath };
+
+/** Rollouts (docs/rollouts.md): start, list, read, percent, complete, abort. */
+function rolloutRoutes(kit: Kit): Arbitrary<RouteCall>[] {
+  const at = (suffix: string) => fc.tuple(kit.key, rolloutId).map(([k, id]) => `/api/prompts/${k}/rollouts/${encodeURIComponent(id)}${suffix}`);
+  return [
+    route(
+      kit,
+      'POST /api/prompts/:key/rollouts',
+      kit.key.map((k) => `/api/prompts/${k}/rollouts`),
+      {
+        body: kit.json({ version, percent, label: labelName, apply: applyScope, message: messageText }),
+      },
+    ),
+    route(
+      kit,
+      'GET /api/prompts/:key/rollouts',
+      kit.key.map((k) => `/api/prompts/${k}/rollouts`),
+    ),
+    route(kit, 'GET /api/prompts/:key/rollouts/:id', at('')),
+    route(kit, 'PATCH /api/prompts/:key/rollouts/:id', at(''), { body: kit.json({ percent, apply: applyScope }) }),
+    route(kit, 'POST /api/prompts/:key/rollouts/:id/complete', at('/complete'), { body: kit.json({ apply: applyScope, message: messageText }) }),
+    route(kit, 'POST /api/prompts/:key/rollouts/:id/abort', at('/abort'), { body: kit.json({ reason: messageText, apply: applyScope }) }),
+  ];
+}
 
 /** The JSON API, the stream and the probes (docs/architecture.md, "HTTP surface"). */
 function api(kit: Kit): Arbitrary<RouteCall>[] {
@@ -200,6 +282,7 @@ function api(kit: Kit): Arbitrary<RouteCall>[] {
       at((k) => `/api/prompts/${k}/rollback`),
       { body: kit.json({ version, message: messageText }) },
     ),
+    ...rolloutRoutes(kit),
     route(kit, 'GET /api/prompts/stream', fc.constant('/api/prompts/stream'), {
       query: { keys: keyList, label: labelName, agent: fc.constantFrom('friday-1', 'promptcast-admin-ui'), lastEventId: small(30) },
       headers: [
@@ -223,6 +306,15 @@ function api(kit: Kit): Arbitrary<RouteCall>[] {
           .map((b) => ({ ...b, contentType: 'application/x-ndjson' })),
       ),
     }),
+    route(kit, 'POST /api/sessions/report', fc.constant('/api/sessions/report'), { body: kit.json(sessionReportShape) }),
+    route(kit, 'GET /api/sessions', fc.constant('/api/sessions'), {
+      query: { key: validKey, version: small(4), label: labelName, limit: small(100), before: sessionCursor },
+    }),
+    route(
+      kit,
+      'GET /api/sessions/:id',
+      fc.constantFrom('room-1', 'room-2', 'room%2F1', 'room%201', '-x', 'r'.repeat(130)).map((id) => `/api/sessions/${id}`),
+    ),
     route(kit, 'GET /health', fc.constantFrom('/health', '/health/ready', '/metrics', '/api/docs', '/api/docs-json')),
   ];
 }
