@@ -52,6 +52,8 @@ const ROWS: Row[] = [
   page('promote', '/prompts/{}/promote'),
   page('roll back', '/prompts/{}/rollback?version=2'),
   page('delete', '/prompts/{}/delete'),
+  page('the calls', '/calls?key={}'),
+  { ...page('a call nobody reported', '/calls/nobody-{}'), expect: { admin: 404, editor: 404, viewer: 404, agent: 404, none: 'login' } },
   edit('create a draft', '/prompts', { key: 'NEW_{}', text: 'x' }),
   edit('create in staging', '/prompts', { key: 'NEW_{}', text: 'x', label: 'staging' }),
   publish('create live (production)', '/prompts', { key: 'NEW_{}', text: 'x', label: 'production' }),
