@@ -199,12 +199,13 @@ describe('Admin UI (server-rendered pages)', () => {
     expect(deleted.headers.location).toBe(`/?deleted=${key}`);
     const list = await browser.get(deleted.headers.location);
     expect(list.text).toContain(`data-deleted-key="${key}"`);
-    expect(list.text).toContain(`/prompts/${key}/rollback?version=2`);
+    // Production served v1 (rolled back) when it was deleted: the restore offers v1, not the newer v2.
+    expect(list.text).toContain(`/prompts/${key}/rollback?version=1`);
     expect((await browser.get(`/prompts/${key}`)).headers.location).toBe(`/prompts/${key}/history`);
     expect((await browser.get(`/prompts/${key}/history`)).text).toContain('This prompt is deleted');
 
-    expect((await browser.get(`/prompts/${key}/rollback?version=2`)).text).toContain(`Restore ${key} from v2?`);
-    const restored = await browser.post(`/prompts/${key}/rollback`, { version: 2, message: 'Restore' });
+    expect((await browser.get(`/prompts/${key}/rollback?version=1`)).text).toContain(`Restore ${key} from v1?`);
+    const restored = await browser.post(`/prompts/${key}/rollback`, { version: 1, message: 'Restore' });
     expect(restored.headers.location).toBe(`/prompts/${key}?moved=production`);
     expect((await browser.get('/')).text).not.toContain(`data-deleted-key="${key}"`);
   });

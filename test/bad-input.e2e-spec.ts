@@ -62,7 +62,58 @@ const KEYS = [
   '%F0%9F%8E%99',
 ];
 
+/** Small import limits, so over-the-limit bodies stay small; the line limit (6 × 64 + 64 KiB) still fits under the body limit. */
+const IMPORT_MAX_BYTES = 100_000;
+const IMPORT_MAX_RECORDS = 5;
+const META = '{"type":"meta","format":"promptcast-backup","formatVersion":1,"revision":0,"exportedAt":"2026-01-01T00:00:00.000Z"}';
+const ndjson = (name: string, body: string, path = '/api/admin/import'): Case => ({
+  name: `POST ${path} with ${name}`,
+  method: 'post',
+  path,
+  body,
+  type: 'application/x-ndjson',
+});
+const VERSION = (text: string) =>
+  JSON.stringify({
+    type: 'version',
+    key: 'I',
+    version: 1,
+    text,
+    author: 'a',
+    message: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    revision: 1,
+    variables: {},
+    checks: null,
+  });
+
+/** The import route's corpus (docs/cli.md#export-and-import): each refused with a 4xx that names what is wrong. */
+const IMPORT_CASES: Case[] = [
+  ndjson('a line that is not JSON', 'hello\n'),
+  ndjson('a first line that is not meta', '{"type":"key","key":"I","head":1,"deleted":false}\n'),
+  ndjson('an unknown record type', `${META}\n{"type":"rollout"}\n{"type":"end","records":1}\n`),
+  ndjson('a cut-off file (no end record)', `${META}\n`),
+  ndjson('an end count that is wrong', `${META}\n{"type":"end","records":3}\n`),
+  ndjson('a record after the end', `${META}\n{"type":"end","records":0}\n${META}\n`),
+  ndjson('a second meta', `${META}\n${META}\n{"type":"end","records":0}\n`),
+  ndjson('a version of a key with no key record', `${META}\n${VERSION('x')}\n{"type":"end","records":1}\n`),
+  ndjson('a version with a NUL in its text', `${META}\n${VERSION('a\u0000b')}\n{"type":"end","records":1}\n`),
+  ndjson('a text over PROMPT_MAX_BYTES', `${META}\n${VERSION('x'.repeat(MAX_BYTES + 1))}\n{"type":"end","records":1}\n`),
+  ndjson('a timestamp that is not ISO', META.replace('2026-01-01T00:00:00.000Z', 'yesterday') + '\n{"type":"end","records":0}\n'),
+  ndjson('a line nested 5000 deep', `${META}\n${'['.repeat(5000)}${']'.repeat(5000)}\n`),
+  ndjson('a line over the line limit', `${META}\n"${'x'.repeat(6 * MAX_BYTES + 64 * 1024)}"\n`),
+  ndjson('more records than IMPORT_MAX_RECORDS', `${META}\n${'{"type":"end","records":0}\n'.repeat(IMPORT_MAX_RECORDS)}`),
+  ndjson('a body over IMPORT_MAX_BYTES', `${META}\n${' '.repeat(IMPORT_MAX_BYTES)}\n`),
+  // A well-formed export of an empty store: refused because this store is not empty (409), nothing written.
+  ndjson('a valid file into a store that is not empty', `${META}\n{"type":"end","records":0}\n`),
+  ndjson('merge=maybe', `${META}\n{"type":"end","records":0}\n`, '/api/admin/import?merge=maybe'),
+  ndjson('an unknown query parameter', `${META}\n{"type":"end","records":0}\n`, '/api/admin/import?force=1'),
+  { name: 'POST /api/admin/import with a JSON body', method: 'post', path: '/api/admin/import', body: { type: 'meta' } },
+  { name: 'POST /api/admin/import with no body', method: 'post', path: '/api/admin/import' },
+];
+
 const CASES: Case[] = [
+  ...IMPORT_CASES,
   ...BODIES.map(([name, body]) => json(`POST /api/prompts with ${name}`, 'post', '/api/prompts', body)),
   ...BODIES.map(([name, body]) => json(`PUT /api/prompts/BAD with ${name}`, 'put', '/api/prompts/BAD', body)),
   ...[
@@ -231,7 +282,9 @@ describe('Bad input at every endpoint', () => {
   let revision: number;
 
   beforeAll(async () => {
-    t = await startApp({ env: { PROMPT_MAX_BYTES: String(MAX_BYTES) } });
+    t = await startApp({
+      env: { PROMPT_MAX_BYTES: String(MAX_BYTES), IMPORT_MAX_BYTES: String(IMPORT_MAX_BYTES), IMPORT_MAX_RECORDS: String(IMPORT_MAX_RECORDS) },
+    });
     await request(t.url).post('/api/prompts').send({ key: 'BAD', text: 'the only prompt' }).expect(201);
     revision = await currentRevision();
   });

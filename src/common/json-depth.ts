@@ -17,11 +17,12 @@ const UNSEEN_KEYS = ['__proto__', 'constructor', 'prototype'];
  */
 export function limitJsonDepth(maxDepth = MAX_JSON_DEPTH) {
   return (req: Request, _res: Response, next: NextFunction): void => {
-    next(problemOf(req.body, maxDepth));
+    next(jsonDepthProblem(req.body, maxDepth));
   };
 }
 
-function problemOf(value: unknown, maxDepth: number): BadRequestException | undefined {
+/** What `limitJsonDepth` refuses in one parsed value (also each line of an import); undefined when it is fine. */
+export function jsonDepthProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): BadRequestException | undefined {
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop() as [unknown, number];

@@ -78,6 +78,10 @@ export interface PostgresConfig {
 export interface LimitsConfig {
   /** Largest prompt text accepted, in UTF-8 bytes. */
   promptMaxBytes: number;
+  /** Largest import body (`POST /api/admin/import`), in bytes. */
+  importMaxBytes: number;
+  /** Most records in one import. */
+  importMaxRecords: number;
 }
 
 /**

@@ -82,6 +82,22 @@ export class EnvVars {
   @Max(1024 * 1024)
   PROMPT_MAX_BYTES = 32 * 1024;
 
+  /** Largest body `POST /api/admin/import` reads, in bytes; the whole file is checked before one transaction writes it. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1024)
+  @Max(4 * 1024 * 1024 * 1024)
+  IMPORT_MAX_BYTES = 64 * 1024 * 1024;
+
+  /** Most records (lines) `POST /api/admin/import` takes in one file. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(2)
+  @Max(100_000_000)
+  IMPORT_MAX_RECORDS = 1_000_000;
+
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()

@@ -9,7 +9,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       seed: true,
       store: { kind: 'sqlite', path: './data/promptcast.db' },
-      limits: { promptMaxBytes: 32 * 1024 },
+      limits: { promptMaxBytes: 32 * 1024, importMaxBytes: 64 * 1024 * 1024, importMaxRecords: 1_000_000 },
     });
   });
 

@@ -20,7 +20,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     vars.PORT,
     vars.HOST,
     storeConfig(vars),
-    { promptMaxBytes: vars.PROMPT_MAX_BYTES },
+    { promptMaxBytes: vars.PROMPT_MAX_BYTES, importMaxBytes: vars.IMPORT_MAX_BYTES, importMaxRecords: vars.IMPORT_MAX_RECORDS },
     seed,
     streamConfig(vars),
     { reportTtlMs: vars.AGENT_REPORT_TTL_MS, maxPerToken: vars.AGENT_MAX_PER_TOKEN, sessionRetentionDays: vars.SESSION_RETENTION_DAYS },

@@ -1,7 +1,9 @@
+import type { BackupRecord } from '../protocol/backup.js';
 import type { CheckReport } from '../protocol/checks.js';
 import type { LabelMove, LabelPointer } from '../protocol/labels.js';
 import type { Variables } from '../protocol/template.js';
 import type { AuditEntry, ChangeKind, Prompt, PromptList, Version, VersionList } from '../protocol/prompts.js';
+import type { BackupBatch, ImportMode, ImportOutcome } from './backup-plan.js';
 import type { LabelPolicy, Refusal } from './write-plan.js';
 
 export type { AuditEntry, ChangeKind, VersionList, VersionSummary } from '../protocol/prompts.js';
@@ -76,6 +78,19 @@ export abstract class PromptStore extends ChangeLog {
   abstract revokeSession(id: string, expiresAt: number, now: number): Promise<void>;
   /** True when the session `id` was logged out (and its revocation not yet forgotten). */
   abstract isSessionRevoked(id: string): Promise<boolean>;
+  /**
+   * Every record of the store as one snapshot reads it, in pages of at most
+   * `pageSize` rows: `meta` first, then keys, versions, labels and the audit
+   * trail (no `end`: the caller counts). Stopping early releases the snapshot.
+   */
+  abstract exportRecords(pageSize: number): AsyncGenerator<BackupRecord[]>;
+  /**
+   * Writes a whole backup in one write transaction, or nothing: `exact` into
+   * an empty store (revisions and the high-water mark as in the file),
+   * `merge` keys the store never had, renumbered after its last revision.
+   * The caller announces the last change written, as after a write.
+   */
+  abstract importBatch(batch: BackupBatch, mode: ImportMode): Promise<ImportOutcome>;
 }
 
 /** One key in a label's view: where the label points, or that it was removed (version null), and since which revision. */

@@ -32,8 +32,9 @@ export async function startServerProcess(
   options: { openFiles?: number } = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
-  // The test runner's NODE_OPTIONS (VM modules) is not how the server runs.
-  const { NODE_OPTIONS: _, ...inherited } = process.env;
+  // The test runner's NODE_OPTIONS (VM modules) is not how the server runs, and its DATABASE_URL
+  // names the shared database: a server runs on PostgreSQL only when `env` gives it a URL (its own schema).
+  const { NODE_OPTIONS: _, DATABASE_URL: _shared, ...inherited } = process.env;
   // `ulimit -n` sets the soft and the hard limit, as a container's or a service's limit would.
   const [command, args] =
     options.openFiles === undefined

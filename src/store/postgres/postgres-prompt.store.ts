@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type pg from 'pg';
 import type { PostgresConfig } from '../../config/app-config.js';
+import type { BackupRecord } from '../../protocol/backup.js';
 import type { LabelPointer } from '../../protocol/labels.js';
+import type { BackupBatch, ImportMode, ImportOutcome } from '../backup-plan.js';
 import { decodeMoves, encodeMoves, toChangeRecord, written, type ChangeRow } from '../change-rows.js';
 import { toLabelEntry, type LabelEntryRow } from '../label-view.js';
 import {
@@ -36,6 +38,7 @@ import {
   type VersionRow,
 } from '../version-rows.js';
 import { plan, saveRules, type KeyState, type Outcome, type Plan, type Unchanged } from '../write-plan.js';
+import { postgresExport, postgresImport } from './postgres-backup.js';
 import { CHANGES_CHANNEL, createPool, unavailable } from './postgres.connection.js';
 import { POSTGRES_MIGRATIONS } from './postgres.migrations.js';
 import { SQL } from './postgres-sql.js';
@@ -219,6 +222,18 @@ export class PostgresPromptStore extends PromptStore {
 
   async isSessionRevoked(id: string): Promise<boolean> {
     return ((await this.pool.query('SELECT 1 FROM revoked_sessions WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  }
+
+  exportRecords(pageSize: number): AsyncGenerator<BackupRecord[]> {
+    return postgresExport(this.pool, pageSize);
+  }
+
+  async importBatch(batch: BackupBatch, mode: ImportMode): Promise<ImportOutcome> {
+    return this.transaction(
+      'BEGIN',
+      (tx) => postgresImport(tx, batch, mode),
+      (outcome) => outcome.ok,
+    );
   }
 
   private async migrate(): Promise<void> {

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { BackupRecord } from '../../protocol/backup.js';
 import type { LabelPointer } from '../../protocol/labels.js';
+import type { BackupBatch, ImportMode, ImportOutcome } from '../backup-plan.js';
 import { decodeMoves, encodeMoves, toChangeRecord, written, type ChangeRow } from '../change-rows.js';
 import { toLabelEntry, type LabelEntryRow } from '../label-view.js';
 import {
@@ -36,6 +38,7 @@ import {
   type VersionRow,
 } from '../version-rows.js';
 import { plan, saveRules, type KeyState, type Outcome, type Plan, type Unchanged } from '../write-plan.js';
+import { sqliteExport, sqliteImport } from './sqlite-backup.js';
 import { SQL } from './sqlite-sql.js';
 import { SQLITE_MIGRATIONS } from './sqlite.migrations.js';
 
@@ -202,6 +205,14 @@ export class SqlitePromptStore extends PromptStore {
 
   async isSessionRevoked(id: string): Promise<boolean> {
     return this.statement('SELECT 1 FROM revoked_sessions WHERE id = ?').get(id) !== undefined;
+  }
+
+  exportRecords(pageSize: number): AsyncGenerator<BackupRecord[]> {
+    return sqliteExport(this.path, this.db, pageSize);
+  }
+
+  async importBatch(batch: BackupBatch, mode: ImportMode): Promise<ImportOutcome> {
+    return this.db.transaction(() => sqliteImport(this.db, batch, mode)).immediate();
   }
 
   private migrate(): void {

@@ -261,6 +261,17 @@ function api(kit: Kit): Arbitrary<RouteCall>[] {
       'GET /api/sessions/:id',
       fc.constantFrom('room-1', 'room-2', 'room%2F1', 'room%201', '-x', 'r'.repeat(130)).map((id) => `/api/sessions/${id}`),
     ),
+    route(kit, 'GET /api/admin/export', fc.constant('/api/admin/export')),
+    route(kit, 'POST /api/admin/import', fc.constant('/api/admin/import'), {
+      query: { merge: fc.constantFrom('true', 'false') },
+      // Sent as NDJSON too, so the line reader and the record checks see it, not only the content-type check.
+      body: fc.oneof(
+        kit.json({ type: fc.constantFrom('meta', 'key', 'version', 'label', 'audit', 'end'), key: validKey, revision: small(30) }),
+        kit
+          .json({ type: fc.constantFrom('meta', 'end'), format: fc.constant('promptcast-backup') })
+          .map((b) => ({ ...b, contentType: 'application/x-ndjson' })),
+      ),
+    }),
     route(kit, 'GET /health', fc.constantFrom('/health', '/health/ready', '/metrics', '/api/docs', '/api/docs-json')),
   ];
 }
