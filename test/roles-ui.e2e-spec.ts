@@ -5,8 +5,8 @@ import { ADMIN, AGENT, bearer, EDITOR, rolesEnv, VIEWER } from './support/auth.j
 
 type Caller = 'admin' | 'editor' | 'viewer' | 'agent' | 'none';
 const CALLERS: Caller[] = ['admin', 'editor', 'viewer', 'agent', 'none'];
-/** What a caller gets: a page (200), a redirect after a form (303), a refusal page (403), or the login page (401 → 303 /login). */
-type Outcome = 200 | 303 | 403 | 'login';
+/** What a caller gets: a page (200), a redirect after a form (303), a refusal page (403), a not-found page (404), or the login page (401 → 303 /login). */
+type Outcome = 200 | 303 | 403 | 404 | 'login';
 
 /** One admin UI route and what each caller gets. `{}` in a path or field is replaced by a prompt key made for the row. */
 interface Row {
@@ -64,6 +64,8 @@ const ROWS: Row[] = [
   page('promote', '/prompts/{}/promote'),
   page('roll back', '/prompts/{}/rollback?version=2'),
   page('delete', '/prompts/{}/delete'),
+  page('the calls', '/calls?key={}'),
+  { ...page('a call nobody reported', '/calls/nobody-{}'), expect: { admin: 404, editor: 404, viewer: 404, agent: 404, none: 'login' } },
   edit('create a draft', '/prompts', { key: 'NEW_{}', text: 'x' }),
   edit('create in staging', '/prompts', { key: 'NEW_{}', text: 'x', label: 'staging' }),
   publish('create live (production)', '/prompts', { key: 'NEW_{}', text: 'x', label: 'production' }),

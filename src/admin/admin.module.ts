@@ -4,9 +4,12 @@ import { FleetModule } from '../fleet/fleet.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { bodyParserOptions } from '../common/utf8-body.js';
 import { PromptsModule } from '../prompts/prompts.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
 import { StreamModule } from '../stream/stream.module.js';
 import { AdminActionsService } from './admin-actions.service.js';
 import { AdminController } from './admin.controller.js';
+import { CallPagesService } from './call-pages.service.js';
+import { CallsController } from './calls.controller.js';
 import { AdminPagesService } from './admin-pages.service.js';
 import { CheckActionsService } from './check-actions.service.js';
 import { ChecksController } from './checks.controller.js';
@@ -24,10 +27,11 @@ import { LoginService } from './login.service.js';
 import { UiTicketMiddleware } from './ui-ticket.middleware.js';
 
 @Module({
-  imports: [PromptsModule, StreamModule, FleetModule],
-  controllers: [AdminController, ReleasesController, ChecksController, LoginController],
+  imports: [PromptsModule, StreamModule, FleetModule, SessionsModule],
+  controllers: [AdminController, ReleasesController, ChecksController, LoginController, CallsController],
   providers: [
     AdminPagesService,
+    CallPagesService,
     EditorPagesService,
     ReleasePagesService,
     AdminActionsService,
@@ -46,6 +50,8 @@ export class AdminModule implements NestModule {
     // Form bodies are parsed for the admin routes only: the JSON API must not
     // accept urlencoded posts, which any cross-site page can send without a preflight.
     const forms = urlencoded({ extended: false, ...bodyParserOptions(this.config.limits, 'form') });
-    consumer.apply(forms, CsrfCookieMiddleware, UiTicketMiddleware).forRoutes(AdminController, ReleasesController, ChecksController, LoginController);
+    consumer
+      .apply(forms, CsrfCookieMiddleware, UiTicketMiddleware)
+      .forRoutes(AdminController, ReleasesController, ChecksController, LoginController, CallsController);
   }
 }
