@@ -47,6 +47,11 @@ class Proxy:
     def close(self) -> None:
         self._closed.set()
         try:
+            # shutdown() wakes the thread blocked in accept(); close() alone does not on Linux.
+            self._server.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        try:
             self._server.close()
         except OSError:
             pass
