@@ -148,6 +148,22 @@ class ClientAgainstServerTest(unittest.TestCase):
         wait_until(lambda: c.get(a) == "after the stall", "the change after the stall")
         self.assertEqual(c.status()["revision"], after["revision"])
 
+    def test_no_busy_loop_while_everything_answers_502(self):
+        import time
+
+        proxy = Proxy(self.server.port)
+        self.cleanups.append(proxy.close)
+        proxy.mode = "all-502"
+        c = self.client(url=proxy.url, keys=["A"], defaults={"A": "d"}, poll_interval=0.05)
+        rec = Recorder(c)
+        self.assertEqual(c.ready()["source"], "defaults")
+        started, cpu = time.monotonic(), time.process_time()
+        wait_until(lambda: len(proxy.requests) >= 30, "30 requests through the failing proxy", timeout=20)
+        elapsed, used = time.monotonic() - started, time.process_time() - cpu
+        self.assertLess(used, 0.5 * elapsed, f"the process used {used:.2f} s of CPU in {elapsed:.2f} s")
+        self.assertEqual(c.status()["mode"], "offline")
+        self.assertEqual(rec.error_codes(), ["STREAM_FAILED"], "an outage is reported once (further failures go to the log)")
+
     def test_close_leaves_no_thread_whatever_state_it_is_in(self):
         before = set(threading.enumerate())
         a = self.key("A")
