@@ -287,6 +287,28 @@ describe('Admin UI (server-rendered pages)', () => {
     }
   });
 
+  it('judges each connected stream against its own view: a change to production leaves a staging stream up to date', async () => {
+    const key = uniqueKey('VIEWS');
+    await seed(key, 'v1');
+    const staging = await openStream(`${t.url}/api/prompts/stream?label=staging&agent=friday-staging-view`);
+    const production = await openStream(`${t.url}/api/prompts/stream?agent=friday-production-view`);
+    try {
+      await Promise.all([staging.changesUntil(1), production.changesUntil(1)]);
+      await api().put(`/api/prompts/${key}`).send({ text: 'v2' }).expect(200);
+      // The hub hands one batch to every stream in one pass: once production has it, staging has been passed over.
+      await production.changesUntil(2);
+      const list = await browser.get('/');
+      const row = (agent: string) => {
+        const at = list.text.indexOf(`<bdi>${agent}</bdi>`);
+        return list.text.slice(at, list.text.indexOf('</tr>', at));
+      };
+      expect(row('friday-staging-view')).toMatch(/<td>staging<\/td>[\s\S]*up to date/);
+      expect(row('friday-production-view')).toMatch(/<td>production<\/td>[\s\S]*up to date/);
+    } finally {
+      await Promise.all([staging.close(), production.close()]);
+    }
+  });
+
   it("shows each agent process's fleet report: applied revision, live sessions, and whether it is behind", async () => {
     await seed(uniqueKey('FLEET'), 'text');
     const current = await revision();

@@ -101,6 +101,13 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       expect((await store.listDeleted()).map((d) => d.key)).toEqual(['B']);
     });
 
+    it('offers the version production served before the delete for a restore, not a newer draft', async () => {
+      await store.create(aPrompt({ key: 'A', text: 'live' }));
+      await store.update(aPrompt({ key: 'A', text: 'draft', labels: [] }));
+      await remove('A', 'ops');
+      expect(await store.listDeleted()).toEqual([{ key: 'A', version: 1, deletedAt: expect.any(String), deletedBy: 'ops' }]);
+    });
+
     it('rolls back by pointing production at the old version (no new version), and restores a deleted key', async () => {
       await store.create(aPrompt({ key: 'A', text: 'first' }));
       await store.update(aPrompt({ key: 'A', text: 'second' }));

@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config.js';
 import { DEFAULT_LABEL } from '../protocol/labels.js';
 import { PromptsService } from '../prompts/prompts.service.js';
 import type { VersionRecord, VersionSummary } from '../store/prompt-store.js';
-import { SubscriberDirectory } from './subscribers/subscriber-directory.js';
+import { isBehind, SubscriberDirectory } from './subscribers/subscriber-directory.js';
 import { lineDiff } from './diff/line-diff.js';
 import { AGENT_PAGE_DEFAULT } from '../fleet/dto/agent-list-query.dto.js';
 import type { ListQuery, NoticeQuery } from './dto/admin-forms.dto.js';
@@ -39,8 +39,8 @@ export class AdminPagesService {
   async list(query: ListQuery, actor: RequestActor): Promise<Page> {
     const { fleetCursor, ...notice } = query;
     // Two reads: every key with its labels, and the texts production serves.
-    const [index, snapshot] = await Promise.all([this.prompts.labelIndex(), this.prompts.view(DEFAULT_LABEL)]);
-    const agents = this.agents.list().map((a) => ({ ...a, behind: a.lastRevision < snapshot.revision }));
+    const [index, snapshot, revision] = await Promise.all([this.prompts.labelIndex(), this.prompts.view(DEFAULT_LABEL), this.prompts.revision()]);
+    const agents = this.agents.list().map((a) => ({ ...a, behind: isBehind(a, revision) }));
     // What each agent process reports it applied (the stream only knows what it sent): one page, so the page stays small.
     const fleet = await this.fleet.list(AGENT_PAGE_DEFAULT, fleetCursor);
     return {

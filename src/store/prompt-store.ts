@@ -117,7 +117,7 @@ export interface StorePing {
 
 export interface DeletedPrompt {
   key: string;
-  /** The last version before the delete; rolling back to it restores the prompt. */
+  /** The version production served until the delete (never a draft); rolling back to it restores the prompt. */
   version: number;
   /** When and by whom it was deleted; null for a delete older than the audit trail. */
   deletedAt: string | null;

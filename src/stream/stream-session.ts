@@ -15,6 +15,8 @@ export interface ConnectionInfo {
   label: string;
   /** The revision of its view it has been sent up to (what its heartbeats carry). */
   lastRevision: number;
+  /** The global revision it has been brought up to: every change up to it was sent or is not in its view. */
+  coveredRevision: number;
   /** Bytes written for it that it has not read yet (held by the server). */
   pendingBytes: number;
   /** True for the admin UI's own pages (proved by session or ticket, see AdminUiStreams), which are not agents. */
@@ -103,6 +105,7 @@ export class StreamSession implements BatchReader {
       connectedSince: this.connectedSince.toISOString(),
       label,
       lastRevision: this.lastRevision,
+      coveredRevision: this.coveredRevision,
       pendingBytes: this.res.writableLength,
       adminUi,
     };

@@ -19,6 +19,9 @@ export class RegistrySubscriberDirectory extends SubscriberDirectory {
         address: c.remoteAddress,
         connectedAt: c.connectedSince,
         lastRevision: c.lastRevision,
+        label: c.label,
+        coveredRevision: c.coveredRevision,
+        pendingBytes: c.pendingBytes,
       }));
   }
 }

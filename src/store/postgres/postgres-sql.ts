@@ -48,7 +48,10 @@ export const SQL = {
 
   /** The newest delete of each deleted key; a key deleted, restored and deleted again has several. */
   deleted: `
-    SELECT p.key, p.version, ${iso('c.at')} AS "deletedAt", c.author AS "deletedBy"
+    SELECT p.key,
+           coalesce((SELECT (m->>'from')::integer FROM json_array_elements(c.moves::json) m
+                     WHERE m->>'label' = 'production'), p.version) AS version,
+           ${iso('c.at')} AS "deletedAt", c.author AS "deletedBy"
     FROM prompts p
     LEFT JOIN audit c ON c.revision = (SELECT max(revision) FROM audit WHERE key = p.key AND kind = 'delete')
     WHERE p.deleted ORDER BY p.key`,

@@ -43,9 +43,15 @@ export const SQL = {
   /** One key's row of the label index (a 404 says what the key has). */
   keyLabelIndex: `${LABEL_INDEX} WHERE p.key = ? ORDER BY l.label`,
 
-  /** The newest delete of each deleted key; a key deleted, restored and deleted again has several. */
+  /**
+   * The newest delete of each deleted key (a key deleted, restored and deleted again has several), and
+   * the version production served until then (the delete's move), so a restore never publishes a draft.
+   */
   deleted: `
-    SELECT p.key, p.version, c.at AS deletedAt, c.author AS deletedBy
+    SELECT p.key,
+           coalesce((SELECT json_extract(m.value, '$.from') FROM json_each(c.moves) m
+                     WHERE json_extract(m.value, '$.label') = 'production'), p.version) AS version,
+           c.at AS deletedAt, c.author AS deletedBy
     FROM prompts p
     LEFT JOIN audit c ON c.revision = (SELECT max(revision) FROM audit WHERE key = p.key AND kind = 'delete')
     WHERE p.deleted = 1 ORDER BY p.key`,
