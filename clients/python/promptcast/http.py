@@ -17,6 +17,8 @@ from .errors import PromptClientAuthError, PromptClientError
 from .events import parse_prompt_list
 
 Track = Callable[[Optional[socket.socket]], None]
+#: The largest poll answer read: every prompt of a view, generously; a server that sends more is broken.
+MAX_POLL_BYTES = 64 * 1024 * 1024
 
 
 class Endpoint:
@@ -75,7 +77,7 @@ def poll_once(endpoint: Endpoint, revision: Optional[int], timeout: float, track
         conn = open_connection(endpoint, timeout, track)
         conn.request("GET", path, headers=headers)
         response = conn.getresponse()
-        body = response.read()
+        body = response.read(MAX_POLL_BYTES + 1)
     except (OSError, http.client.HTTPException) as err:
         raise PromptClientError("POLL_FAILED", f"cannot reach {endpoint.host}:{endpoint.port}: {describe(err)}") from err
     finally:
@@ -88,6 +90,8 @@ def poll_once(endpoint: Endpoint, revision: Optional[int], timeout: float, track
         raise PromptClientAuthError(response.status, endpoint.url)
     if response.status != 200:
         raise PromptClientError("POLL_FAILED", f"GET /api/prompts answered HTTP {response.status}", response.status)
+    if len(body) > MAX_POLL_BYTES:
+        raise PromptClientError("POLL_FAILED", f"GET /api/prompts answered more than {MAX_POLL_BYTES} bytes; ignored")
     try:
         parsed = json.loads(body.decode("utf-8"))
     except ValueError:

@@ -23,10 +23,18 @@ class SseEvent:
     id: str
 
 
-class SseParser:
-    """Feed bytes with `feed()`; it returns the events they complete. `retry` holds the last valid `retry:` hint (ms)."""
+#: The longest line (and event) the parser holds: a snapshot of every prompt is one `data:` line,
+#: so it is generous, but a server that never ends a line cannot take the agent's memory.
+MAX_LINE_CHARS = 64 * 1024 * 1024
 
-    def __init__(self) -> None:
+
+class SseParser:
+    """Feed bytes with `feed()`; it returns the events they complete. `retry` holds the last valid `retry:` hint (ms).
+    A line or an event longer than `max_chars` raises ValueError (the caller drops the connection)."""
+
+    def __init__(self, max_chars: int = MAX_LINE_CHARS) -> None:
+        self._max = max_chars
+        self._size = 0
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._pending = ""
         self._skip_lf = False
@@ -71,6 +79,8 @@ class SseParser:
                 continue
             i += 1
         self._pending = buffer[start:]
+        if len(self._pending) + self._size > self._max:
+            raise ValueError(f"an event longer than {self._max} characters")
         return events
 
     def _line(self, line: str, events: List[SseEvent]) -> None:
@@ -91,6 +101,9 @@ class SseParser:
         elif field == "data":
             self._data.append(value)
             self._has_data = True
+            self._size += len(value) + 1
+            if self._size > self._max:
+                raise ValueError(f"an event longer than {self._max} characters")
         elif field == "id":
             if "\x00" not in value:
                 self._last_id = value
@@ -100,6 +113,7 @@ class SseParser:
         # Any other field is ignored.
 
     def _dispatch(self, events: List[SseEvent]) -> None:
+        self._size = 0
         if not self._has_data:
             self._type = ""
             return

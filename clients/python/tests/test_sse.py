@@ -76,6 +76,16 @@ class SseParserTest(unittest.TestCase):
             parser, _ = feed_all([line])
             self.assertEqual(parser.retry, expected, line)
 
+    def test_a_line_or_event_past_the_bound_is_refused_not_held(self):
+        parser = SseParser(max_chars=100)
+        parser.feed(b"data: " + b"x" * 50 + b"\n\n")
+        with self.assertRaises(ValueError):
+            parser.feed(b"data: " + b"y" * 200)
+        parser = SseParser(max_chars=100)
+        with self.assertRaises(ValueError):
+            for _ in range(10):
+                parser.feed(b"data: " + b"z" * 20 + b"\n")
+
     def test_comments_only_dispatch_nothing(self):
         _, events = feed_all([b": keep-alive\n\n: again\n\n"])
         self.assertEqual(events, [])
