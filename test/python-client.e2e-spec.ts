@@ -12,7 +12,7 @@ const PYTHON_DIR = join(process.cwd(), 'clients', 'python');
 const EXPECTED: Record<string, number> = {
   'test_backoff.py': 3,
   'test_chaos.py': 1,
-  'test_client_server.py': 12,
+  'test_client_server.py': 13,
   'test_compat.py': 4,
   'test_livekit.py': 4,
   // Needs the rollouts API of Step 5 (POST /api/prompts/:key/rollouts): it fails until that is merged.

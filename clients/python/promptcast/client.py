@@ -62,6 +62,8 @@ class PromptClient:
             raise TypeError("PromptClient: url is required (e.g. http://127.0.0.1:3000)")
         if not isinstance(label, str) or not LABEL_PATTERN.match(label):
             raise TypeError(f"PromptClient: label must be {LABEL_RULE}, got {label!r}")
+        if isinstance(keys, str):
+            raise TypeError(f"PromptClient: keys must be a list of keys, not the string {keys!r}")
         if transport not in ("auto", "poll"):
             raise TypeError(f"PromptClient: transport must be 'auto' or 'poll', got {transport!r}")
         for name, value in (("poll_interval", poll_interval), ("ready_timeout", ready_timeout), ("heartbeat", heartbeat)):

@@ -106,6 +106,10 @@ class ClientAgainstServerTest(unittest.TestCase):
         self.assertEqual(c.status()["label"], "staging")
         with self.assertRaises(TypeError):
             PromptClient(self.server.url, label="Not A Label")
+        with self.assertRaises(TypeError):
+            PromptClient(self.server.url, keys="AGENT_INSTRUCTION")
+        with self.assertRaises(TypeError):
+            PromptClient(self.server.url, transport="websocket")
 
     def test_polls_through_a_proxy_that_answers_502_for_the_stream_then_streams_again(self):
         a = self.key("A")
@@ -131,6 +135,22 @@ class ClientAgainstServerTest(unittest.TestCase):
         with rec.lock:
             self.assertEqual(rec.modes[-2:], ["polling", "streaming"])
         self.assertEqual([ch["text"] for ch in rec.changes], ["v2 by poll", "v3 by stream"])
+
+    def test_transport_poll_never_opens_the_stream_and_still_delivers_every_change(self):
+        a = self.key("A")
+        self.server.create(a, "v1")
+        proxy = Proxy(self.server.port)
+        self.cleanups.append(proxy.close)
+        c = self.client(url=proxy.url, keys=[a], transport="poll", poll_interval=0.05)
+        rec = Recorder(c)
+        self.assertEqual(c.ready()["prompts"], {a: "v1"})
+        wait_until(lambda: c.status()["mode"] == "polling", "polling")
+        for n in (2, 3):
+            written = self.server.update(a, f"v{n}")
+            wait_until(lambda: c.status()["revision"] == written["revision"], f"v{n} by polling")
+        self.assertEqual([ch["text"] for ch in rec.changes], ["v2", "v3"])
+        self.assertEqual(proxy.count("/api/prompts/stream"), 0)
+        self.assertGreater(proxy.count("/api/prompts?"), 2)
 
     def test_a_stalled_stream_is_dropped_and_resumed(self):
         a = self.key("A")
