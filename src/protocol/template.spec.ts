@@ -1,4 +1,13 @@
-import { parseTemplate, renderTemplate } from './template.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseTemplate, renderTemplate, type Variables } from './template.js';
+
+/** The shared cases: the Python client's suite reads the same file (clients/template-vectors.json, `npm run vectors`). */
+interface TemplateVectors {
+  declared: Variables;
+  values: Record<string, string | number | boolean>;
+  cases: { text: string; variables: string[]; faults: string[]; rendered: { text: string; missing: string[] } }[];
+}
 
 describe('parseTemplate', () => {
   it('finds placeholders, with blanks inside the braces or not, once each in order of use', () => {
@@ -52,5 +61,21 @@ describe('renderTemplate', () => {
     expect(parsed.variables).toEqual([]);
     expect(parsed.faults.map((f) => f.code)).toEqual(['placeholder-not-a-name', 'placeholder-not-a-name']);
     expect(renderTemplate({ text: '[{{constructor}}]', values: {} })).toEqual({ text: '[{{constructor}}]', missing: [] });
+  });
+});
+
+describe('the shared template vectors', () => {
+  it('still describe this implementation (regenerate with npm run vectors after a grammar change)', () => {
+    const file = JSON.parse(readFileSync(join(process.cwd(), 'clients', 'template-vectors.json'), 'utf8')) as TemplateVectors;
+    expect(file.cases.length).toBeGreaterThanOrEqual(20);
+    for (const c of file.cases) {
+      const parsed = parseTemplate(c.text);
+      expect({ text: c.text, variables: parsed.variables, faults: parsed.faults.map((f) => f.code) }).toEqual({
+        text: c.text,
+        variables: c.variables,
+        faults: c.faults,
+      });
+      expect(renderTemplate({ text: c.text, variables: file.declared, values: file.values })).toEqual(c.rendered);
+    }
   });
 });
