@@ -8,7 +8,7 @@ import { requestId } from '../logging/request-logging.middleware.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { parseEntityTags } from '../protocol/revision.js';
 import { plainListQuery } from '../prompts/dto/list-query.dto.js';
-import { JSON_CONTENT_TYPE, type PromptListResponder } from '../prompts/prompt-list.responder.js';
+import { failedOnFastPath, JSON_CONTENT_TYPE, type PollAnswer, type PromptListResponder } from '../prompts/prompt-list.responder.js';
 
 /** The framework route's template, so both paths count into the same `promptcast_http_request_duration_seconds` series. */
 export const POLL_ROUTE = '/api/prompts';
@@ -31,7 +31,7 @@ export interface PollRouteDeps {
  * recognise as one (another spelling of the path, a body, a query the rules
  * refuse or it leaves alone, a refused caller, a store failure) goes on to the
  * framework route, which answers it, its error included, exactly as without the
- * fast path. Per-address connection caps sit before both, on the socket.
+ * fast path (a store failure it answers as its own: `failedOnFastPath`). Per-address connection caps sit before both, on the socket.
  */
 export class PollRoute {
   constructor(private readonly deps: PollRouteDeps) {}
@@ -62,7 +62,13 @@ export class PollRoute {
     if (misdirected(deps.auth, req.headers.host, req.socket.localPort) !== undefined) return false;
     const decision = authorize(await deps.authorization.identify(req, deps.clientAddress(req)), 'read');
     if (decision.kind !== 'allowed') return false;
-    const answer = await deps.responder.answer(query, ifNoneMatch);
+    let answer: PollAnswer;
+    try {
+      answer = await deps.responder.answer(query, ifNoneMatch);
+    } catch (err) {
+      failedOnFastPath.set(req, err);
+      return false;
+    }
     const id = requestId(req, res);
     // Only what a poll needs: no document headers (CSP, framing, referrer...), which are ~620 bytes of a 304.
     res.setHeader('Cache-Control', 'no-cache');

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { Metrics } from '../metrics/metrics.js';
 import { DEFAULT_LABEL } from '../protocol/labels.js';
 import { keySet, type FlatPromptList, type PromptList } from '../protocol/prompts.js';
@@ -10,6 +11,13 @@ import { PromptsService } from './prompts.service.js';
 
 /** What a poll gets: a `304` with the view's ETag, or a `200` with its encoded JSON body. */
 export type PollAnswer = { status: 304; etag: string } | { status: 200; etag: string; body: Buffer };
+
+/**
+ * Polls whose answer failed on the fast path (a store error), which hands them on to the
+ * framework route: it answers that failure as its own, without asking the store a second
+ * time (one failed query, counted and logged once).
+ */
+export const failedOnFastPath = new WeakMap<IncomingMessage, unknown>();
 
 /** The content type of every `200` body of the collection poll, as Express's `res.json` writes it. */
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -36,6 +44,7 @@ export class PromptListResponder {
   /** The framework route's answer, written with Express. */
   async respond(query: ListPromptsQuery, ifNoneMatch: string | undefined, res: Response): Promise<void> {
     res.setHeader('Cache-Control', 'no-cache');
+    if (failedOnFastPath.has(res.req)) throw failedOnFastPath.get(res.req);
     const answer = await this.answer(query, ifNoneMatch);
     res.setHeader('ETag', answer.etag);
     if (answer.status === 304) {
