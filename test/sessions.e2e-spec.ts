@@ -162,3 +162,35 @@ describe.each(storeTargets)('session reports on $name (POST /api/sessions/report
     expect(heard).toEqual([['r-1', 'r-2']]);
   });
 });
+
+describe('a session report flood (RATE_LIMIT_REPORTS_PER_MIN)', () => {
+  let t: TestApp | undefined;
+  afterEach(() => t?.close());
+
+  it('answers 429 with Retry-After past the per-token budget it shares with fleet reports, and stores nothing of the refused report', async () => {
+    t = await startApp({ env: { ...env(), RATE_LIMIT_REPORTS_PER_MIN: '3' } });
+    const api = request(t.url);
+    const report = (id: string, secret = AGENT.secret) =>
+      api
+        .post('/api/sessions/report')
+        .set(bearer(secret))
+        .send(aSessionReport([aSession({ sessionId: id })]));
+    await api
+      .post('/api/agents/report')
+      .set(bearer(AGENT.secret))
+      .send({ agentId: 'friday-1', revision: null, sessions: 0, mode: 'streaming' })
+      .expect(204);
+    await report('flood-1').expect(204);
+    await report('flood-2').expect(204);
+    const refused = await report('flood-3').expect(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.body).toMatchObject({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: expect.stringContaining('RATE_LIMIT_REPORTS_PER_MIN'),
+    });
+    await api.get('/api/sessions/flood-3').set(bearer(VIEWER.secret)).expect(404);
+    // Another token's budget is its own.
+    await report('flood-4', OTHER.secret).expect(204);
+  });
+});
