@@ -124,8 +124,8 @@ function figureRows(f: RolloutFigures) {
     const d = f.difference[name];
     return {
       name,
-      baseline: b && b.n > 0 && { n: b.n, mean: NUMBER.format(b.mean), low: NUMBER.format(b.low), high: NUMBER.format(b.high) },
-      candidate: c && c.n > 0 && { n: c.n, mean: NUMBER.format(c.mean), low: NUMBER.format(c.low), high: NUMBER.format(c.high) },
+      baseline: b && b.n > 0 && { n: b.n, mean: NUMBER.format(b.mean), low: BOUND.format(b.low), high: BOUND.format(b.high) },
+      candidate: c && c.n > 0 && { n: c.n, mean: NUMBER.format(c.mean), low: BOUND.format(c.low), high: BOUND.format(c.high) },
       difference: d && {
         diff: signed(d.diff),
         low: signed(d.low),
@@ -138,5 +138,7 @@ function figureRows(f: RolloutFigures) {
 }
 
 const NUMBER = new Intl.NumberFormat('en', { maximumFractionDigits: 3 });
-const signed = (n: number) => `${n > 0 ? '+' : ''}${NUMBER.format(n)}`;
+/** Interval bounds: four significant digits say enough, and keep a row of milliseconds readable. */
+const BOUND = new Intl.NumberFormat('en', { maximumSignificantDigits: 4 });
+const signed = (n: number) => `${n > 0 ? '+' : ''}${BOUND.format(n)}`;
 const pct = (rate: number) => `${NUMBER.format(rate * 100)}%`;
