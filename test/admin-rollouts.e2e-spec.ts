@@ -127,4 +127,23 @@ describe('Admin UI: rollout pages', () => {
     }
     expect((await api().get(`/api/prompts/${key}/rollouts`).expect(200)).body.rollouts).toEqual([]);
   });
+
+  it('answers abuse of the rollout routes with an error page and writes nothing', async () => {
+    const key = await aPrompt();
+    const id = await started(key);
+    const cases: [string, () => Promise<{ status: number }>, number][] = [
+      ['a rollout id with bad characters', () => browser.get(`/prompts/${key}/rollouts/a%20b`), 400],
+      ['an id too long', () => browser.get(`/prompts/${key}/rollouts/${'x'.repeat(65)}`), 400],
+      ['a rollout nobody started', () => browser.get(`/prompts/${key}/rollouts/nobody`), 404],
+      ['a rollout of another key', () => browser.get(`/prompts/NO_SUCH_KEY/rollouts/${id}`), 404],
+      ['a start page without a version', () => browser.get(`/prompts/${key}/rollouts/new`), 400],
+      ['an apply scope that does not exist', () => browser.post(`/prompts/${key}/rollouts/${id}/percent`, { percent: '20', apply: 'soon' }), 400],
+      ['a percent of 13 characters', () => browser.post(`/prompts/${key}/rollouts/${id}/percent`, { percent: '1'.repeat(13) }), 400],
+      ['an abort without a reason field', () => browser.post(`/prompts/${key}/rollouts/${id}/abort`, {}), 400],
+      ['a form without its CSRF token', () => browser.post(`/prompts/${key}/rollouts/${id}/abort`, { reason: 'x', _csrf: undefined }), 403],
+    ];
+    for (const [name, run, status] of cases) expect([name, (await run()).status]).toEqual([name, status]);
+    expect(await rolloutOf(key, id)).toMatchObject({ status: 'active', percent: 10 });
+    expect((await rolloutOf(key, id)).history).toHaveLength(1);
+  });
 });
