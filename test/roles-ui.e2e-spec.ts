@@ -65,6 +65,8 @@ const ROWS: Row[] = [
   page('roll back', '/prompts/{}/rollback?version=2'),
   page('delete', '/prompts/{}/delete'),
   page('the calls', '/calls?key={}'),
+  page('the rollouts', '/prompts/{}/rollouts'),
+  page('start a rollout', '/prompts/{}/rollouts/new?version=2'),
   { ...page('a call nobody reported', '/calls/nobody-{}'), expect: { admin: 404, editor: 404, viewer: 404, agent: 404, none: 'login' } },
   edit('create a draft', '/prompts', { key: 'NEW_{}', text: 'x' }),
   edit('create in staging', '/prompts', { key: 'NEW_{}', text: 'x', label: 'staging' }),
@@ -78,6 +80,8 @@ const ROWS: Row[] = [
   publish('promote staging', '/prompts/{}/promote', { version: 2, current: 1, from: 'staging' }),
   publish('roll back', '/prompts/{}/rollback', { version: 2 }),
   publish('delete', '/prompts/{}/delete', { version: 3 }),
+  edit('start a rollout of staging', '/prompts/{}/rollouts', { version: 3, percent: '10', label: 'staging' }),
+  publish('start a rollout of production', '/prompts/{}/rollouts', { version: 2, percent: '10', label: 'production' }),
   // Checking writes nothing: whoever may read the page may check a text (the rate limit bounds it). An agent's bearer
   // token carries no form token: it checks through POST /api/prompts/:key/check.
   check('check without saving', '/prompts/{}/check', { text: 'Hi {{x}}', varName: 'x', varDefault: '', varDescription: '' }),
@@ -185,6 +189,19 @@ describe('the admin UI role matrix (sessions for admin, editor and viewer; an ag
     const admin = (await browsers.admin.get(`/prompts/${key}`)).text;
     expect(admin).toContain('<button type="submit" name="label" value="production" class="publish" data-save="production">');
     expect(admin).not.toContain('needs an admin');
+  });
+
+  it('shows a production rollout to editors with its controls disabled and the reason, to viewers without forms, to admins enabled', async () => {
+    const key = await aReleasedPrompt();
+    const started = await request(t.url).post(`/api/prompts/${key}/rollouts`).set(bearer(ADMIN.secret)).send({ version: 2, percent: 10 }).expect(201);
+    const path = `/prompts/${key}/rollouts/${started.body.id as string}`;
+    const editor = (await browsers.editor.get(path)).text;
+    expect(editor.match(/<button type="submit"[^>]* disabled aria-describedby="step-reason">/g)).toHaveLength(3);
+    expect(editor).toMatch(/id="step-reason">Publishing production needs an admin/);
+    expect(postForms((await browsers.viewer.get(path)).text)).toEqual([]);
+    const admin = (await browsers.admin.get(path)).text;
+    expect(admin).toContain('id="abort-form"');
+    expect(admin).not.toContain('disabled aria-describedby="step-reason"');
   });
 });
 

@@ -4,6 +4,7 @@ import { FleetModule } from '../fleet/fleet.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { bodyParserOptions } from '../common/utf8-body.js';
 import { PromptsModule } from '../prompts/prompts.module.js';
+import { RolloutsModule } from '../rollouts/rollouts.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { StreamModule } from '../stream/stream.module.js';
 import { AdminActionsService } from './admin-actions.service.js';
@@ -17,6 +18,9 @@ import { EditorPagesService } from './editor-pages.service.js';
 import { LabelActionsService } from './label-actions.service.js';
 import { ReleasePagesService } from './release-pages.service.js';
 import { ReleasesController } from './releases.controller.js';
+import { RolloutActionsService } from './rollout-actions.service.js';
+import { RolloutPagesService } from './rollout-pages.service.js';
+import { RolloutsAdminController } from './rollouts-admin.controller.js';
 import { SubscriberDirectory } from './subscribers/subscriber-directory.js';
 import { RegistrySubscriberDirectory } from './subscribers/registry-subscriber-directory.js';
 import { CsrfCookieMiddleware } from './csrf/csrf-cookie.middleware.js';
@@ -27,8 +31,8 @@ import { LoginService } from './login.service.js';
 import { UiTicketMiddleware } from './ui-ticket.middleware.js';
 
 @Module({
-  imports: [PromptsModule, StreamModule, FleetModule, SessionsModule],
-  controllers: [AdminController, ReleasesController, ChecksController, LoginController, CallsController],
+  imports: [PromptsModule, StreamModule, FleetModule, SessionsModule, RolloutsModule],
+  controllers: [AdminController, ReleasesController, ChecksController, LoginController, CallsController, RolloutsAdminController],
   providers: [
     AdminPagesService,
     CallPagesService,
@@ -37,6 +41,8 @@ import { UiTicketMiddleware } from './ui-ticket.middleware.js';
     AdminActionsService,
     CheckActionsService,
     LabelActionsService,
+    RolloutPagesService,
+    RolloutActionsService,
     LoginService,
     CsrfTokens,
     CsrfGuard,
@@ -52,6 +58,6 @@ export class AdminModule implements NestModule {
     const forms = urlencoded({ extended: false, ...bodyParserOptions(this.config.limits, 'form') });
     consumer
       .apply(forms, CsrfCookieMiddleware, UiTicketMiddleware)
-      .forRoutes(AdminController, ReleasesController, ChecksController, LoginController, CallsController);
+      .forRoutes(AdminController, ReleasesController, ChecksController, LoginController, CallsController, RolloutsAdminController);
   }
 }

@@ -11,6 +11,7 @@ import type { NoticeQuery } from './dto/admin-forms.dto.js';
 import { editorChecks, forceBox } from './editor-checks.js';
 import { variableRows } from './variable-rows.js';
 import { readReleases, type KeyReleases } from './key-releases.js';
+import { RolloutsService } from '../rollouts/rollouts.service.js';
 import { noticeText } from './notices.js';
 import { promptPath, type Page } from './page.js';
 import { labelNames, mayMove, whyNot, type UiPermissions } from './ui-permissions.js';
@@ -41,6 +42,7 @@ export class EditorPagesService {
     private readonly prompts: PromptsService,
     private readonly pages: AdminPagesService,
     private readonly config: AppConfig,
+    private readonly rollouts: RolloutsService,
   ) {}
 
   async editor(key: string, notice: NoticeQuery, actor: RequestActor): Promise<Page> {
@@ -83,6 +85,8 @@ export class EditorPagesService {
     const { key, head, production, staging } = releases;
     const frame = await this.pages.frame(actor);
     const checked = await editorChecks(this.prompts, key, state.text, state.variables ?? head.variables);
+    // The active rollouts of the key, one small badge each (label, candidate, percent).
+    const activeRollouts = (await this.rollouts.list(key)).filter((r) => r.status === 'active');
     return {
       view: 'prompt',
       status,
@@ -93,6 +97,7 @@ export class EditorPagesService {
         version: state.version ?? head.version,
         page: 'prompt',
         title: key,
+        activeRollouts,
         behind: production === undefined ? undefined : head.version - production,
         promotable: staging !== undefined && staging !== production,
         labels: labelRows(releases, frame.may),
