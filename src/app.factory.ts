@@ -14,6 +14,7 @@ import { bodyParserOptions } from './common/utf8-body.js';
 import { applyServerTimeouts } from './common/server-timeouts.js';
 import { AppConfig } from './config/app-config.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
+import { installFastPath } from './fast-path/fast-path.js';
 import { AppLogger } from './logging/app-logger.js';
 import { requestLogging } from './logging/request-logging.middleware.js';
 import { createRootLogger } from './logging/root-logger.js';
@@ -44,6 +45,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   configureApp(app, config, logger);
   try {
     await app.init();
+    // After init: the fast path answers with the app's own providers (authorization, the list responder, metrics).
+    installFastPath(app, config, logger);
   } catch (err) {
     // Release whatever did open (database pools, the LISTEN connection) so a failed start leaves nothing behind.
     await app.close().catch(() => undefined);

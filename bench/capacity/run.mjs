@@ -122,6 +122,7 @@ function report(results, fdLimit, capped) {
     ),
     notes: [
       `Promptcast: ${kb(pc.perSubscriber)} KB per idle subscriber (goal ≤ 16 KB: ${pc.perSubscriber <= 16 * 1024 ? 'met' : 'NOT met'}), ${(pc.perSubscriber / raw.perSubscriber).toFixed(2)}× the raw baseline.`,
+      `Step 6 goals (issue 17), against the raw baseline in this run: RSS per idle subscriber ${(pc.perSubscriber / raw.perSubscriber).toFixed(2)}× (goal ≤ 1.3×: ${pc.perSubscriber / raw.perSubscriber <= 1.3 ? 'met' : 'NOT met'}); connecting ${pc.opened.toLocaleString('en')} took ${(pc.connectSeconds / raw.connectSeconds).toFixed(2)}× as long (goal ≤ 1.5×: ${pc.connectSeconds / raw.connectSeconds <= 1.5 ? 'met' : 'NOT met'}).`,
       `Subscribers in one process: ${pc.opened.toLocaleString('en')} held${capped ? ` (the most the fd hard limit, ${fdLimit}, lets one process hold here)` : ' (the size asked; --full asks for 20k)'}; within 1 GiB RSS about ${pc.withinGiB.toLocaleString('en')} by extrapolation (goal ≥ 20k: ${pc.withinGiB >= 20_000 ? 'met by extrapolation' : 'NOT met'}${pc.opened < 20_000 ? ', not measured at 20k' : ''}).`,
     ],
     figures: { results, fdLimit },

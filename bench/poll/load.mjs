@@ -1,14 +1,14 @@
 // Load generator for the poll benchmark (runs pinned on its own core):
 // autocannon against one URL with fixed headers; prints one JSON line.
-//   node load.mjs URL SECONDS CONNECTIONS [If-None-Match]
+//   node load.mjs URL SECONDS CONNECTIONS [If-None-Match] [headers as JSON]
 import autocannon from 'autocannon';
 
-const [url, seconds, connections, etag] = process.argv.slice(2);
+const [url, seconds, connections, etag, extra] = process.argv.slice(2);
 const result = await autocannon({
   url,
   duration: Number(seconds),
   connections: Number(connections),
-  headers: etag ? { 'if-none-match': etag } : {},
+  headers: { ...(extra ? JSON.parse(extra) : {}), ...(etag ? { 'if-none-match': etag } : {}) },
 });
 const statuses = {
   '2xx': result['2xx'],

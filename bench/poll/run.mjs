@@ -1,13 +1,17 @@
 // Poll throughput: GET /api/prompts with a matching If-None-Match (304, no
-// body) against the same GET without it (200, the full state), in one run,
-// for Promptcast and for the raw node:http baseline. The server runs on core
-// 0, autocannon (load.mjs) on core 1.
-//   node bench/poll/run.mjs [--full] [--seconds=5] [--connections=50]
+// body), the same GET without it (200, the full state) and the legacy flat
+// read (?format=flat, 200), in one run, for Promptcast (fast path on, and
+// FAST_PATH=off: the framework route), and for the raw node:http baseline.
+// Then the cost growth: 200 and 304 rates and the body size against the
+// number of prompts (2, 100, 1,000 keys of 2 KB). The server runs on core 0,
+// autocannon (load.mjs) on core 1. Promptcast runs with tokens, as a fleet
+// uses it: every poll carries an agent token.
+//   node bench/poll/run.mjs [--full] [--seconds=4] [--connections=50] [--growth=2,100,1000]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMain, option } from '../support/cli.mjs';
-import { freePort, pinned, ready, runJson, send, startPromptcast, stop } from '../support/processes.mjs';
+import { freePort, pinned, ready, runJson, startPromptcast, stop } from '../support/processes.mjs';
 import { markdownTable, ms } from '../support/stats.mjs';
 
 const here = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname);
@@ -16,6 +20,16 @@ const PROMPTS = {
   AGENT_INSTRUCTION: 'You are Friday, a helpful voice assistant. '.repeat(24),
   SESSION_INSTRUCTION: 'Greet the caller by name. '.repeat(12),
 };
+const ADMIN = 'bench-admin-secret-0123456789';
+const AGENT = 'bench-agent-secret-0123456789';
+const TOKENS = { ADMIN_TOKENS: `ops:${ADMIN}`, AGENT_TOKENS: `fleet:${AGENT}` };
+/** Issue 17's goals, as ratios to the raw baseline in the same run. */
+const GOALS = { notModified: 0.5, full: 0.4, flat: 0.4 };
+const PHASES = [
+  ['notModified', '304 (If-None-Match)'],
+  ['full', '200 (full body)'],
+  ['flat', '200 ?format=flat (legacy read)'],
+];
 
 async function startRaw() {
   const port = await freePort();
@@ -25,66 +39,113 @@ async function startRaw() {
   return { url, stop: () => stop(child) };
 }
 
+async function put(server, kind, key, text) {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` };
+  const res =
+    kind === 'raw'
+      ? await fetch(`${server.url}/api/prompts/${key}`, { method: 'PUT', headers, body: JSON.stringify({ text }) })
+      : await fetch(`${server.url}/api/prompts`, { method: 'POST', headers, body: JSON.stringify({ key, text }) });
+  if (!res.ok) throw new Error(`${kind}: saving ${key} answered ${res.status}`);
+}
+
+const agentHeaders = JSON.stringify({ authorization: `Bearer ${AGENT}` });
+
+async function load(server, path, seconds, connections, etag = '') {
+  return runJson(1, [join(here, 'load.mjs'), `${server.url}${path}`, String(seconds), String(connections), etag, agentHeaders]);
+}
+
 async function measure(kind, server, seconds, connections) {
-  for (const [key, text] of Object.entries(PROMPTS)) {
-    await (kind === 'promptcast'
-      ? send(server.url, 'POST', '/api/prompts', { key, text })
-      : send(server.url, 'PUT', `/api/prompts/${key}`, { text }));
+  for (const [key, text] of Object.entries(PROMPTS)) await put(server, kind, key, text);
+  const etag = (await fetch(`${server.url}/api/prompts`, { headers: { authorization: `Bearer ${AGENT}` } })).headers.get('etag');
+  const notModified = await load(server, '/api/prompts', seconds, connections, etag);
+  const full = await load(server, '/api/prompts', seconds, connections);
+  const flat = await load(server, '/api/prompts?format=flat', seconds, connections);
+  const bad = [
+    [notModified, '3xx'],
+    [full, '2xx'],
+    [flat, '2xx'],
+  ].filter(([x, status]) => x.statuses[status] !== x.requests);
+  if (bad.length) throw new Error(`${kind}: unexpected statuses ${JSON.stringify(bad.map(([x]) => x.statuses))}`);
+  return { kind, notModified, full, flat };
+}
+
+/** 200 and 304 rates and the body size as the number of 2 KB prompts grows, on one server (fast path). */
+async function growth(sizes, seconds, connections, dataDir) {
+  const server = await startPromptcast({ dataDir, env: TOKENS });
+  const rows = [];
+  try {
+    let have = 0;
+    for (const n of sizes) {
+      for (; have < n; have++) await put(server, 'promptcast', `KEY_${String(have).padStart(4, '0')}`, `${'x'.repeat(2040)} ${have}`);
+      const res = await fetch(`${server.url}/api/prompts`, { headers: { authorization: `Bearer ${AGENT}` } });
+      const bodyBytes = (await res.arrayBuffer()).byteLength;
+      const etag = res.headers.get('etag');
+      const notModified = await load(server, '/api/prompts', seconds, connections, etag);
+      const full = await load(server, '/api/prompts', seconds, connections);
+      rows.push({ keys: n, bodyBytes, notModified, full });
+    }
+  } finally {
+    await server.stop();
   }
-  const etag = (await fetch(`${server.url}/api/prompts`)).headers.get('etag');
-  const load = (extra) => runJson(1, [join(here, 'load.mjs'), `${server.url}/api/prompts`, String(seconds), String(connections), ...extra]);
-  const notModified = await load([etag]);
-  const full = await load([]);
-  if (notModified.statuses['3xx'] !== notModified.requests || full.statuses['2xx'] !== full.requests) {
-    throw new Error(`${kind}: unexpected statuses ${JSON.stringify([notModified.statuses, full.statuses])}`);
-  }
-  return { kind, notModified, full };
+  return rows;
 }
 
 export async function run({ full = false, argv = [] } = {}) {
   const seconds = Number(option(argv, 'seconds', full ? 15 : 4));
   const connections = Number(option(argv, 'connections', 50));
+  const sizes = option(argv, 'growth', '2,100,1000').split(',').map(Number);
   const dataDir = mkdtempSync(join(tmpdir(), 'promptcast-poll-'));
   const results = [];
+  let grown = [];
   try {
-    for (const kind of ['promptcast', 'raw']) {
-      const server = kind === 'promptcast' ? await startPromptcast({ dataDir }) : await startRaw();
+    for (const kind of ['promptcast', 'promptcast FAST_PATH=off', 'raw']) {
+      const server =
+        kind === 'raw' ? await startRaw() : await startPromptcast({ dataDir, env: { ...TOKENS, FAST_PATH: kind === 'promptcast' ? 'on' : 'off' } });
       try {
         results.push(await measure(kind, server, seconds, connections));
       } finally {
         await server.stop();
       }
     }
+    grown = await growth(sizes, Math.max(2, Math.round(seconds / 2)), connections, dataDir);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
-  return report(results, seconds, connections);
+  return report(results, grown, seconds, connections);
 }
 
-function report(results, seconds, connections) {
+function report(results, grown, seconds, connections) {
   const rows = results.flatMap((r) =>
-    [
-      ['304 (If-None-Match)', r.notModified],
-      ['200 (full body)', r.full],
-    ].map(([what, x]) => [
-      r.kind,
-      what,
-      Math.round(x.perSecond).toLocaleString('en'),
-      Math.round(x.bytesPerResponse),
-      ms(x.latency.p50),
-      ms(x.latency.p99),
+    PHASES.map(([phase, what]) => {
+      const x = r[phase];
+      return [r.kind, what, Math.round(x.perSecond).toLocaleString('en'), Math.round(x.bytesPerResponse), ms(x.latency.p50), ms(x.latency.p99)];
+    }),
+  );
+  const [pc, off, raw] = results;
+  const ratio = (phase, r = pc) => r[phase].perSecond / raw[phase].perSecond;
+  const growthTable = markdownTable(
+    ['prompts (2 KB each)', 'body bytes', '200 req/s', '200 p50 ms', '304 req/s', '304 p50 ms'],
+    grown.map((g) => [
+      g.keys,
+      g.bodyBytes.toLocaleString('en'),
+      Math.round(g.full.perSecond).toLocaleString('en'),
+      ms(g.full.latency.p50),
+      Math.round(g.notModified.perSecond).toLocaleString('en'),
+      ms(g.notModified.latency.p50),
     ]),
   );
-  const [pc, raw] = results;
-  const rate = pc.notModified.perSecond;
   return {
     title: 'Poll throughput (bench/poll)',
-    sizes: `autocannon, ${connections} connections, ${seconds} s per phase; server on core 0, load on core 1; 2 prompts (~1.4 KB)`,
-    table: markdownTable(['server', 'answer', 'req/s', 'bytes/response (headers included)', 'latency p50 ms', 'p99 ms'], rows),
+    sizes: `autocannon, ${connections} connections, ${seconds} s per phase, every request with an agent token; server on core 0, load on core 1; 2 prompts (~1.4 KB)`,
+    table: `${markdownTable(['server', 'answer', 'req/s', 'bytes/response (headers included)', 'latency p50 ms', 'p99 ms'], rows)}\n\nCost growth (fast path; phases of ${Math.max(2, Math.round(seconds / 2))} s):\n\n${growthTable}`,
     notes: [
-      `Promptcast 304/s: ${Math.round(rate).toLocaleString('en')} (goal ≥ 10,000: ${rate >= 10_000 ? 'met' : 'NOT met'}); ${(rate / raw.notModified.perSecond).toFixed(2)}× the raw node:http baseline; 304 vs 200 on Promptcast: ${(rate / pc.full.perSecond).toFixed(2)}× the requests, ${((pc.notModified.bytesPerResponse / pc.full.bytesPerResponse) * 100).toFixed(0)}% of the bytes`,
+      ...PHASES.map(
+        ([phase, what]) =>
+          `${what}: ${ratio(phase).toFixed(2)}× the raw node:http baseline (goal ≥ ${GOALS[phase]}×: ${ratio(phase) >= GOALS[phase] ? 'met' : 'NOT met'}); FAST_PATH=off ${ratio(phase, off).toFixed(2)}×`,
+      ),
+      `Promptcast 304/s: ${Math.round(pc.notModified.perSecond).toLocaleString('en')} (goal ≥ 10,000: ${pc.notModified.perSecond >= 10_000 ? 'met' : 'NOT met'}); the fast path answers ${(pc.notModified.perSecond / off.notModified.perSecond).toFixed(1)}× the 304s of the framework route in this run`,
     ],
-    figures: { results },
+    figures: { results, grown },
   };
 }
 

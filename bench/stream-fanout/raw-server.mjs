@@ -13,6 +13,7 @@ const server = createServer((req, res) => {
   if (req.method === 'GET' && req.url.startsWith('/api/prompts/stream')) return subscribe(res);
   if (req.method === 'PUT' && req.url.startsWith('/api/prompts/')) return publish(req, res);
   if (req.method === 'GET' && req.url === '/api/prompts') return list(req, res);
+  if (req.method === 'GET' && req.url === '/api/prompts?format=flat') return flat(res);
   res.writeHead(404).end();
 });
 
@@ -27,6 +28,12 @@ function list(req, res) {
   const etag = `"${revision}"`;
   if (req.headers['if-none-match'] === etag) return res.writeHead(304, { ETag: etag }).end();
   res.writeHead(200, { 'Content-Type': 'application/json', ETag: etag }).end(JSON.stringify({ revision, prompts }));
+}
+
+// The seed's legacy read: the whole {KEY: text} object, no ETag.
+function flat(res) {
+  const body = JSON.stringify(Object.fromEntries(Object.entries(prompts).map(([key, p]) => [key, p.text])));
+  res.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
 }
 
 function publish(req, res) {

@@ -27,11 +27,12 @@ export function pinned(core, args, { env = {}, stdout = 'ignore', nodeOptions = 
   return spawn('sh', ['-c', cmd], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] });
 }
 
-/** Waits until `url` answers GET /api/prompts. */
+/** Waits until `url` answers GET /api/prompts (any answer: a server with tokens says 401 without one). */
 export async function ready(url, attempts = 300) {
   for (let i = 0; i < attempts; i++) {
     try {
-      if ((await fetch(`${url}/api/prompts`)).ok) return;
+      const res = await fetch(`${url}/api/prompts`);
+      if (res.ok || res.status === 401) return;
     } catch {
       /* not listening yet */
     }

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AppConfig } from '../config/app-config.js';
 import { AdminUiStreams } from './admin-ui-streams.js';
 import { AuthGuard } from './auth.guard.js';
+import { Authorization } from './authorization.js';
 import { RateLimitGuard, RateLimits } from './rate-limit.guard.js';
 import { SessionCookies } from './session-cookies.js';
 import { SessionRevocations } from './session-revocations.js';
@@ -15,12 +16,13 @@ import { TokenRegistry } from './token-registry.js';
     TokenRegistry,
     SessionRevocations,
     SessionCookies,
+    Authorization,
     RateLimits,
     RateLimitGuard,
     AdminUiStreams,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TokenRegistry, SessionCookies, RateLimits, RateLimitGuard, AdminUiStreams],
+  exports: [TokenRegistry, SessionCookies, Authorization, RateLimits, RateLimitGuard, AdminUiStreams],
 })
 export class AuthModule implements OnApplicationBootstrap {
   private readonly logger = new Logger('Auth');

@@ -20,18 +20,24 @@ const HOST = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i;
 export function loopbackHostOnlyWhenOpen(auth: AuthConfig): RequestHandler {
   if (!auth.open) return (_req, _res, next) => next();
   return (req, res, next) => {
-    const port = req.socket.localPort;
-    if (isThisLoopbackServer(req.headers.host, port)) return next();
-    const named = req.headers.host === undefined ? 'no Host header' : `the Host header ${JSON.stringify(req.headers.host.slice(0, 100))}`;
-    res.status(MISDIRECTED).json({
-      statusCode: MISDIRECTED,
-      error: STATUS_CODES[MISDIRECTED],
-      message:
-        `this server runs without tokens (no ADMIN_TOKENS or AGENT_TOKENS) and so answers only requests addressed to ` +
-        `localhost, 127.0.0.1 or [::1] on port ${port}; it got ${named} (a DNS-rebinding page?). ` +
-        `Open http://127.0.0.1:${port}/ instead, or configure tokens`,
-    });
+    const message = misdirected(auth, req.headers.host, req.socket.localPort);
+    if (message === undefined) return next();
+    res.status(MISDIRECTED).json({ statusCode: MISDIRECTED, error: STATUS_CODES[MISDIRECTED], message });
   };
+}
+
+/**
+ * The rule itself, for this middleware and the fast path (src/fast-path/): undefined when
+ * the request may be answered, else the 421 message saying why not.
+ */
+export function misdirected(auth: Pick<AuthConfig, 'open'>, host: string | undefined, port: number | undefined): string | undefined {
+  if (!auth.open || isThisLoopbackServer(host, port)) return undefined;
+  const named = host === undefined ? 'no Host header' : `the Host header ${JSON.stringify(host.slice(0, 100))}`;
+  return (
+    `this server runs without tokens (no ADMIN_TOKENS or AGENT_TOKENS) and so answers only requests addressed to ` +
+    `localhost, 127.0.0.1 or [::1] on port ${String(port)}; it got ${named} (a DNS-rebinding page?). ` +
+    `Open http://127.0.0.1:${String(port)}/ instead, or configure tokens`
+  );
 }
 
 /** True for a loopback name or address with `port` (no port in the header means 80). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { parse } from 'cookie';
 import type { CookieOptions, Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { hmacSha256, randomId, safeEqual, sha256 } from '../common/crypto.js';
 import { AppConfig } from '../config/app-config.js';
 import { SessionRevocations } from './session-revocations.js';
@@ -47,7 +48,7 @@ export class SessionCookies {
   }
 
   /** The session a request's cookie vouches for: genuine, unexpired and not logged out. */
-  async verify(req: Request, now = Date.now()): Promise<SessionClaim | undefined> {
+  async verify(req: IncomingMessage, now = Date.now()): Promise<SessionClaim | undefined> {
     const claim = this.genuine(req, now);
     return claim && (await this.stillValid(claim, now)) ? claim : undefined;
   }
@@ -72,7 +73,7 @@ export class SessionCookies {
     return { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', maxAge: this.config.auth.sessionTtlMs };
   }
 
-  private genuine(req: Request, now: number): SessionClaim | undefined {
+  private genuine(req: IncomingMessage, now: number): SessionClaim | undefined {
     const value = sessionCookieOf(req);
     const m = value ? COOKIE_SHAPE.exec(value) : null;
     if (!m) return undefined;
@@ -86,7 +87,7 @@ export class SessionCookies {
 }
 
 /** The raw session cookie, unverified (the CSRF token binds to it as it is). */
-export function sessionCookieOf(req: Request): string | undefined {
+export function sessionCookieOf(req: IncomingMessage): string | undefined {
   return parse(req.headers.cookie ?? '')[SESSION_COOKIE];
 }
 

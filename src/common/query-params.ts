@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import { parse as parseQueryString } from 'node:querystring';
 import { Transform } from 'class-transformer';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
@@ -64,6 +65,34 @@ export function KeyListParam(description: string): PropertyDecorator {
     MaxLength(PROMPT_KEY_LIST_MAX_LENGTH),
     Matches(PROMPT_KEY_LIST_PATTERN, { message: PROMPT_KEY_LIST_RULE }),
   );
+}
+
+/** What `KeyListParam` accepts, as a predicate (the fast path's parser): the same constants. */
+export function isKeyList(value: string): boolean {
+  return value.length <= PROMPT_KEY_LIST_MAX_LENGTH && PROMPT_KEY_LIST_PATTERN.test(value);
+}
+
+/** What `LabelParam` accepts, as a predicate. */
+export function isLabel(value: string): boolean {
+  return LABEL_PATTERN.test(value);
+}
+
+/**
+ * A query string that names only `rules`' parameters, each once, with a value
+ * its rule accepts: those values, parsed as Express's `simple` query parser
+ * (node:querystring) parses them. Undefined for anything else, which the fast
+ * path (src/fast-path/) leaves to the framework route, so that every refusal
+ * is the framework's 400 with its message; this never refuses on its own.
+ */
+export function plainQuery<K extends string>(search: string, rules: Record<K, (value: string) => boolean>): Partial<Record<K, string>> | undefined {
+  const parsed = parseQueryString(search);
+  const values: Partial<Record<K, string>> = {};
+  for (const name of Object.keys(parsed)) {
+    const value = parsed[name];
+    if (!Object.hasOwn(rules, name) || typeof value !== 'string' || !rules[name as K](value)) return undefined;
+    values[name as K] = value;
+  }
+  return values;
 }
 
 /** An optional `?label=`: which label's view to read (the caller defaults it to production). */

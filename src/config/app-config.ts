@@ -30,6 +30,8 @@ export interface HttpConfig {
   maxPendingPerAddress: number;
   /** Sockets one address may hold open at once; more are refused with a 429. */
   maxPerAddress: number;
+  /** The hot routes (`GET /api/prompts`) answered ahead of Express (src/fast-path/); off sends every request through the framework. */
+  fastPath: boolean;
 }
 
 /** Logs and outbound webhooks: see `ops-config.ts` and docs/operations.md. */

@@ -295,6 +295,11 @@ export class EnvVars {
   @Max(3_600_000)
   HTTP_KEEP_ALIVE_TIMEOUT_MS = 5000;
 
+  /** `off` answers the hot routes through the framework too (docs/benchmarks.md, "Fast path"); the answers are the same, only slower. */
+  @IsOptional()
+  @IsIn(['on', 'off'])
+  FAST_PATH: 'on' | 'off' = 'on';
+
   /** Unset: `json` when NODE_ENV=production, `pretty` otherwise. */
   @IsOptional()
   @IsIn(['json', 'pretty'])

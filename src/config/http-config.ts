@@ -16,5 +16,6 @@ export function httpConfig(vars: EnvVars): HttpConfig {
     keepAliveTimeoutMs: vars.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     maxPendingPerAddress: vars.CONN_MAX_PENDING_PER_ADDRESS,
     maxPerAddress: vars.CONN_MAX_PER_ADDRESS,
+    fastPath: vars.FAST_PATH === 'on',
   };
 }

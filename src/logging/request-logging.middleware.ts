@@ -35,7 +35,7 @@ export function requestLogging(logger: AppLogger): RequestHandler {
   };
 }
 
-function requestId(req: IncomingMessage, res: ServerResponse): string {
+export function requestId(req: IncomingMessage, res: ServerResponse): string {
   const given = req.headers['x-request-id'];
   const id = typeof given === 'string' && USABLE_ID.test(given) ? given : randomUUID();
   res.setHeader(REQUEST_ID_HEADER, id);

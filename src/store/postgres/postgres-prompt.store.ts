@@ -56,7 +56,7 @@ import {
 import { plan, saveRules, type ActiveRollout, type KeyState, type Outcome, type Plan, type RolloutChange, type Unchanged } from '../write-plan.js';
 import { ROLLOUT_SQL } from './postgres-rollout-sql.js';
 import { postgresExport, postgresImport } from './postgres-backup.js';
-import { CHANGES_CHANNEL, createPool, unavailable } from './postgres.connection.js';
+import { CHANGES_CHANNEL, createPool, inTransaction, unavailable } from './postgres.connection.js';
 import { POSTGRES_MIGRATIONS } from './postgres.migrations.js';
 import { SQL } from './postgres-sql.js';
 
@@ -403,24 +403,8 @@ export class PostgresPromptStore extends PromptStore {
     return this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn);
   }
 
-  private async transaction<T>(begin: string, fn: (tx: Db) => Promise<T>, commit: (value: T) => boolean = () => true): Promise<T> {
-    const tx = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await tx.query(begin);
-      const value = await fn(tx);
-      await tx.query(commit(value) ? 'COMMIT' : 'ROLLBACK');
-      return value;
-    } catch (err) {
-      broken = await tx.query('ROLLBACK').then(
-        () => undefined,
-        (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
-      );
-      throw err;
-    } finally {
-      // A connection that cannot even roll back is discarded rather than returned to the pool.
-      tx.release(broken);
-    }
+  private transaction<T>(begin: string, fn: (tx: Db) => Promise<T>, commit?: (value: T) => boolean): Promise<T> {
+    return inTransaction(this.pool, begin, fn, commit);
   }
 
   private async rows<T extends pg.QueryResultRow = pg.QueryResultRow>(db: Db, sql: string, params: unknown[] = []): Promise<T[]> {

@@ -13,6 +13,7 @@ import {
   type SessionRow,
 } from '../session-rows.js';
 import { SESSION_SQL as SQL } from './postgres-session-sql.js';
+import { inTransaction } from './postgres.connection.js';
 
 type Db = Pick<pg.PoolClient, 'query'>;
 
@@ -103,24 +104,8 @@ export class PostgresSessionStore extends SessionStore {
   }
 
   /** Runs `fn` in one transaction, committed when `commit` approves its value and rolled back otherwise. */
-  private async transaction<T>(fn: (tx: Db) => Promise<T>, begin = 'BEGIN', commit: (value: T) => boolean = () => true): Promise<T> {
-    const tx = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await tx.query(begin);
-      const value = await fn(tx);
-      await tx.query(commit(value) ? 'COMMIT' : 'ROLLBACK');
-      return value;
-    } catch (err) {
-      broken = await tx.query('ROLLBACK').then(
-        () => undefined,
-        (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
-      );
-      throw err;
-    } finally {
-      // A connection that cannot even roll back is discarded rather than returned to the pool.
-      tx.release(broken);
-    }
+  private transaction<T>(fn: (tx: Db) => Promise<T>, begin = 'BEGIN', commit?: (value: T) => boolean): Promise<T> {
+    return inTransaction(this.pool, begin, fn, commit);
   }
 
   private async rows<T extends pg.QueryResultRow>(db: Db, sql: string, params: unknown[]): Promise<T[]> {

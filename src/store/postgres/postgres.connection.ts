@@ -65,3 +65,33 @@ function scrub(message: string, url: string): string {
   }
   return password ? message.split(password).join('***') : message;
 }
+
+/**
+ * Runs `fn` on one pooled connection inside `begin` … COMMIT, or ROLLBACK
+ * when `commit` refuses its value or it throws. A connection that cannot even
+ * roll back is discarded rather than returned to the pool. Every PostgreSQL
+ * store opens its transactions here.
+ */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  begin: string,
+  fn: (tx: pg.PoolClient) => Promise<T>,
+  commit: (value: T) => boolean = () => true,
+): Promise<T> {
+  const tx = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await tx.query(begin);
+    const value = await fn(tx);
+    await tx.query(commit(value) ? 'COMMIT' : 'ROLLBACK');
+    return value;
+  } catch (err) {
+    broken = await tx.query('ROLLBACK').then(
+      () => undefined,
+      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+    );
+    throw err;
+  } finally {
+    tx.release(broken);
+  }
+}
