@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runCli } from './support/cli-process.js';
 import { createTestDatabase, describePostgres, type TestDatabase } from './support/postgres.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import { readEvents } from './support/sse.js';
 import { tempDir } from './support/temp-dir.js';
 
 async function call(
@@ -118,7 +119,7 @@ describe('export and import of the whole store (GET /api/admin/export, POST /api
       await call(target, 'POST', '/api/prompts', { key: 'OTHER', text: 'mine' });
       const merged = await cli(target, '--json', 'import', file, '--merge');
       expect(merged.code).toBe(0);
-      expect(JSON.parse(merged.stdout)).toEqual({ revision: 12, keys: 3, versions: 5, labels: expect.any(Number), audit: 11 });
+      expect(JSON.parse(merged.stdout)).toEqual({ revision: 12, keys: 3, versions: 5, labels: expect.any(Number), audit: 11, rollouts: 0 });
       const greeting = await call(target, 'GET', '/api/prompts/GREETING');
       expect(greeting).toMatchObject({ text: 'Hi {{name}}', version: 2, author: 'anonymous' });
       const audit = (await call(target, 'GET', '/api/audit?limit=500')).entries as { revision: number; key: string }[];
@@ -174,6 +175,213 @@ describe('export and import of the whole store (GET /api/admin/export, POST /api
       expect(await call(target, 'GET', '/api/prompts?label=staging')).toEqual(await call(source, 'GET', '/api/prompts?label=staging'));
       const saved = await call(target, 'PUT', '/api/prompts/BACK', { text: 'on postgres', labels: [] }, { 'If-Match': '"1"' });
       expect(saved.revision).toBe((records(file)[0] as { revision: number }).revision + 1);
+    });
+  });
+
+  describe("with rollouts (format 2: rollout records, the audit records' rollout fields)", () => {
+    let withRollouts: ServerProcess;
+    const file = join(work.path, 'rollouts.ndjson');
+    const ids: Record<string, string> = {};
+
+    /** An active rollout, a completed one and an aborted one, each driven through the REST API. */
+    async function makeRollouts(server: ServerProcess): Promise<void> {
+      for (const key of ['ACTIVE', 'DONE', 'STOPPED']) {
+        await call(server, 'POST', '/api/prompts', { key, text: `${key} one`, labels: ['production'] });
+        await call(server, 'PUT', `/api/prompts/${key}`, { text: `${key} two {{x}}`, labels: [], variables: { x: { default: 'y' } } });
+      }
+      const start = async (key: string, body: Record<string, unknown>) =>
+        (await call(server, 'POST', `/api/prompts/${key}/rollouts`, { version: 2, ...body })).id as string;
+      ids.ACTIVE = await start('ACTIVE', { percent: 10, apply: 'next-session', guard: { metric: 'errors', maxIncrease: 0.05, minSessions: 20 } });
+      await call(server, 'PATCH', `/api/prompts/ACTIVE/rollouts/${ids.ACTIVE}`, { percent: 37.5 });
+      ids.DONE = await start('DONE', { percent: 50 });
+      await call(server, 'POST', `/api/prompts/DONE/rollouts/${ids.DONE}/complete`, {});
+      ids.STOPPED = await start('STOPPED', { percent: 5 });
+      await call(server, 'POST', `/api/prompts/STOPPED/rollouts/${ids.STOPPED}/abort`, { reason: 'callers confused' });
+    }
+
+    const lines = (): Record<string, unknown>[] => records(file) as Record<string, unknown>[];
+    const write = (name: string, body: Record<string, unknown>[]): string => {
+      const path = join(work.path, name);
+      writeFileSync(path, `${body.map((r) => JSON.stringify(r)).join('\n')}\n`);
+      return path;
+    };
+    /** The export with one record changed (or dropped), the end count kept right. */
+    const edited = (name: string, change: (r: Record<string, unknown>) => Record<string, unknown> | null): string => {
+      const rows = lines()
+        .slice(1, -1)
+        .map(change)
+        .filter((r): r is Record<string, unknown> => r !== null);
+      return write(name, [{ ...lines()[0], exportedAt: '2026-01-01T00:00:00.000Z' }, ...rows, { type: 'end', records: rows.length }]);
+    };
+    const views = async (server: ServerProcess) => ({
+      rollouts: await Promise.all(['ACTIVE', 'DONE', 'STOPPED'].map((k) => call(server, 'GET', `/api/prompts/${k}/rollouts`))),
+      audit: await call(server, 'GET', '/api/audit?limit=500'),
+      production: await call(server, 'GET', '/api/prompts?label=production'),
+    });
+    const replay = async (server: ServerProcess, n: number) =>
+      (await readEvents(`${server.url}/api/prompts/stream?label=production`, n, { headers: { 'Last-Event-ID': '0' } })).map((e) => ({
+        id: e.id,
+        event: e.event,
+        data: e.data,
+      }));
+
+    beforeAll(async () => {
+      withRollouts = await startServerProcess({ DATABASE_URL: '', SQLITE_PATH: join(work.path, 'rollouts.db') });
+      await makeRollouts(withRollouts);
+      expect((await cli(withRollouts, 'export', file)).code).toBe(0);
+    }, 120_000);
+    afterAll(() => withRollouts.stop());
+
+    it("exports every rollout with its history, and each rollout step's audit record names the rollout, the step, the candidate and the basis points", () => {
+      const all = lines();
+      expect(all[0]).toMatchObject({ type: 'meta', formatVersion: 2 });
+      const rollouts = all.filter((l) => l.type === 'rollout');
+      expect(rollouts.map((r) => [r.id, r.status, r.basisPoints])).toEqual(
+        expect.arrayContaining([
+          [ids.ACTIVE, 'active', 3750],
+          [ids.DONE, 'completed', 10_000],
+          [ids.STOPPED, 'aborted', 0],
+        ]),
+      );
+      expect(rollouts).toHaveLength(3);
+      const raised = all.find((l) => l.type === 'audit' && l.rollout === ids.ACTIVE && l.rolloutStep === 'percent');
+      expect(raised).toMatchObject({ kind: 'rollout', rolloutCandidate: 2, rolloutBasisPoints: 3750 });
+    });
+
+    it('SQLite → SQLite: the re-export is the same file', async () => {
+      const target = await startServerProcess({ DATABASE_URL: '', SQLITE_PATH: join(work.path, 'rollouts-copy.db') });
+      try {
+        expect((await cli(target, 'import', file)).code).toBe(0);
+        const again = join(work.path, 'rollouts-copy.ndjson');
+        await cli(target, 'export', again);
+        expect(records(again)).toEqual(records(file));
+        expect(await views(target)).toEqual(await views(withRollouts));
+      } finally {
+        await target.stop();
+      }
+    });
+
+    it('a format 1 file (no rollout fields) still imports, its rollout fields null', async () => {
+      const target = await startServerProcess({ DATABASE_URL: '', SQLITE_PATH: join(work.path, 'v1.db') });
+      try {
+        const old = join(work.path, 'v1.ndjson');
+        await cli(source, 'export', old);
+        const v1 = records(old).map((r) => {
+          const { apply: _a, rollout: _r, rolloutStep: _s, rolloutCandidate: _c, rolloutBasisPoints: _b, ...rest } = r as Record<string, unknown>;
+          return rest.type === 'meta' ? { ...rest, formatVersion: 1, exportedAt: '2026-01-01T00:00:00.000Z' } : rest;
+        });
+        expect((await cli(target, 'import', write('v1-stripped.ndjson', v1))).code).toBe(0);
+        const again = join(work.path, 'v1-again.ndjson');
+        await cli(target, 'export', again);
+        expect(records(again).slice(1)).toEqual(records(old).slice(1));
+      } finally {
+        await target.stop();
+      }
+    });
+
+    const badCases: [string, () => string, RegExp][] = [
+      ['a rollout with no history', () => edited('bad-history.ndjson', (r) => (r.type === 'rollout' ? { ...r, history: [] } : r)), /history must be/],
+      [
+        'a rollout with 10001 basis points',
+        () => edited('bad-bp.ndjson', (r) => (r.type === 'rollout' ? { ...r, basisPoints: 10_001 } : r)),
+        /basisPoints/,
+      ],
+      [
+        'a rollout whose candidate is not in the file',
+        () => edited('bad-cand.ndjson', (r) => (r.type === 'rollout' ? { ...r, candidate: 9 } : r)),
+        /version 9 of \w+ is not in the file/,
+      ],
+      [
+        'a rollout listed twice',
+        () => edited('bad-twice.ndjson', (r) => (r.type === 'rollout' ? { ...r, id: 'same' } : r)),
+        /rollout same is listed twice/,
+      ],
+      [
+        'a rollout step naming no rollout record',
+        () => edited('bad-step.ndjson', (r) => (r.type === 'rollout' && r.id === ids.DONE ? null : r)),
+        /has no rollout record/,
+      ],
+      [
+        'an audit step with a half-set rollout',
+        () => edited('bad-half.ndjson', (r) => (r.type === 'audit' && r.rollout ? { ...r, rolloutStep: 'sideways' } : r)),
+        /rolloutStep must be one of/,
+      ],
+    ];
+
+    it.each(badCases)('SQLite refuses %s (exit 1, a 400 naming it) and writes nothing', async (_name, make, message) => {
+      const target = await startServerProcess({ DATABASE_URL: '', SQLITE_PATH: join(work.path, `bad-${_name.length}-${Date.now()}.db`) });
+      try {
+        const refused = await cli(target, 'import', make());
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toMatch(/400/);
+        expect(refused.stderr).toMatch(message);
+        expect((await call(target, 'GET', '/api/audit')).entries).toEqual([]);
+      } finally {
+        await target.stop();
+      }
+    });
+
+    it("--merge keeps the rollouts' ids, and refuses (409) ids the store already has", async () => {
+      const target = await startServerProcess({ DATABASE_URL: '', SQLITE_PATH: join(work.path, 'rollouts-merge.db') });
+      try {
+        await call(target, 'POST', '/api/prompts', { key: 'MINE', text: 'mine' });
+        const merged = await cli(target, '--json', 'import', file, '--merge');
+        expect(merged.code).toBe(0);
+        expect(JSON.parse(merged.stdout)).toMatchObject({ rollouts: 3 });
+        const list = (await call(target, 'GET', '/api/prompts/ACTIVE/rollouts')).rollouts as { id: string; history: { revision: number }[] }[];
+        expect(list.map((r) => r.id)).toEqual([ids.ACTIVE]);
+        // Renumbered after the store's own change: the history's revisions follow.
+        expect(list[0].history.map((h) => h.revision)[0]).toBeGreaterThan(1);
+        const renamed = edited('rename.ndjson', (r) => ('key' in r && typeof r.key === 'string' ? { ...r, key: `${r.key}_B` } : r));
+        const again = await cli(target, 'import', renamed, '--merge');
+        expect(again.code).toBe(1);
+        expect(again.stderr).toMatch(new RegExp(`409 merge refused: the store already has rollouts with the ids .*${ids.ACTIVE}`));
+      } finally {
+        await target.stop();
+      }
+    });
+
+    describePostgres('from SQLite to PostgreSQL', () => {
+      let db: TestDatabase;
+      let target: ServerProcess;
+      beforeAll(async () => {
+        db = await createTestDatabase();
+        target = await startServerProcess({ DATABASE_URL: db.url });
+      }, 120_000);
+      afterAll(async () => {
+        await target.stop();
+        await db.drop();
+      });
+
+      it.each(badCases)('PostgreSQL refuses %s and writes nothing', async (_name, make, message) => {
+        const refused = await cli(target, 'import', make());
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toMatch(message);
+        expect((await call(target, 'GET', '/api/audit')).entries).toEqual([]);
+      });
+
+      it('rollouts, audit (rollout fields included), the label view with its offer and the replay from Last-Event-ID 0 read the same', async () => {
+        expect((await cli(target, 'import', file)).code).toBe(0);
+        const back = join(work.path, 'rollouts-from-pg.ndjson');
+        expect((await cli(target, 'export', back)).code).toBe(0);
+        expect(records(back)).toEqual(records(file));
+        const before = await views(withRollouts);
+        expect(await views(target)).toEqual(before);
+        const active = (before.production.prompts as { key: string; rollout: unknown }[]).find((p) => p.key === 'ACTIVE');
+        expect(active?.rollout).toMatchObject({ id: ids.ACTIVE, percent: 37.5, apply: 'next-session', candidate: { version: 2 } });
+        // Every change that touched production: the three creates, three rollout starts, a raise, a complete, an abort.
+        const replayed = await replay(target, 9);
+        expect(replayed).toEqual(await replay(withRollouts, 9));
+        const offers = replayed.map((e) => (e.data as { rollout?: { id: string; percent: number } | null }).rollout).filter(Boolean);
+        expect(offers).toContainEqual(expect.objectContaining({ id: ids.ACTIVE, percent: 37.5, candidate: expect.objectContaining({ version: 2 }) }));
+      });
+
+      it('--merge refuses a rollout id PostgreSQL already has (409)', async () => {
+        const renamed = edited('rename-pg.ndjson', (r) => ('key' in r && typeof r.key === 'string' ? { ...r, key: `${r.key}_B` } : r));
+        const again = await cli(target, 'import', renamed, '--merge');
+        expect(again.code).toBe(1);
+        expect(again.stderr).toMatch(/409 merge refused: the store already has rollouts with the ids/);
+      });
     });
   });
 });

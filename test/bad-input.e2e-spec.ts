@@ -91,7 +91,9 @@ const VERSION = (text: string) =>
 const IMPORT_CASES: Case[] = [
   ndjson('a line that is not JSON', 'hello\n'),
   ndjson('a first line that is not meta', '{"type":"key","key":"I","head":1,"deleted":false}\n'),
-  ndjson('an unknown record type', `${META}\n{"type":"rollout"}\n{"type":"end","records":1}\n`),
+  ndjson('an unknown record type', `${META}\n{"type":"session"}\n{"type":"end","records":1}\n`),
+  ndjson('a rollout record with no fields', `${META}\n{"type":"rollout"}\n{"type":"end","records":1}\n`),
+  ndjson('a format version this server does not read', `${META.replace('"formatVersion":1', '"formatVersion":3')}\n{"type":"end","records":0}\n`),
   ndjson('a cut-off file (no end record)', `${META}\n`),
   ndjson('an end count that is wrong', `${META}\n{"type":"end","records":3}\n`),
   ndjson('a record after the end', `${META}\n{"type":"end","records":0}\n${META}\n`),

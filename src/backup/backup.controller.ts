@@ -22,7 +22,7 @@ export class BackupController {
 
   @Get('export')
   @ApiProduces(BACKUP_CONTENT_TYPE)
-  @ApiOkResponse({ description: 'Every key, version, label and audit entry, one JSON record per line: meta first, end last.' })
+  @ApiOkResponse({ description: 'Every key, version, label, audit entry and rollout, one JSON record per line: meta first, end last.' })
   @ApiErrors(401, 403)
   async exportAll(@Res() res: Response): Promise<void> {
     res.setHeader('Content-Type', `${BACKUP_CONTENT_TYPE}; charset=utf-8`);
@@ -33,7 +33,7 @@ export class BackupController {
 
   @Post('import')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'What was written: `{revision, keys, versions, labels, audit}`.' })
+  @ApiOkResponse({ description: 'What was written: `{revision, keys, versions, labels, audit, rollouts}`.' })
   @ApiErrors(400, 401, 403, 409, 413)
   importAll(@Req() req: Request, @Query() query: ImportQuery): Promise<ImportSummary> {
     const type = req.headers['content-type'] ?? '';

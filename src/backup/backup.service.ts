@@ -17,6 +17,7 @@ export interface ImportSummary {
   versions: number;
   labels: number;
   audit: number;
+  rollouts: number;
 }
 
 /**
@@ -52,6 +53,8 @@ export class BackupService {
     if (!outcome.ok) {
       if (outcome.reason === 'not-empty')
         throw new ConflictException(`${outcome.message}: import into an empty store, or pass merge=true to add keys it never had`);
+      if (outcome.reason === 'rollouts-exist')
+        throw new ConflictException(`merge refused: the store already has rollouts with the ids ${outcome.ids.slice(0, 5).join(', ')}`);
       throw new ConflictException(
         `merge refused: the store already has ${outcome.keys.slice(0, 5).join(', ')}${outcome.keys.length > 5 ? ` and ${outcome.keys.length - 5} more` : ''}`,
       );

@@ -1,27 +1,47 @@
+import {
+  auditRollout,
+  basisPoints,
+  guard,
+  history,
+  key,
+  moves,
+  nullable,
+  number,
+  oneOf,
+  ROLLOUT_STATUSES,
+  stamp,
+  string,
+  text,
+  variables,
+  type Fields,
+} from './backup-fields.js';
 import type { CheckReport } from './checks.js';
 import { isLabel, type LabelMove } from './labels.js';
-import { CHANGE_KINDS, PROMPT_KEY_PATTERN, type ChangeKind } from './prompts.js';
-import { REVISION_MAX } from './revision.js';
+import { CHANGE_KINDS, type ChangeKind } from './prompts.js';
+import { ROLLOUT_ID_PATTERN } from './rollout-rules.js';
+import { APPLY_SCOPES, type ApplyScope, type RolloutGuard, type RolloutStatus, type RolloutStep, type RolloutStepName } from './rollouts.js';
 import type { Variables } from './template.js';
-import { textFault } from './text.js';
-import { parseVariables } from './variables.js';
 
 /**
  * The backup format of `GET /api/admin/export` and `POST /api/admin/import`
  * (docs/cli.md#export-and-import): JSON lines, one record per line, each with
  * a `type`. A `meta` line comes first and an `end` line (the number of records
  * between them) last, so a cut-off file is refused instead of half imported.
- * New record types (rollouts, sessions) are added as new `type`s; a server
- * refuses a type it does not know rather than dropping it.
+ * New record types are added as new `type`s; a server refuses a type it does
+ * not know rather than dropping it. Version 2 added `rollout` records and the
+ * audit record's rollout fields; a version 1 file still imports (those
+ * fields null). Session reports are not in backups (docs/cli.md).
  */
 export const BACKUP_FORMAT = 'promptcast-backup';
-export const BACKUP_FORMAT_VERSION = 1;
+export const BACKUP_FORMAT_VERSION = 2;
+/** Versions an import reads. */
+export const BACKUP_FORMAT_VERSIONS: readonly number[] = [1, 2];
 export const BACKUP_CONTENT_TYPE = 'application/x-ndjson';
 
 export interface BackupMeta {
   type: 'meta';
   format: typeof BACKUP_FORMAT;
-  formatVersion: typeof BACKUP_FORMAT_VERSION;
+  formatVersion: number;
   /** The global revision's high-water mark when the export read the store: the next change gets the one after it. */
   revision: number;
   exportedAt: string;
@@ -72,6 +92,34 @@ export interface BackupAudit {
   at: string;
   moves: LabelMove[];
   forced: string | null;
+  /** The scope the writer gave (format 2; null before). */
+  apply?: ApplyScope | null;
+  /** A rollout step: the rollout, the step, the candidate and the basis points after it (format 2; null otherwise). */
+  rollout?: string | null;
+  rolloutStep?: RolloutStepName | null;
+  rolloutCandidate?: number | null;
+  rolloutBasisPoints?: number | null;
+}
+
+/** One rollout, active or ended, with its history (format 2). `revision`: the change that started it. */
+export interface BackupRollout {
+  type: 'rollout';
+  id: string;
+  key: string;
+  label: string;
+  baseline: number;
+  candidate: number;
+  basisPoints: number;
+  apply: ApplyScope;
+  guard: RolloutGuard | null;
+  status: RolloutStatus;
+  revision: number;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  updatedBy: string;
+  reason: string | null;
+  history: RolloutStep[];
 }
 
 export interface BackupEnd {
@@ -81,16 +129,10 @@ export interface BackupEnd {
 }
 
 /** A record of the store's state (what an import writes). */
-export type BackupRow = BackupKey | BackupVersion | BackupLabel | BackupAudit;
+export type BackupRow = BackupKey | BackupVersion | BackupLabel | BackupAudit | BackupRollout;
 export type BackupRecord = BackupMeta | BackupRow | BackupEnd;
-export const BACKUP_TYPES: readonly BackupRecord['type'][] = ['meta', 'key', 'version', 'label', 'audit', 'end'];
+export const BACKUP_TYPES: readonly BackupRecord['type'][] = ['meta', 'key', 'version', 'label', 'audit', 'rollout', 'end'];
 
-/** Timestamps as both stores write them: `toISOString()`, millisecond precision, UTC. */
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-/** Longest author, address, message or forced reason a record may carry, in characters. */
-export const BACKUP_STRING_MAX = 4096;
-
-type Fields = Record<string, unknown>;
 type Parsed = { record: BackupRecord } | { problem: string };
 
 /** Checks one parsed line against the format; the problem names the field. */
@@ -106,8 +148,8 @@ export function parseBackupRecord(value: unknown): Parsed {
 
 const PARSERS: Record<BackupRecord['type'], (v: Fields) => string | undefined> = {
   meta: (v) =>
-    v.format !== BACKUP_FORMAT || v.formatVersion !== BACKUP_FORMAT_VERSION
-      ? `format must be "${BACKUP_FORMAT}" version ${BACKUP_FORMAT_VERSION}`
+    v.format !== BACKUP_FORMAT || !BACKUP_FORMAT_VERSIONS.includes(v.formatVersion as number)
+      ? `format must be "${BACKUP_FORMAT}" version ${BACKUP_FORMAT_VERSIONS.join(' or ')}`
       : (number(v, 'revision', 0) ?? stamp(v, 'exportedAt')),
   key: (v) => key(v) ?? number(v, 'head', 1) ?? (typeof v.deleted === 'boolean' ? undefined : 'deleted must be true or false'),
   version: (v) =>
@@ -135,56 +177,24 @@ const PARSERS: Record<BackupRecord['type'], (v: Fields) => string | undefined> =
     nullable(v, 'message') ??
     stamp(v, 'at') ??
     moves(v.moves) ??
-    nullable(v, 'forced'),
+    nullable(v, 'forced') ??
+    auditRollout(v),
+  rollout: (v) =>
+    (typeof v.id === 'string' && ROLLOUT_ID_PATTERN.test(v.id) ? undefined : 'id must be a rollout id (1-64 letters, digits, _ or -)') ??
+    key(v) ??
+    (isLabel(v.label) ? undefined : 'label is not a label name') ??
+    number(v, 'baseline', 1) ??
+    number(v, 'candidate', 1) ??
+    basisPoints(v.basisPoints) ??
+    oneOf(v, 'apply', APPLY_SCOPES) ??
+    guard(v.guard) ??
+    oneOf(v, 'status', ROLLOUT_STATUSES) ??
+    number(v, 'revision', 1) ??
+    stamp(v, 'createdAt') ??
+    string(v, 'createdBy') ??
+    stamp(v, 'updatedAt') ??
+    string(v, 'updatedBy') ??
+    nullable(v, 'reason') ??
+    history(v.history),
   end: (v) => number(v, 'records', 0),
 };
-
-function key(v: Fields): string | undefined {
-  return typeof v.key === 'string' && PROMPT_KEY_PATTERN.test(v.key) ? undefined : 'key is not a prompt key';
-}
-
-function number(v: Fields, field: string, min: number): string | undefined {
-  const n = v[field];
-  return Number.isSafeInteger(n) && (n as number) >= min && (n as number) <= REVISION_MAX ? undefined : `${field} must be a whole number from ${min}`;
-}
-
-function string(v: Fields, field: string): string | undefined {
-  const s = v[field];
-  if (typeof s !== 'string' || s.length > BACKUP_STRING_MAX) return `${field} must be a string of at most ${BACKUP_STRING_MAX} characters`;
-  return textFault(s) && `${field}: ${textFault(s)}`;
-}
-
-function nullable(v: Fields, field: string): string | undefined {
-  return v[field] === null ? undefined : string(v, field);
-}
-
-function stamp(v: Fields, field: string): string | undefined {
-  const s = v[field];
-  return typeof s === 'string' && TIMESTAMP.test(s) && !Number.isNaN(Date.parse(s))
-    ? undefined
-    : `${field} must be a timestamp such as 2026-01-31T12:00:00.000Z`;
-}
-
-function text(value: unknown): string | undefined {
-  if (typeof value !== 'string') return 'text must be a string';
-  return textFault(value) && `text: ${textFault(value)}`;
-}
-
-function variables(value: unknown): string | undefined {
-  const parsed = parseVariables(value);
-  return 'problem' in parsed ? `variables: ${parsed.problem}` : undefined;
-}
-
-function moves(value: unknown): string | undefined {
-  const ok =
-    Array.isArray(value) &&
-    value.every(
-      (m: Fields) =>
-        typeof m === 'object' &&
-        m !== null &&
-        isLabel(m.label) &&
-        (m.to === null || Number.isSafeInteger(m.to)) &&
-        (m.from === undefined || m.from === null || Number.isSafeInteger(m.from)),
-    );
-  return ok ? undefined : 'moves must be a list of {label, from?, to}';
-}

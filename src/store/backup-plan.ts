@@ -1,4 +1,4 @@
-import type { BackupAudit, BackupKey, BackupLabel, BackupMeta, BackupRow, BackupVersion } from '../protocol/backup.js';
+import type { BackupAudit, BackupKey, BackupLabel, BackupMeta, BackupRollout, BackupRow, BackupVersion } from '../protocol/backup.js';
 
 /**
  * What an import writes, grouped by table, after the checks below. Both
@@ -11,23 +11,26 @@ export interface BackupBatch {
   labels: BackupLabel[];
   /** In revision order. */
   audit: BackupAudit[];
+  rollouts: BackupRollout[];
 }
 
 /** `exact` reproduces an export into an empty store; `merge` adds keys the store never had, after its own history. */
 export type ImportMode = 'exact' | 'merge';
 
 export type ImportOutcome =
-  | { ok: true; revision: number; lastChange: number | null; keys: number; versions: number; labels: number; audit: number }
+  | { ok: true; revision: number; lastChange: number | null; keys: number; versions: number; labels: number; audit: number; rollouts: number }
   | { ok: false; reason: 'not-empty'; message: string }
-  | { ok: false; reason: 'keys-exist'; keys: string[] };
+  | { ok: false; reason: 'keys-exist'; keys: string[] }
+  | { ok: false; reason: 'rollouts-exist'; ids: string[] };
 
 /** Groups the records of a file; `undefined` problem when they describe one consistent store. */
 export function batchOf(meta: BackupMeta, rows: readonly BackupRow[]): BackupBatch | { problem: string } {
-  const batch: BackupBatch = { meta, keys: [], versions: [], labels: [], audit: [] };
+  const batch: BackupBatch = { meta, keys: [], versions: [], labels: [], audit: [], rollouts: [] };
   for (const row of rows) {
     if (row.type === 'key') batch.keys.push(row);
     else if (row.type === 'version') batch.versions.push(row);
     else if (row.type === 'label') batch.labels.push(row);
+    else if (row.type === 'rollout') batch.rollouts.push(row);
     else batch.audit.push(row);
   }
   batch.audit.sort((a, b) => a.revision - b.revision);
@@ -56,7 +59,31 @@ function integrityProblem(b: BackupBatch): string | undefined {
     versions.add(id);
   }
   for (const [key, head] of heads) if (!versions.has(`${key}@${head}`)) return `key ${key}: its head version ${head} has no version record`;
-  return labelsProblem(b, heads, versions) ?? auditProblem(b, heads);
+  return labelsProblem(b, heads, versions) ?? auditProblem(b, heads) ?? rolloutsProblem(b, versions, revisions);
+}
+
+/** What the rollouts table and the offer joins need: known keys and versions, one active rollout per label, steps naming a rollout of the file. */
+function rolloutsProblem(b: BackupBatch, versions: Set<string>, revisions: Set<number>): string | undefined {
+  const ids = new Map<string, BackupRollout>();
+  const active = new Set<string>();
+  for (const r of b.rollouts) {
+    if (ids.has(r.id)) return `rollout ${r.id} is listed twice`;
+    ids.set(r.id, r);
+    for (const v of [r.baseline, r.candidate])
+      if (!versions.has(`${r.key}@${v}`)) return `rollout ${r.id}: version ${v} of ${r.key} is not in the file`;
+    if (!revisions.has(r.revision)) return `rollout ${r.id}: no audit record has its revision ${r.revision}`;
+    if (r.status === 'active') {
+      if (active.has(`${r.key} ${r.label}`)) return `rollout ${r.id}: a second active rollout of ${r.key} on ${r.label}`;
+      active.add(`${r.key} ${r.label}`);
+    }
+  }
+  for (const a of b.audit) {
+    if (a.rollout === undefined || a.rollout === null) continue;
+    const r = ids.get(a.rollout);
+    if (!r) return `audit revision ${a.revision}: rollout ${a.rollout} has no rollout record`;
+    if (r.key !== a.key) return `audit revision ${a.revision}: rollout ${a.rollout} is of ${r.key}, not ${a.key}`;
+  }
+  return undefined;
 }
 
 function labelsProblem(b: BackupBatch, heads: Map<string, number>, versions: Set<string>): string | undefined {
@@ -99,6 +126,7 @@ export function renumbered(b: BackupBatch, after: number): BackupBatch {
     versions: b.versions.map((v) => ({ ...v, revision: to(v.revision) })),
     labels: b.labels.map((l) => ({ ...l, revision: to(l.revision) })),
     audit: b.audit.map((a) => ({ ...a, revision: to(a.revision) })),
+    rollouts: b.rollouts.map((r) => ({ ...r, revision: to(r.revision), history: r.history.map((s) => ({ ...s, revision: to(s.revision) })) })),
   };
 }
 

@@ -1,4 +1,5 @@
-import type { BackupAudit, BackupKey, BackupLabel, BackupVersion } from '../protocol/backup.js';
+import type { BackupAudit, BackupKey, BackupLabel, BackupRollout, BackupVersion } from '../protocol/backup.js';
+import type { RolloutGuard, RolloutStep } from '../protocol/rollouts.js';
 import { decodeMoves, encodeMoves } from './change-rows.js';
 import { encodeVariables, fromVersionRow, type VersionRow } from './version-rows.js';
 
@@ -10,7 +11,11 @@ import { encodeVariables, fromVersionRow, type VersionRow } from './version-rows
 
 export type KeyRow = { key: string; head: number; deleted: boolean | number };
 export type LabelRow = Omit<BackupLabel, 'type'>;
-export type AuditRow = Omit<BackupAudit, 'type' | 'moves'> & { moves: string };
+export type AuditRow = Required<Omit<BackupAudit, 'type' | 'moves'>> & { moves: string };
+/** `guard` and `history` still JSON. */
+export type RolloutRow = Omit<BackupRollout, 'type' | 'guard' | 'history'> & { guard: string | null; history: string };
+
+const num = (n: number | string | null | undefined): number | null => (n === null || n === undefined ? null : Number(n));
 
 export const keyRecord = (r: KeyRow): BackupKey => ({
   type: 'key',
@@ -55,6 +60,31 @@ export const auditRecord = (r: AuditRow): BackupAudit => ({
   at: r.at,
   moves: decodeMoves(r.moves),
   forced: r.forced,
+  apply: r.apply ?? null,
+  rollout: r.rollout ?? null,
+  rolloutStep: r.rolloutStep ?? null,
+  rolloutCandidate: num(r.rolloutCandidate),
+  rolloutBasisPoints: num(r.rolloutBasisPoints),
+});
+
+export const rolloutRecord = (r: RolloutRow): BackupRollout => ({
+  type: 'rollout',
+  id: r.id,
+  key: r.key,
+  label: r.label,
+  baseline: Number(r.baseline),
+  candidate: Number(r.candidate),
+  basisPoints: Number(r.basisPoints),
+  apply: r.apply,
+  guard: r.guard === null ? null : (JSON.parse(r.guard) as RolloutGuard),
+  status: r.status,
+  revision: Number(r.revision),
+  createdAt: r.createdAt,
+  createdBy: r.createdBy,
+  updatedAt: r.updatedAt,
+  updatedBy: r.updatedBy,
+  reason: r.reason,
+  history: JSON.parse(r.history) as RolloutStep[],
 });
 
 /** Column values in the order of the stores' insert statements. */
@@ -81,4 +111,36 @@ export const auditValues = (a: BackupAudit): unknown[] => [
   a.at,
   encodeMoves(a.moves),
   a.forced,
+  // A format 1 file has none of these: null, as the columns were before rollouts.
+  a.apply ?? null,
+  a.rollout ?? null,
+  a.rolloutStep ?? null,
+  a.rolloutCandidate ?? null,
+  a.rolloutBasisPoints ?? null,
 ];
+
+/** In the order of ROLLOUT_COLUMNS below. */
+export const rolloutValues = (r: BackupRollout): unknown[] => [
+  r.id,
+  r.key,
+  r.label,
+  r.baseline,
+  r.candidate,
+  r.basisPoints,
+  r.apply,
+  r.guard === null ? null : JSON.stringify(r.guard),
+  r.status,
+  r.revision,
+  r.createdAt,
+  r.createdBy,
+  r.updatedAt,
+  r.updatedBy,
+  r.reason,
+  JSON.stringify(r.history),
+];
+
+/** The columns both stores' imports write, as rolloutValues orders them. */
+export const ROLLOUT_COLUMNS =
+  'id, key, label, baseline, candidate, basis_points, apply, guard, status, revision, created_at, created_by, updated_at, updated_by, reason, history';
+export const AUDIT_COLUMNS =
+  'revision, key, kind, version, author, address, message, at, moves, forced, apply, rollout, rollout_step, rollout_candidate, rollout_basis_points';

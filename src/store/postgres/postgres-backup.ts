@@ -2,15 +2,19 @@ import type pg from 'pg';
 import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, type BackupRecord } from '../../protocol/backup.js';
 import { renumbered, type BackupBatch, type ImportMode, type ImportOutcome } from '../backup-plan.js';
 import {
+  ROLLOUT_COLUMNS,
   auditRecord,
   auditValues,
   keyRecord,
   labelRecord,
+  rolloutRecord,
+  rolloutValues,
   versionRecord,
   versionValues,
   type AuditRow,
   type KeyRow,
   type LabelRow,
+  type RolloutRow,
 } from '../backup-rows.js';
 import type { VersionRow } from '../version-rows.js';
 import { CHANGES_CHANNEL } from './postgres.connection.js';
@@ -27,8 +31,13 @@ const PAGES = {
     FROM prompt_versions WHERE (key, version) > ($1, $2) ORDER BY key, version LIMIT $3`,
   labels: 'SELECT key, label, version, revision FROM labels WHERE (key, label) > ($1, $2) ORDER BY key, label LIMIT $3',
   audit: `
-    SELECT revision, key, kind, version, author, address, message, ${iso('at')} AS at, moves, forced
+    SELECT revision, key, kind, version, author, address, message, ${iso('at')} AS at, moves, forced, apply, rollout,
+      rollout_step AS "rolloutStep", rollout_candidate AS "rolloutCandidate", rollout_basis_points AS "rolloutBasisPoints"
     FROM audit WHERE revision > $1 ORDER BY revision LIMIT $2`,
+  rollouts: `
+    SELECT id, key, label, baseline, candidate, basis_points AS "basisPoints", apply, guard, status, revision,
+      ${iso('created_at')} AS "createdAt", created_by AS "createdBy", ${iso('updated_at')} AS "updatedAt", updated_by AS "updatedBy", reason, history
+    FROM rollouts WHERE id > $1 ORDER BY id LIMIT $2`,
 };
 
 /** Every record, read in one REPEATABLE READ snapshot held by a connection of its own until the last page. */
@@ -50,6 +59,7 @@ export async function* postgresExport(pool: pg.Pool, pageSize: number): AsyncGen
     );
     yield* paged(pageSize, (last: LabelRow | undefined) => rows<LabelRow>(PAGES.labels, [last?.key ?? '', last?.label ?? '', pageSize]), labelRecord);
     yield* paged(pageSize, (last: AuditRow | undefined) => rows<AuditRow>(PAGES.audit, [last?.revision ?? 0, pageSize]), auditRecord);
+    yield* paged(pageSize, (last: RolloutRow | undefined) => rows<RolloutRow>(PAGES.rollouts, [last?.id ?? '', pageSize]), rolloutRecord);
     await db.query('COMMIT');
     open = false;
   } catch (err) {
@@ -91,12 +101,18 @@ export async function postgresImport(tx: Db, batch: BackupBatch, mode: ImportMod
   if (mode === 'merge') {
     const taken = (await tx.query<{ key: string }>('SELECT key FROM prompts WHERE key = ANY($1::text[])', [batch.keys.map((k) => k.key)])).rows;
     if (taken.length > 0) return { ok: false, reason: 'keys-exist', keys: taken.map((r) => r.key) };
+    // A merged rollout keeps its id (sessions and agents name it); an id the store already uses is refused.
+    const used = (await tx.query<{ id: string }>('SELECT id FROM rollouts WHERE id = ANY($1::text[]) ORDER BY id', [batch.rollouts.map((r) => r.id)]))
+      .rows;
+    if (used.length > 0) return { ok: false, reason: 'rollouts-exist', ids: used.map((r) => r.id) };
   }
   const b = mode === 'merge' ? renumbered(batch, current) : batch;
   for (const k of b.keys) await tx.query(SQL.upsertKey, [k.key, k.head, k.deleted]);
   for (const v of b.versions) await tx.query(SQL.insertVersion, versionValues(v));
   for (const l of b.labels) await tx.query(SQL.upsertLabel, [l.key, l.label, l.version, l.revision]);
   for (const a of b.audit) await tx.query(SQL.insertAudit, auditValues(a));
+  const insertRollout = `INSERT INTO rollouts (${ROLLOUT_COLUMNS}) VALUES (${Array.from({ length: 16 }, (_, i) => `$${i + 1}`).join(', ')})`;
+  for (const r of b.rollouts) await tx.query(insertRollout, rolloutValues(r));
   const revision = Math.max(current, b.meta.revision);
   await tx.query('UPDATE revision_counter SET value = $1', [revision]);
   // Queued with the transaction, as a write's: every replica's feed reads the imported changes on commit.
@@ -109,5 +125,6 @@ export async function postgresImport(tx: Db, batch: BackupBatch, mode: ImportMod
     versions: b.versions.length,
     labels: b.labels.length,
     audit: b.audit.length,
+    rollouts: b.rollouts.length,
   };
 }

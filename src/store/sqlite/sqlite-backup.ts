@@ -2,15 +2,20 @@ import Database from 'better-sqlite3';
 import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, type BackupRecord } from '../../protocol/backup.js';
 import { renumbered, type BackupBatch, type ImportMode, type ImportOutcome } from '../backup-plan.js';
 import {
+  AUDIT_COLUMNS,
+  ROLLOUT_COLUMNS,
   auditRecord,
   auditValues,
   keyRecord,
   labelRecord,
+  rolloutRecord,
+  rolloutValues,
   versionRecord,
   versionValues,
   type AuditRow,
   type KeyRow,
   type LabelRow,
+  type RolloutRow,
 } from '../backup-rows.js';
 import type { VersionRow } from '../version-rows.js';
 import { SQL } from './sqlite-sql.js';
@@ -24,8 +29,13 @@ const PAGES = {
     FROM prompt_versions WHERE (key, version) > (?, ?) ORDER BY key, version LIMIT ?`,
   labels: 'SELECT key, label, version, revision FROM labels WHERE (key, label) > (?, ?) ORDER BY key, label LIMIT ?',
   audit: `
-    SELECT revision, key, kind, version, author, address, message, at, moves, forced
+    SELECT revision, key, kind, version, author, address, message, at, moves, forced, apply, rollout, rollout_step AS rolloutStep,
+      rollout_candidate AS rolloutCandidate, rollout_basis_points AS rolloutBasisPoints
     FROM audit WHERE revision > ? ORDER BY revision LIMIT ?`,
+  rollouts: `
+    SELECT id, key, label, baseline, candidate, basis_points AS basisPoints, apply, guard, status, revision,
+      created_at AS createdAt, created_by AS createdBy, updated_at AS updatedAt, updated_by AS updatedBy, reason, history
+    FROM rollouts WHERE id > ? ORDER BY id LIMIT ?`,
 };
 
 const REVISION = `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit'), 0) AS r`;
@@ -67,6 +77,7 @@ function* readPages(db: Database.Database, size: number): Generator<BackupRecord
     labelRecord,
   );
   yield* paged(size, (last: AuditRow | undefined) => db.prepare(PAGES.audit).all(last?.revision ?? 0, size) as AuditRow[], auditRecord);
+  yield* paged(size, (last: RolloutRow | undefined) => db.prepare(PAGES.rollouts).all(last?.id ?? '', size) as RolloutRow[], rolloutRecord);
 }
 
 /** Reads pages after the last row of the one before until a short page. */
@@ -94,6 +105,10 @@ export function sqliteImport(db: Database.Database, batch: BackupBatch, mode: Im
     const has = db.prepare('SELECT 1 FROM prompts WHERE key = ?');
     const taken = batch.keys.filter((k) => has.get(k.key) !== undefined).map((k) => k.key);
     if (taken.length > 0) return { ok: false, reason: 'keys-exist', keys: taken };
+    // A merged rollout keeps its id (sessions and agents name it); an id the store already uses is refused.
+    const used = db.prepare('SELECT 1 FROM rollouts WHERE id = ?');
+    const ids = batch.rollouts.filter((r) => used.get(r.id) !== undefined).map((r) => r.id);
+    if (ids.length > 0) return { ok: false, reason: 'rollouts-exist', ids };
   }
   const b = mode === 'merge' ? renumbered(batch, current) : batch;
   const upsertKey = db.prepare(SQL.upsertKey);
@@ -102,10 +117,10 @@ export function sqliteImport(db: Database.Database, batch: BackupBatch, mode: Im
   for (const v of b.versions) insertVersion.run(...versionValues(v));
   const upsertLabel = db.prepare(SQL.upsertLabel);
   for (const l of b.labels) upsertLabel.run(l.key, l.label, l.version, l.revision);
-  const insertAudit = db.prepare(
-    'INSERT INTO audit (revision, key, kind, version, author, address, message, at, moves, forced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
+  const insertAudit = db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (${marks(15)})`);
   for (const a of b.audit) insertAudit.run(...auditValues(a));
+  const insertRollout = db.prepare(`INSERT INTO rollouts (${ROLLOUT_COLUMNS}) VALUES (${marks(16)})`);
+  for (const r of b.rollouts) insertRollout.run(...rolloutValues(r));
   // The high-water mark, not only the last change: a revision is never handed out twice.
   const revision = Math.max(current, b.meta.revision);
   db.prepare(`DELETE FROM sqlite_sequence WHERE name = 'audit'`).run();
@@ -118,5 +133,8 @@ export function sqliteImport(db: Database.Database, batch: BackupBatch, mode: Im
     versions: b.versions.length,
     labels: b.labels.length,
     audit: b.audit.length,
+    rollouts: b.rollouts.length,
   };
 }
+
+const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
