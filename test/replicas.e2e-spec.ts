@@ -26,7 +26,10 @@ describePostgres('two server processes on one PostgreSQL database', () => {
     db = await createTestDatabase();
     // Started together: the migrations' advisory lock is part of what is under test.
     // Frequent heartbeats let a test see that a stream is live before any change reaches it.
-    const env = { DATABASE_URL: db.url, STREAM_HEARTBEAT_MS: '200' };
+    // The 200 concurrent writes all come from this one address: on a loaded machine more than the default 32 of
+    // them can wait for their request head at once, and the per-address cap (tested in connection-limits) would
+    // refuse them. Raised here because what this suite tests is the replicas' ordering.
+    const env = { DATABASE_URL: db.url, STREAM_HEARTBEAT_MS: '200', CONN_MAX_PENDING_PER_ADDRESS: '512' };
     [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
     [apiA, apiB] = [new PromptsApi(a.url), new PromptsApi(b.url)];
   }, 180_000);
