@@ -98,6 +98,8 @@ describe.each(storeTargets)('GET /api/prompts/stream on $name: delivery under lo
         connectedSince: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         label: 'production',
         lastRevision: a.revision,
+        // Brought up to the store's revision: nothing is waiting for it.
+        coveredRevision: a.revision,
         pendingBytes: expect.any(Number),
         adminUi: false,
       })),
