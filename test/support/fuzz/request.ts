@@ -103,3 +103,14 @@ const wildRequest: Arbitrary<FuzzRequest> = fc
 
 /** What the fuzzer sends: clean requests (so writes happen and what lies past validation is reached) and wild ones. */
 export const fuzzRequest: Arbitrary<FuzzRequest> = fc.oneof({ arbitrary: cleanRequest, weight: 2 }, { arbitrary: wildRequest, weight: 3 });
+
+/**
+ * Requests that reach `route`, drawn from the same generator: the sweep that
+ * tops up a timed run which never reached a route (a slow machine sends fewer).
+ */
+export function requestsFor(route: string, seed: number, count: number): FuzzRequest[] {
+  return fc.sample(
+    fuzzRequest.filter((req) => req.route === route),
+    { seed, numRuns: count },
+  );
+}
