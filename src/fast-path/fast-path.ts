@@ -51,7 +51,8 @@ export function installFastPath(app: NestExpressApplication, config: AppConfig, 
   const framework = (req: IncomingMessage, res: ServerResponse) => express(req, res);
   server.removeListener('request', express);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const route = routes.find((r) => r.matches(req));
+    let route: FastRoute | undefined;
+    for (const r of routes) if (r.matches(req)) route = r;
     if (!route) return framework(req, res);
     route.answer(req, res).then(
       (answered) => {

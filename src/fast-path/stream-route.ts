@@ -101,7 +101,7 @@ function stillValid(sessions: SessionCookies, claim: SessionClaim): () => Promis
   return () => sessions.stillValid(claim);
 }
 
-/** Holds two numbers, not the request: an idle stream keeps this closure for its whole life. */
+/** Holds the metrics and a start time, not the request: an idle stream keeps this closure for its whole life. */
 function streamFinished(metrics: Metrics, started: number): (this: ServerResponse) => void {
   return function (this: ServerResponse) {
     metrics.httpDuration.observe({ method: 'GET', route: STREAM_ROUTE, status: String(this.statusCode) }, (performance.now() - started) / 1000);
