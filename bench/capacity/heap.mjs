@@ -3,8 +3,8 @@
 // (the capacity load, bench/capacity/load.mjs), a second snapshot, and the
 // difference per connection by constructor / type. For Promptcast (whatever
 // dist/ holds: run `npm run build` first) and for the raw node:http baseline.
-//   node bench/capacity/heap.mjs [--n=2000] [--rows=30] [--keep]
-// --n=10000 is the real run; --keep leaves the .heapsnapshot files (the path is
+//   node bench/capacity/heap.mjs [--n=2000] [--rows=30] [--keep] [--framework]
+// --n=10000 is the real run; --framework adds Promptcast with FAST_PATH=off; --keep leaves the .heapsnapshot files (the path is
 // printed) for DevTools' Comparison view.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -57,10 +57,13 @@ async function closedDown(pid, fds) {
 }
 
 async function measure(kind, n, workDir, firstAddress) {
-  const snapDir = join(workDir, kind);
+  const snapDir = join(workDir, kind.replace(/\W+/g, '-'));
   mkdirSync(snapDir);
   const nodeOptions = [`--heapsnapshot-signal=${SNAPSHOT_SIGNAL}`, `--diagnostic-dir=${snapDir}`];
-  const server = kind === 'promptcast' ? await startPromptcast({ dataDir: workDir, nodeOptions }) : await startRaw({ nodeOptions });
+  const server =
+    kind === 'raw'
+      ? await startRaw({ nodeOptions })
+      : await startPromptcast({ dataDir: workDir, nodeOptions, env: kind === 'promptcast' ? {} : { FAST_PATH: 'off' } });
   let files;
   let opened;
   let rssBefore;
@@ -123,6 +126,8 @@ export async function run({ argv = [] } = {}) {
     // Fresh source addresses for each server, so neither meets the other's TIME_WAIT ports.
     results.push(await measure('promptcast', n, workDir, 70));
     results.push(await measure('raw', n, workDir, 100));
+    // --framework: also the connect through Express and Nest (FAST_PATH=off), for the size of the difference.
+    if (argv.includes('--framework')) results.push(await measure('promptcast FAST_PATH=off', n, workDir, 130));
   } finally {
     if (!keep) rmSync(workDir, { recursive: true, force: true });
   }
