@@ -7,13 +7,22 @@ import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
 import { StoreUnavailableError } from './store/store-unavailable.error.js';
 
+/**
+ * The accept queue (the kernel caps it at net.core.somaxconn). Node's default of
+ * 511 overflows when a fleet reconnects at once after a restart: a dropped SYN
+ * waits a 1 s retransmit (bench/storm, docs/decisions.md).
+ */
+const LISTEN_BACKLOG = 4096;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   // ordering: after createApp, so the line goes to the app's logger; before listen, where the per-address
   // socket cap is fitted to the limit then in force (common/connection-limits.ts).
   raiseOpenFilesLimit();
-  await app.listen(config.port, config.host);
+  // Nest passes the arguments through to http.Server#listen(port, host, backlog); its typings stop at the host.
+  const listen = app.listen.bind(app) as unknown as (port: number, host: string, backlog: number) => Promise<unknown>;
+  await listen(config.port, config.host, LISTEN_BACKLOG);
   // The bound port, not the configured one: PORT=0 asks the OS to choose.
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
