@@ -40,7 +40,7 @@ export function goalsTable(rows) {
       r.raw ?? '–',
       r.ratio === undefined ? '–' : `${r.ratio.toFixed(2)}×`,
       r.goal,
-      `${r.met === null ? 'not measured' : r.met ? '**met**' : '**NOT met**'}${r.note ? ` (${r.note})` : ''}`,
+      r.met === null ? r.note : `${r.met ? '**met**' : '**NOT met**'}${r.note ? ` (${r.note})` : ''}`,
     ]),
   );
 }
