@@ -118,15 +118,24 @@ async function storm(n, revision, parsers, first, bounds, timeoutS) {
   }
 
   const t0 = performance.now();
+  let ready = 0;
+  const progress = setInterval(
+    () => process.stderr.write(`  storm load: ${ready}/${n} connected, ${counts.attempts} attempts, ${counts.refused} refused\n`),
+    5000,
+  );
   await inWaves(
     n,
     (i) =>
       new Promise((resolve) => {
         const sub = { i, lastId: -1, attempt: 0, closes: 0, resumedAt: undefined, events: i < parsers ? [] : undefined };
         subs.push(sub);
-        connectOnce(sub, resolve);
+        connectOnce(sub, () => {
+          ready += 1;
+          resolve();
+        });
       }),
   );
+  clearInterval(progress);
   const connectSeconds = (performance.now() - t0) / 1000;
   counts.attempts = 0;
   counts.refused = 0;

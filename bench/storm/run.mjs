@@ -101,17 +101,22 @@ async function stormPromptcast(n, settings) {
       return JSON.parse(line.value);
     };
     const connected = await next();
+    const say = (what) => process.stderr.write(`  storm: ${what}\n`);
+    say(`${n} subscribers hold revision ${revision} (${connected.connectSeconds.toFixed(1)} s); stopping the server`);
 
     const stopAt = now();
     await server.stop();
     const stoppedAt = now();
     server = await startPromptcast({ dataDir, port: server.port, waitReady: false });
+    say(`stopped in ${((stoppedAt - stopAt) / 1000).toFixed(1)} s; starting it again`);
     const listeningAt = await listening(server.port);
+    say('listening; saving revision ' + (revision + 1));
     const saved = await send(server.url, 'PUT', '/api/prompts/BENCH', { text: 'after the restart' });
     const savedAt = now();
     if (saved === undefined) throw new Error('the update after the restart was not saved');
     const after = await viewRevision(server.url);
     if (after !== revision + 1) throw new Error(`expected revision ${revision + 1} after the restart, the server says ${after}`);
+    say('saved; waiting for every subscriber to have it');
     const result = await next();
     await exited;
     const since = (t) => (t === undefined ? undefined : (t - listeningAt) / 1000);
