@@ -9,7 +9,7 @@
 //   node bench/storm/run.mjs [--full] [--subscribers=2000] [--retry-initial-ms=50] [--retry-max-ms=500]
 // The servers run on core 0, the load generator (bench/storm/load.mjs) on core 1.
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +50,23 @@ async function listening(port, timeoutMs = 120_000) {
     await sleep(2);
   }
   throw new Error(`port ${port} did not accept within ${timeoutMs} ms`);
+}
+
+/**
+ * The kernel's count of connections dropped because a listen queue was full
+ * (TcpExt ListenDrops, whole network namespace, so other processes count
+ * too): a dropped SYN is retried by the client's kernel after 1 s, then 3 s.
+ */
+function listenDrops() {
+  try {
+    const [head, values] = readFileSync('/proc/net/netstat', 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('TcpExt:'))
+      .map((l) => l.split(/\s+/));
+    return Number(values[head.indexOf('ListenDrops')]);
+  } catch {
+    return undefined;
+  }
 }
 
 async function viewRevision(url) {
@@ -104,6 +121,7 @@ async function stormPromptcast(n, settings) {
     const say = (what) => process.stderr.write(`  storm: ${what}\n`);
     say(`${n} subscribers hold revision ${revision} (${connected.connectSeconds.toFixed(1)} s); stopping the server`);
 
+    const dropsBefore = listenDrops();
     const stopAt = now();
     await server.stop();
     const stoppedAt = now();
@@ -119,10 +137,12 @@ async function stormPromptcast(n, settings) {
     say('saved; waiting for every subscriber to have it');
     const result = await next();
     await exited;
+    const dropsAfter = listenDrops();
     const since = (t) => (t === undefined ? undefined : (t - listeningAt) / 1000);
     return {
       ...result,
       promptcastConnectSeconds: connected.connectSeconds,
+      listenDrops: dropsBefore === undefined || dropsAfter === undefined ? undefined : dropsAfter - dropsBefore,
       stopSeconds: (stoppedAt - stopAt) / 1000,
       downSeconds: (listeningAt - stoppedAt) / 1000,
       putSeconds: since(savedAt),
@@ -172,6 +192,7 @@ function report(n, asked, fdLimit, raw, s, settings) {
       'via snapshot',
       'refused answers',
       'connect attempts',
+      'listen drops',
     ],
     [
       [
@@ -188,6 +209,7 @@ function report(n, asked, fdLimit, raw, s, settings) {
         s.sample.viaSnapshot,
         s.refused,
         s.attempts,
+        s.listenDrops ?? '–',
       ],
     ],
   );
@@ -222,6 +244,7 @@ function report(n, asked, fdLimit, raw, s, settings) {
     notes: [
       `Times are from the new server accepting its first connection; the old one took ${sec(s.stopSeconds)} s to stop and the port was closed for ${sec(s.downSeconds)} s.`,
       `Storm ÷ raw cold connect: ${s.stormSeconds === undefined ? 'no time (not every subscriber resumed)' : `${(s.stormSeconds / raw.connectSeconds).toFixed(2)}×`} (goal ≤ ${GOAL_RATIO}× at 10k, every subscriber resumed with no gap: ${measured.met ? 'met' : measured.met === null ? 'not measured' : 'NOT met'}${n === GOAL_N ? '' : `; at N=${n}, the goal's size is 10k: run --full`}).`,
+      `Listen drops: SYNs the kernel dropped because a listen queue was full during the restart and the storm (TcpExt ListenDrops, counted for the whole machine); each costs its client a 1 s SYN retransmit, then 3 s.`,
       ...(s.sample.bad.length ? [`Sample subscribers with a gap (first 3): ${JSON.stringify(s.sample.bad)}`] : []),
     ],
     figures: { n, raw, storm: s, settings },
