@@ -17,16 +17,17 @@ const here = join(root, 'bench', 'capacity');
 const PER_PROCESS = 8_000;
 const GiB = 1024 ** 3;
 
-async function startRaw() {
+/** The raw node:http baseline on core 0 (`nodeOptions` e.g. for heap snapshots, see heap.mjs). */
+export async function startRaw({ nodeOptions = [] } = {}) {
   const port = await freePort();
-  const child = pinned(0, [join(root, 'bench', 'stream-fanout', 'raw-server.mjs')], { env: { PORT: String(port) } });
+  const child = pinned(0, [join(root, 'bench', 'stream-fanout', 'raw-server.mjs')], { env: { PORT: String(port) }, nodeOptions });
   const url = `http://127.0.0.1:${port}`;
   await ready(url);
   return { url, pid: child.pid, stop: () => stop(child) };
 }
 
 /** Opens `n` subscribers over ceil(n / PER_PROCESS) processes; resolves once all are connected. */
-async function openSubscribers(url, n, firstAddress) {
+export async function openSubscribers(url, n, firstAddress) {
   const loads = [];
   for (let p = 0; p * PER_PROCESS < n; p++) {
     const count = Math.min(PER_PROCESS, n - p * PER_PROCESS);

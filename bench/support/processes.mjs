@@ -59,6 +59,7 @@ export async function startPromptcast({ dataDir, core = 0, env = {}, nodeOptions
       SEED: 'false',
       // All load comes from loopback addresses: lift the per-address limits meant for real clients.
       STREAM_MAX_PER_ADDRESS: '1000000',
+      // An open server counts every stream against one token (STREAM_MAX_PER_TOKEN, default 1000).
       STREAM_MAX_PER_TOKEN: '1000000',
       CONN_MAX_PER_ADDRESS: '10000000',
       CONN_MAX_PENDING_PER_ADDRESS: '1000000',

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * The server's one seam to `node:crypto`: session cookies, CSRF tokens,
@@ -12,7 +12,8 @@ export type DigestEncoding = 'hex' | 'base64url';
 
 /** SHA-256 of `data` (UTF-8 for strings), as raw bytes. */
 export function sha256(data: string | Buffer): Buffer {
-  return createHash('sha256').update(data).digest();
+  // The one-shot form: no Hash object per call, which a token lookup on every poll notices.
+  return hash('sha256', data, 'buffer');
 }
 
 /** HMAC-SHA256 of `data` under `key`, encoded as asked. */
@@ -26,8 +27,8 @@ export function hmacSha256(key: Key, data: string | Buffer, encoding: DigestEnco
  * values whose length is public (digests, signatures of a fixed encoding).
  */
 export function safeEqual(given: string | Buffer, expected: string | Buffer): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
+  const a = typeof given === 'string' ? Buffer.from(given) : given;
+  const b = typeof expected === 'string' ? Buffer.from(expected) : expected;
   return a.length === b.length && timingSafeEqual(a, b);
 }
 

@@ -30,7 +30,7 @@ export interface HttpConfig {
   maxPendingPerAddress: number;
   /** Sockets one address may hold open at once; more are refused with a 429. */
   maxPerAddress: number;
-  /** The hot routes (`GET /api/prompts`) answered ahead of Express (src/fast-path/); off sends every request through the framework. */
+  /** The hot routes (`GET /api/prompts`, the connect of `GET /api/prompts/stream`) answered ahead of Express (src/fast-path/); off sends every request through the framework. */
   fastPath: boolean;
 }
 

@@ -1,15 +1,25 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import { AdminUiStreams } from '../auth/admin-ui-streams.js';
 import { Authorization } from '../auth/authorization.js';
+import { SessionCookies } from '../auth/session-cookies.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { AppLogger } from '../logging/app-logger.js';
 import { Metrics } from '../metrics/metrics.js';
 import { PromptListResponder } from '../prompts/prompt-list.responder.js';
+import { StreamHub } from '../stream/stream-hub.js';
 import { PollRoute } from './poll-route.js';
+import { StreamRoute } from './stream-route.js';
+
+/** What a route ahead of Express does: recognise a request, then answer it (true) or leave it untouched (false). */
+interface FastRoute {
+  matches(req: IncomingMessage): boolean;
+  answer(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+}
 
 /**
  * Puts the hot routes ahead of Express: the server's `request` listener becomes
- * one that lets PollRoute answer what it recognises and hands everything else,
+ * one that lets PollRoute (the poll) and StreamRoute (the SSE connect) answer what they recognise and hands everything else,
  * and everything it declines, to the Express app Nest registered. The listeners
  * before it stay (the per-address connection caps count a request head there),
  * as do the socket-level caps on `connection`. FAST_PATH=off leaves the server
@@ -21,18 +31,29 @@ export function installFastPath(app: NestExpressApplication, config: AppConfig, 
   const express = app.getHttpAdapter().getInstance() as RequestListener & { request: object };
   const listeners = server.listeners('request');
   if (!listeners.includes(express)) throw new Error('fast path: the Express app is not a request listener of the HTTP server');
-  const route = new PollRoute({
-    auth: config.auth,
-    authorization: app.get(Authorization),
-    responder: app.get(PromptListResponder),
-    metrics: app.get(Metrics),
-    logger,
-    clientAddress: clientAddressOf(express, config),
-  });
+  const clientAddress = clientAddressOf(express, config);
+  const authorization = app.get(Authorization);
+  const metrics = app.get(Metrics);
+  const routes: FastRoute[] = [
+    new PollRoute({ auth: config.auth, authorization, responder: app.get(PromptListResponder), metrics, logger, clientAddress }),
+    new StreamRoute({
+      auth: config.auth,
+      stream: config.stream,
+      authorization,
+      adminUi: app.get(AdminUiStreams),
+      sessions: app.get(SessionCookies),
+      hub: app.get(StreamHub),
+      metrics,
+      logger,
+      clientAddress,
+    }),
+  ];
   const framework = (req: IncomingMessage, res: ServerResponse) => express(req, res);
   server.removeListener('request', express);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!route.matches(req)) return framework(req, res);
+    let route: FastRoute | undefined;
+    for (const r of routes) if (r.matches(req)) route = r;
+    if (!route) return framework(req, res);
     route.answer(req, res).then(
       (answered) => {
         if (!answered) framework(req, res);

@@ -15,9 +15,9 @@ export class AppLogger implements LoggerService {
 
   constructor(readonly root: Logger) {}
 
-  /** Runs `fn` (the rest of a request's handling) with `log` as the current logger. */
-  runInRequest(log: Logger, fn: () => void): void {
-    this.requests.run(log, fn);
+  /** Runs `fn` (the rest of a request's handling) with `log` as the current logger; returns what `fn` returns. */
+  runInRequest<T>(log: Logger, fn: () => T): T {
+    return this.requests.run(log, fn);
   }
 
   log(message: unknown, ...params: unknown[]): void {

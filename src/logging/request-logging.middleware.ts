@@ -36,8 +36,13 @@ export function requestLogging(logger: AppLogger): RequestHandler {
 }
 
 export function requestId(req: IncomingMessage, res: ServerResponse): string {
-  const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && USABLE_ID.test(given) ? given : randomUUID();
+  const id = requestIdOf(req);
   res.setHeader(REQUEST_ID_HEADER, id);
   return id;
+}
+
+/** The request's id: the caller's when usable, else a new one. For a writer that sends its headers in one `writeHead`. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && USABLE_ID.test(given) ? given : randomUUID();
 }

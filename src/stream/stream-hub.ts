@@ -78,10 +78,14 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Serves one stream until the client goes; resolves once it is live. */
   async open(res: ServerResponse, subscriber: Subscriber): Promise<void> {
-    if (this.closing) throw new ServiceUnavailableException('the server is shutting down; reconnect');
+    const refused = this.refusal(subscriber);
+    if (refused === 'closing') throw new ServiceUnavailableException('the server is shutting down; reconnect');
     // A client that left while the request was being routed would never fire 'close' for us.
     if (!res.socket || res.socket.destroyed) return;
-    this.checkBudget(res, subscriber);
+    if (refused) {
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(this.config.stream.retryMaxMs / 1000))));
+      throw new HttpException(refused.message, HttpStatus.TOO_MANY_REQUESTS);
+    }
     const session = new StreamSession(subscriber, res, this.config.stream.maxBufferBytes);
     res.writeHead(200, SSE_HEADERS);
     res.write(retryFrame(retryDelay(this.config.stream.retryMinMs, this.config.stream.retryMaxMs)));
@@ -122,13 +126,17 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     res.end();
   }
 
-  /** A runaway reconnect loop or a leaking process cannot hold every socket (see streamBudget). */
-  private checkBudget(res: ServerResponse, subscriber: Subscriber): void {
+  /**
+   * Why `open` would refuse this subscriber now, touching nothing: the server is
+   * closing (503), or its budget is used up (429; a runaway reconnect loop or a
+   * leaking process cannot hold every socket, see streamBudget). The fast path
+   * asks before it writes anything, and leaves a refusal to the framework route.
+   */
+  refusal(subscriber: Subscriber): 'closing' | { message: string } | undefined {
+    if (this.closing) return 'closing';
     const { budget } = subscriber;
     const held = this.registry.countIn(budget.key);
-    if (held < budget.max) return;
-    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(this.config.stream.retryMaxMs / 1000))));
-    throw new HttpException(budget.refusal(held), HttpStatus.TOO_MANY_REQUESTS);
+    return held < budget.max ? undefined : { message: budget.refusal(held) };
   }
 
   private release(session: StreamSession): void {
