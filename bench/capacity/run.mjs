@@ -10,23 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isMain, option } from '../support/cli.mjs';
-import { freePort, pinned, ready, root, rssBytes, startPromptcast, stop } from '../support/processes.mjs';
+import { fdHardLimit, freePort, pinned, ready, root, rssBytes, startPromptcast, stop } from '../support/processes.mjs';
 import { markdownTable } from '../support/stats.mjs';
 
 const here = join(root, 'bench', 'capacity');
 const PER_PROCESS = 8_000;
 const GiB = 1024 ** 3;
-
-/** The fd limit a server process gets (it cannot go above the hard limit). */
-async function serverFdLimit() {
-  const sh = spawn('sh', ['-c', 'ulimit -Hn'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  sh.stdout.on('data', (d) => {
-    out += d;
-  });
-  await once(sh, 'exit');
-  return out.trim() === 'unlimited' ? Infinity : Number(out);
-}
 
 /** The raw node:http baseline on core 0 (`nodeOptions` e.g. for heap snapshots, see heap.mjs). */
 export async function startRaw({ nodeOptions = [] } = {}) {
@@ -85,7 +74,7 @@ async function measure(kind, n, dataDir, firstAddress) {
 }
 
 export async function run({ full = false, argv = [] } = {}) {
-  const fdLimit = await serverFdLimit();
+  const fdLimit = await fdHardLimit();
   // The server needs a few dozen fds of its own (store files, listener, stdio).
   const ceiling = fdLimit - 100;
   const n = Math.min(Number(option(argv, 'subscribers', full ? 20_000 : 4_000)), ceiling);

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMain, option } from '../support/cli.mjs';
 import { freePort, pinned, ready, runJson, startPromptcast, stop } from '../support/processes.mjs';
+import { goalRow } from '../support/goals.mjs';
 import { markdownTable, ms } from '../support/stats.mjs';
 
 const here = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname);
@@ -30,6 +31,12 @@ const PHASES = [
   ['full', '200 (full body)'],
   ['flat', '200 ?format=flat (legacy read)'],
 ];
+/** How each phase is named in the goals table (issue 17's wording). */
+const GOAL_MEASURES = {
+  notModified: 'conditional poll, 304 req/s',
+  full: 'full poll 200 (2 prompts) req/s',
+  flat: 'flat legacy read req/s',
+};
 
 async function startRaw() {
   const port = await freePort();
@@ -146,6 +153,15 @@ function report(results, grown, seconds, connections) {
       `Promptcast 304/s: ${Math.round(pc.notModified.perSecond).toLocaleString('en')} (goal ≥ 10,000: ${pc.notModified.perSecond >= 10_000 ? 'met' : 'NOT met'}); the fast path answers ${(pc.notModified.perSecond / off.notModified.perSecond).toFixed(1)}× the 304s of the framework route in this run`,
     ],
     figures: { results, grown },
+    goals: PHASES.map(([phase]) =>
+      goalRow({
+        measure: GOAL_MEASURES[phase],
+        pc: pc[phase].perSecond,
+        raw: raw[phase].perSecond,
+        format: (x) => `${Math.round(x).toLocaleString('en')}/s`,
+        atLeast: GOALS[phase],
+      }),
+    ),
   };
 }
 

@@ -3,16 +3,13 @@
 // one at a time through PUT and times each from the PUT until the last
 // subscriber has it. Prints one JSON line with the figures.
 import { createParser } from 'eventsource-parser';
-import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rssBytes } from '../support/processes.mjs';
+import { connectTo, inWaves, markerWatch, sourceAddress, streamRequest } from '../support/sse-sockets.mjs';
 import { percentile as pct } from '../support/stats.mjs';
 
 const [url, n, m, serverPid, parsers] = [process.argv[2], ...process.argv.slice(3).map(Number)];
-const { hostname, port, host } = new URL(url);
-const MARK = Buffer.from('event: prompt.updated');
-const CONNECTS_IN_FLIGHT = 200;
-const PER_SOURCE_ADDRESS = 25_000; // under the 28k ephemeral ports of one source address
+const { host } = new URL(url);
 
 let round = 0;
 let pending = 0;
@@ -23,8 +20,9 @@ const subscribers = [];
 /** One subscriber; resolves once its snapshot arrived. Counts `prompt.updated` events it sees. */
 function subscribe(i, parse) {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port), localAddress: `127.0.0.${1 + Math.floor(i / PER_SOURCE_ADDRESS)}` });
-    const sub = { seen: 0, ids: [], tail: Buffer.alloc(0), ready: false };
+    const socket = connectTo(url, sourceAddress(i));
+    const sub = { seen: 0, ids: [], ready: false };
+    const updated = markerWatch('event: prompt.updated');
     const parser =
       parse &&
       createParser({
@@ -32,9 +30,7 @@ function subscribe(i, parse) {
           if (e.event === 'prompt.updated') sub.ids.push(Number(e.id));
         },
       });
-    socket.on('connect', () =>
-      socket.write(`GET /api/prompts/stream?agent=bench-${i} HTTP/1.1\r\nHost: ${host}\r\nAccept: text/event-stream\r\n\r\n`),
-    );
+    socket.on('connect', () => socket.write(streamRequest(host, `bench-${i}`)));
     socket.on('data', (chunk) => {
       if (parser) parser.feed(chunk.toString('utf8'));
       if (!sub.ready) {
@@ -44,10 +40,7 @@ function subscribe(i, parse) {
         }
         return;
       }
-      // Checking the seam with the previous read catches a marker split across two reads.
-      const seam = sub.tail.length ? Buffer.concat([sub.tail, chunk.subarray(0, MARK.length)]) : undefined;
-      sub.tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - MARK.length)));
-      if (chunk.includes(MARK) || seam?.includes(MARK)) arrived(sub);
+      if (updated(chunk)) arrived(sub);
     });
     socket.on('error', reject);
     subscribers.push(socket);
@@ -61,14 +54,8 @@ function arrived(sub) {
   if (--pending === 0) onRoundDone();
 }
 
-async function openAll() {
-  const subs = [];
-  for (let i = 0; i < n; i += CONNECTS_IN_FLIGHT) {
-    const wave = [];
-    for (let j = i; j < Math.min(n, i + CONNECTS_IN_FLIGHT); j++) wave.push(subscribe(j, j < parsers));
-    subs.push(...(await Promise.all(wave)));
-  }
-  return subs;
+function openAll() {
+  return inWaves(n, (i) => subscribe(i, i < parsers));
 }
 
 async function publishOnce(text) {

@@ -1,7 +1,7 @@
 // Fan-out benchmark: Promptcast's stream against a raw node:http broadcaster,
 // same load generator, same machine, one after the other for each N.
 //   npm run bench:stream                 N = 1000, 5000
-//   npm run bench:stream -- --full       N = 1000, 5000, 10000
+//   npm run bench:stream -- --full       N = 1000, 4000, 5000, 10000, 19500 (one run each; the fd hard limit caps N)
 //   npm run bench:stream -- --sizes=2000 --updates=50 --repeats=3
 // `npm run bench` calls run() with smaller sizes (see bench/run-all.mjs).
 // The server runs on core 0 and the load generator on core 1 (taskset);
@@ -10,11 +10,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMain, option } from '../support/cli.mjs';
-import { freePort, pinned, ready, root, runJson, startPromptcast, stop } from '../support/processes.mjs';
+import { goalRow, notMeasured } from '../support/goals.mjs';
+import { fdHardLimit, freePort, pinned, ready, root, runJson, startPromptcast, stop } from '../support/processes.mjs';
 import { markdownTable, median, ms } from '../support/stats.mjs';
 import { lineChart } from '../support/svg.mjs';
 
 const here = join(root, 'bench', 'stream-fanout');
+/**
+ * --full: the connect goals are at 4k and 10k, the growth chart wants 1k, 5k,
+ * 10k and 20k; 19,500 is the most one process holds under a 20,000 fd hard
+ * limit (the server and the load generator each need one fd per subscriber).
+ */
+const FULL_SIZES = '1000,4000,5000,10000,19500';
+/** Fds a process keeps for itself (store, listener, stdio): N is capped at the hard limit minus this. */
+const FD_RESERVE = 500;
 
 async function startRaw() {
   const port = await freePort();
@@ -116,7 +125,8 @@ function notes(results) {
   return lines;
 }
 
-function chart(results) {
+/** Writes the chart; a run up to 10k subscribers or more replaces the one docs/ shows, a smaller one goes to bench/results/. */
+function chart(results, sizes) {
   const series = [];
   for (const kind of ['promptcast', 'raw']) {
     const mine = results.filter((r) => r.kind === kind);
@@ -125,27 +135,63 @@ function chart(results) {
       { name: `${kind} p99`, points: mine.map((r) => [r.n, r.e2e.p99]) },
     );
   }
+  const path = Math.max(...sizes) >= 10_000 ? 'docs/img/fanout-latency.svg' : 'bench/results/fanout-latency.svg';
   writeFileSync(
-    join(root, 'docs', 'img', 'fanout-latency.svg'),
+    join(root, path),
     lineChart({
-      title: 'Publish → last subscriber, by subscriber count',
+      title: `Publish → last subscriber, by subscriber count (N = ${sizes.join(', ')})`,
       xLabel: 'subscribers (N)',
       yLabel: 'ms (median of runs)',
       series,
     }),
   );
+  return path;
+}
+
+/** Issue 17's stream goals, each Promptcast ÷ raw at the size the goal names (or "not measured"). */
+function goals(results) {
+  const at = (n) => [results.find((r) => r.kind === 'promptcast' && r.n === n), results.find((r) => r.kind === 'raw' && r.n === n)];
+  const rows = [];
+  const largest = Math.max(...results.map((r) => r.n));
+  const [pcL, rawL] = at(largest);
+  rows.push(
+    goalRow({
+      measure: `RSS per idle subscriber (N=${largest})`,
+      pc: pcL.rssPerSubscriber,
+      raw: rawL.rssPerSubscriber,
+      format: (b) => `${(b / 1024).toFixed(1)} KB`,
+      atMost: 1.3,
+    }),
+  );
+  for (const n of [4000, 10_000]) {
+    const [pc, raw] = at(n);
+    const measure = `connect time, N=${n.toLocaleString('en')} (Promptcast ÷ raw)`;
+    rows.push(
+      pc
+        ? goalRow({ measure, pc: pc.connectSeconds, raw: raw.connectSeconds, format: (x) => `${x.toFixed(1)} s`, atMost: 1.5 })
+        : notMeasured(measure, '≤ 1.5×'),
+    );
+  }
+  const [pc, raw] = at(10_000);
+  const measure = 'publish→last p99, N=10,000';
+  rows.push(pc ? goalRow({ measure, pc: pc.e2e.p99, raw: raw.e2e.p99, format: (x) => `${ms(x)} ms`, atMost: 1.3 }) : notMeasured(measure, '≤ 1.3×'));
+  return rows;
 }
 
 /** `settings`: {sizes, updates, parsers, repeats}; returns the runner's report. */
 export async function run({ full = false, argv = [], defaults = { sizes: '1000,5000', updates: 30, repeats: 3 } } = {}) {
+  const fdLimit = await fdHardLimit();
+  const asked = String(option(argv, 'sizes', full ? FULL_SIZES : defaults.sizes))
+    .split(',')
+    .map(Number);
   const settings = {
-    sizes: String(option(argv, 'sizes', full ? '1000,5000,10000' : defaults.sizes))
-      .split(',')
-      .map(Number),
-    updates: Number(option(argv, 'updates', full ? 30 : defaults.updates)),
+    sizes: [...new Set(asked.map((n) => Math.min(n, fdLimit - FD_RESERVE)))],
+    // --full keeps to one run of 20 updates per size so the whole `npm run bench -- --full` stays near 30 minutes.
+    updates: Number(option(argv, 'updates', full ? 20 : defaults.updates)),
     parsers: Number(option(argv, 'parsers', 20)),
-    repeats: Number(option(argv, 'repeats', full ? 3 : defaults.repeats)),
+    repeats: Number(option(argv, 'repeats', full ? 1 : defaults.repeats)),
   };
+  const capped = asked.some((n) => n > fdLimit - FD_RESERVE);
   const dataDir = mkdtempSync(join(tmpdir(), 'promptcast-bench-'));
   const results = [];
   try {
@@ -163,15 +209,17 @@ export async function run({ full = false, argv = [], defaults = { sizes: '1000,5
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
-  chart(results);
+  const chartPath = chart(results, settings.sizes);
   writeFileSync(join(here, 'last-run.json'), JSON.stringify(results, null, 2));
+  const fdNote = `The fd hard limit is ${fdLimit} per process here (\`ulimit -Hn\`; the server and the load generator each hold one fd per subscriber), so one process holds at most ${fdLimit - FD_RESERVE} subscribers in this benchmark${capped ? `: sizes above it were capped (asked ${asked.join(', ')})` : ''}.`;
   return {
     title: 'Stream fan-out vs raw node:http (bench/stream-fanout)',
     sizes: `N = ${settings.sizes.join(', ')}; ${settings.updates} updates per run; median of ${settings.repeats} alternating run(s) per server`,
     table: table(results),
-    notes: notes(results),
-    figures: { results },
-    charts: ['docs/img/fanout-latency.svg'],
+    notes: [...notes(results), fdNote],
+    figures: { results, fdLimit },
+    charts: [chartPath],
+    goals: goals(results),
   };
 }
 

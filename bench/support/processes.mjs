@@ -44,10 +44,12 @@ export async function ready(url, attempts = 300) {
 /**
  * The real Promptcast server on `core`, SQLite in `dataDir`, seed off;
  * `main` picks another build (e.g. one made from an older commit) to compare.
- * Returns `{url, child, pid}`; `stop()` ends it.
+ * `port` restarts a server on the port (and so the database file) of an
+ * earlier one; `waitReady: false` returns as soon as the process is spawned.
+ * Returns `{url, port, child, pid}`; `stop()` ends it.
  */
-export async function startPromptcast({ dataDir, core = 0, env = {}, nodeOptions = [], main = 'dist/main.js' }) {
-  const port = await freePort();
+export async function startPromptcast({ dataDir, core = 0, env = {}, nodeOptions = [], main = 'dist/main.js', port, waitReady = true }) {
+  port ??= await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = pinned(core, [main], {
     env: {
@@ -66,15 +68,26 @@ export async function startPromptcast({ dataDir, core = 0, env = {}, nodeOptions
     },
     nodeOptions,
   });
-  await ready(url);
+  if (waitReady) await ready(url);
   // `sh -c 'exec …'` replaces the shell, so the child's pid is node's.
-  return { url, child, pid: child.pid, stop: () => stop(child) };
+  return { url, port, child, pid: child.pid, stop: () => stop(child) };
 }
 
 export async function stop(child) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   await once(child, 'exit');
+}
+
+/** The open-file hard limit a child process gets (it cannot raise its limit above it); Infinity when unlimited. */
+export async function fdHardLimit() {
+  const sh = spawn('sh', ['-c', 'ulimit -Hn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  sh.stdout.on('data', (d) => {
+    out += d;
+  });
+  await once(sh, 'exit');
+  return out.trim() === 'unlimited' ? Infinity : Number(out);
 }
 
 /** Resident set size of a process, bytes, from /proc. */
