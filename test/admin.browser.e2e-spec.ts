@@ -439,7 +439,10 @@ describe('Admin UI login in a real browser (tokens configured)', () => {
 
       // Forced: the button enabled in the page and pressed. The server decides, whatever the page showed.
       await page.evaluate('document.querySelector(\'[data-save="production"]\').disabled = false');
-      const [refused] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), publish.click()]);
+      // The save's own answer: the editor's debounced live check (POST …/check) may land in the same moment.
+      const isSave = (r: { request(): { method(): string }; url(): string }) =>
+        r.request().method() === 'POST' && new URL(r.url()).pathname === '/prompts/EDITED';
+      const [refused] = await Promise.all([page.waitForResponse(isSave), publish.click()]);
       expect(refused.status()).toBe(403);
       await page.locator('.notice.error', { hasText: 'label "production" is protected' }).waitFor();
       expect(await page.locator('#text').inputValue()).toBe('An editor tries to publish.');
