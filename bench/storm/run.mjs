@@ -125,7 +125,7 @@ async function stormPromptcast(n, settings) {
     const stopAt = now();
     await server.stop();
     const stoppedAt = now();
-    server = await startPromptcast({ dataDir, port: server.port, waitReady: false });
+    server = await startPromptcast({ dataDir, port: server.port, database: server.database, waitReady: false });
     say(`stopped in ${((stoppedAt - stopAt) / 1000).toFixed(1)} s; starting it again`);
     const listeningAt = await listening(server.port);
     say('listening; saving revision ' + (revision + 1));

@@ -44,18 +44,22 @@ export async function ready(url, attempts = 300) {
 /**
  * The real Promptcast server on `core`, SQLite in `dataDir`, seed off;
  * `main` picks another build (e.g. one made from an older commit) to compare.
- * `port` restarts a server on the port (and so the database file) of an
- * earlier one; `waitReady: false` returns as soon as the process is spawned.
- * Returns `{url, port, child, pid}`; `stop()` ends it.
+ * Each start gets a database file of its own (a port can come round again in
+ * one data directory); `port` and `database` restart a server on the port and
+ * file of an earlier one; `waitReady: false` returns as soon as the process is
+ * spawned. Returns `{url, port, database, child, pid}`; `stop()` ends it.
  */
-export async function startPromptcast({ dataDir, core = 0, env = {}, nodeOptions = [], main = 'dist/main.js', port, waitReady = true }) {
+let starts = 0;
+
+export async function startPromptcast({ dataDir, core = 0, env = {}, nodeOptions = [], main = 'dist/main.js', port, database, waitReady = true }) {
   port ??= await freePort();
+  database ??= join(dataDir, `${port}-${++starts}.db`);
   const url = `http://127.0.0.1:${port}`;
   const child = pinned(core, [main], {
     env: {
       PORT: String(port),
       HOST: '127.0.0.1',
-      SQLITE_PATH: join(dataDir, `${port}.db`),
+      SQLITE_PATH: database,
       SEED: 'false',
       // All load comes from loopback addresses: lift the per-address limits meant for real clients.
       STREAM_MAX_PER_ADDRESS: '1000000',
@@ -70,7 +74,7 @@ export async function startPromptcast({ dataDir, core = 0, env = {}, nodeOptions
   });
   if (waitReady) await ready(url);
   // `sh -c 'exec …'` replaces the shell, so the child's pid is node's.
-  return { url, port, child, pid: child.pid, stop: () => stop(child) };
+  return { url, port, database, child, pid: child.pid, stop: () => stop(child) };
 }
 
 export async function stop(child) {
