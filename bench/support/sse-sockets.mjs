@@ -6,8 +6,12 @@ import { connect } from 'node:net';
 
 /** Connects in flight at once when opening a crowd (a cold connect, not a storm). */
 export const CONNECTS_IN_FLIGHT = 200;
-/** Under the ~28k ephemeral ports of one source address. */
-const PER_SOURCE_ADDRESS = 25_000;
+/**
+ * Well under the ~28k ephemeral ports of one source address, and under the
+ * server's per-address socket cap (at most half its open files limit: 10,000
+ * here), which would otherwise refuse the publishing PUT from the same address.
+ */
+const PER_SOURCE_ADDRESS = 5_000;
 
 /** The loopback source address for subscriber `i`, starting at 127.0.0.`first`. */
 export function sourceAddress(i, first = 1) {
