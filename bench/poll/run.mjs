@@ -7,13 +7,14 @@
 // autocannon (load.mjs) on core 1. Promptcast runs with tokens, as a fleet
 // uses it: every poll carries an agent token.
 //   node bench/poll/run.mjs [--full] [--seconds=4] [--connections=50] [--growth=2,100,1000]
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMain, option } from '../support/cli.mjs';
-import { freePort, pinned, ready, runJson, startPromptcast, stop } from '../support/processes.mjs';
+import { freePort, pinned, ready, root, runJson, startPromptcast, stop } from '../support/processes.mjs';
 import { goalRow } from '../support/goals.mjs';
 import { markdownTable, ms } from '../support/stats.mjs';
+import { lineChart } from '../support/svg.mjs';
 
 const here = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname);
 // Two prompts of a typical size, as an agent fleet polls them.
@@ -118,7 +119,34 @@ export async function run({ full = false, argv = [] } = {}) {
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
-  return report(results, grown, seconds, connections);
+  return { ...report(results, grown, seconds, connections), charts: growthCharts(grown, full) };
+}
+
+/** Rates and body size against the number of prompts; a --full run replaces the charts docs/ shows, a smaller one goes to bench/results/. */
+function growthCharts(grown, full) {
+  const dir = full ? 'docs/img' : 'bench/results';
+  const keys = `prompts of 2 KB (${grown.map((g) => g.keys).join(', ')})`;
+  const charts = {
+    'poll-growth-rate.svg': lineChart({
+      title: 'Poll rate against the number of prompts (fast path)',
+      xLabel: keys,
+      yLabel: 'req/s',
+      series: [
+        { name: '304 (If-None-Match)', points: grown.map((g) => [g.keys, g.notModified.perSecond]) },
+        { name: '200 (full body)', points: grown.map((g) => [g.keys, g.full.perSecond]) },
+      ],
+    }),
+    'poll-growth-bytes.svg': lineChart({
+      title: 'Body of GET /api/prompts (= the stream snapshot) against the number of prompts',
+      xLabel: keys,
+      yLabel: 'KB',
+      series: [{ name: 'body KB', points: grown.map((g) => [g.keys, g.bodyBytes / 1024]) }],
+    }),
+  };
+  return Object.entries(charts).map(([name, svg]) => {
+    writeFileSync(join(root, dir, name), svg);
+    return `${dir}/${name}`;
+  });
 }
 
 function report(results, grown, seconds, connections) {

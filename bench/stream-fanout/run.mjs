@@ -125,7 +125,7 @@ function notes(results) {
   return lines;
 }
 
-/** Writes the chart; a run up to 10k subscribers or more replaces the one docs/ shows, a smaller one goes to bench/results/. */
+/** Writes the chart; a run of three sizes or more up to 10k subscribers or more replaces the one docs/ shows, others go to bench/results/. */
 function chart(results, sizes) {
   const series = [];
   for (const kind of ['promptcast', 'raw']) {
@@ -135,7 +135,8 @@ function chart(results, sizes) {
       { name: `${kind} p99`, points: mine.map((r) => [r.n, r.e2e.p99]) },
     );
   }
-  const path = Math.max(...sizes) >= 10_000 ? 'docs/img/fanout-latency.svg' : 'bench/results/fanout-latency.svg';
+  // A growth chart needs several sizes: a run of one size (a 10k re-run) must not replace it.
+  const path = Math.max(...sizes) >= 10_000 && sizes.length >= 3 ? 'docs/img/fanout-latency.svg' : 'bench/results/fanout-latency.svg';
   writeFileSync(
     join(root, path),
     lineChart({
