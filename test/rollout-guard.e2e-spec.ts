@@ -60,7 +60,9 @@ describe.each(storeTargets)('the rollout guard on $name', (target) => {
       await api
         .post('/api/sessions/report')
         .send(aSessionReport(sessions.slice(i, i + 50)))
-        .expect(204);
+        .expect((res) => {
+          if (res.status !== 204) throw new Error(`the report answered ${res.status}: ${JSON.stringify(res.body)}`);
+        });
   };
   const evaluations = async (outcome: string): Promise<number> => {
     const text = (await api.get('/metrics').expect(200)).text;

@@ -8,6 +8,7 @@ import { GUARD_METRIC_RULE, parseGuardMetric, type RolloutGuard } from './rollou
 
 /** A rollout id: what the server hands out (16 URL-safe characters), bounded so a path cannot be abused. */
 export const ROLLOUT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const ROLLOUT_ID_RULE = '1-64 letters, digits, "_" or "-"';
 
 export const ROLLOUT_PERCENT_RULE = 'percent must be a number from 0.01 to 100 with at most two decimals (hundredths of a percent)';
 

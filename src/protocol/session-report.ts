@@ -1,6 +1,7 @@
 import { AGENT_ID_PATTERN, AGENT_ID_RULE } from './fleet.js';
 import { LABEL_PATTERN, LABEL_RULE } from './labels.js';
 import { PROMPT_KEY_PATTERN, PROMPT_KEY_RULE } from './prompts.js';
+import { ROLLOUT_ID_PATTERN, ROLLOUT_ID_RULE } from './rollout-rules.js';
 import { REVISION_MAX } from './revision.js';
 import {
   APPLY_OUTCOMES,
@@ -32,7 +33,6 @@ export const SESSION_NUMBER_MAX = 1e12;
 /** How far ahead of the server's clock a call may say it started: clock skew, not a way to pin calls atop the list. */
 export const SESSION_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
 /** A rollout id as reports carry it. */
-const ROLLOUT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 /** An end reason: a short word such as `user_hangup` or LiveKit's `participant_disconnected`. */
 const END_REASON_PATTERN = new RegExp(`^[A-Za-z0-9_.:-]{1,${SESSION_LIMITS.nameLength}}$`);
 
@@ -123,7 +123,7 @@ function turn(value: unknown, path: string, latest: number): TurnRecord {
 function variant(value: unknown, path: string): SessionVariant {
   const v = object(value, path, ['rolloutId', 'variant']);
   return {
-    rolloutId: matching(v.rolloutId, `${path}.rolloutId`, ROLLOUT_ID_PATTERN, 'a rollout id (1-64 letters, digits, . _ : -)'),
+    rolloutId: matching(v.rolloutId, `${path}.rolloutId`, ROLLOUT_ID_PATTERN, `a rollout id (${ROLLOUT_ID_RULE})`),
     variant: v.variant === 'candidate' || v.variant === 'baseline' ? v.variant : fail(`${path}.variant`, 'must be candidate or baseline'),
   };
 }

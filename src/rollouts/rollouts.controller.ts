@@ -6,7 +6,7 @@ import { RequireScope } from '../auth/require-scope.decorator.js';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import { RolloutListSchema, RolloutReportSchema, RolloutSchema } from '../openapi/rollout.schemas.js';
 import { ChecksFailedSchema } from '../openapi/schemas.js';
-import { ROLLOUT_ID_PATTERN } from '../protocol/rollout-rules.js';
+import { ROLLOUT_ID_PATTERN, ROLLOUT_ID_RULE } from '../protocol/rollout-rules.js';
 import type { Rollout } from '../protocol/rollouts.js';
 import { PromptKeyPipe } from '../prompts/path-params.js';
 import { AbortRolloutDto, CompleteRolloutDto, RolloutPercentDto, StartRolloutDto } from './dto/rollout.dto.js';
@@ -20,7 +20,7 @@ const CHECKS_FAILED = ApiUnprocessableEntityResponse({
 @Injectable()
 export class RolloutIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!ROLLOUT_ID_PATTERN.test(value)) throw new BadRequestException('rollout id must be 1-64 letters, digits, "_" or "-"');
+    if (!ROLLOUT_ID_PATTERN.test(value)) throw new BadRequestException(`rollout id must be ${ROLLOUT_ID_RULE}`);
     return value;
   }
 }
