@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isMain, option } from '../support/cli.mjs';
 import { perConnection, readHeapSnapshot, summarise } from '../support/heap-snapshot.mjs';
-import { ready, root, rssBytes, startPromptcast } from '../support/processes.mjs';
+import { ready, root, rssBytes, startPromptcast, startRaw } from '../support/processes.mjs';
 import { markdownTable } from '../support/stats.mjs';
-import { openSubscribers, startRaw } from './run.mjs';
+import { openSubscribers } from './run.mjs';
 
 const SNAPSHOT_TIMEOUT_MS = 10 * 60_000;
 const WARM_UP = 200;

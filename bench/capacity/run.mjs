@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isMain, option } from '../support/cli.mjs';
-import { fdHardLimit, freePort, pinned, ready, root, rssBytes, startPromptcast, stop } from '../support/processes.mjs';
+import { fdHardLimit, root, rssBytes, startPromptcast, startRaw } from '../support/processes.mjs';
 import { markdownTable } from '../support/stats.mjs';
 
 const here = join(root, 'bench', 'capacity');
@@ -18,14 +18,6 @@ const PER_PROCESS = 8_000;
 const GiB = 1024 ** 3;
 
 /** The raw node:http baseline on core 0 (`nodeOptions` e.g. for heap snapshots, see heap.mjs). */
-export async function startRaw({ nodeOptions = [] } = {}) {
-  const port = await freePort();
-  const child = pinned(0, [join(root, 'bench', 'stream-fanout', 'raw-server.mjs')], { env: { PORT: String(port) }, nodeOptions });
-  const url = `http://127.0.0.1:${port}`;
-  await ready(url);
-  return { url, pid: child.pid, stop: () => stop(child) };
-}
-
 /** Opens `n` subscribers over ceil(n / PER_PROCESS) processes; resolves once all are connected. */
 export async function openSubscribers(url, n, firstAddress) {
   const loads = [];

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMain, option } from '../support/cli.mjs';
-import { freePort, pinned, ready, root, runJson, startPromptcast, stop } from '../support/processes.mjs';
+import { root, runJson, startPromptcast, startRaw } from '../support/processes.mjs';
 import { goalRow } from '../support/goals.mjs';
 import { markdownTable, ms } from '../support/stats.mjs';
 import { lineChart } from '../support/svg.mjs';
@@ -38,14 +38,6 @@ const GOAL_MEASURES = {
   full: 'full poll 200 (2 prompts) req/s',
   flat: 'flat legacy read req/s',
 };
-
-async function startRaw() {
-  const port = await freePort();
-  const child = pinned(0, [join(here, '..', 'stream-fanout', 'raw-server.mjs')], { env: { PORT: String(port) } });
-  const url = `http://127.0.0.1:${port}`;
-  await ready(url);
-  return { url, stop: () => stop(child) };
-}
 
 async function put(server, kind, key, text) {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` };

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isMain, option } from '../support/cli.mjs';
-import { fdHardLimit, freePort, pinned, ready, root, runJson, send, startPromptcast, stop } from '../support/processes.mjs';
+import { fdHardLimit, pinned, root, runJson, send, startPromptcast, startRaw } from '../support/processes.mjs';
 import { goalRow, notMeasured } from '../support/goals.mjs';
 import { markdownTable } from '../support/stats.mjs';
 
@@ -24,14 +24,6 @@ const here = join(root, 'bench', 'storm');
 const GOAL_N = 10_000;
 const GOAL_RATIO = 2;
 const now = () => performance.timeOrigin + performance.now();
-
-async function startRaw() {
-  const port = await freePort();
-  const child = pinned(0, [join(root, 'bench', 'stream-fanout', 'raw-server.mjs')], { env: { PORT: String(port) } });
-  const url = `http://127.0.0.1:${port}`;
-  await ready(url);
-  return { url, stop: () => stop(child) };
-}
 
 /** The epoch ms at which `port` first accepts a connection (probing every 2 ms). */
 async function listening(port, timeoutMs = 120_000) {

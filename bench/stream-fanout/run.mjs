@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMain, option } from '../support/cli.mjs';
 import { goalRow, notMeasured } from '../support/goals.mjs';
-import { fdHardLimit, freePort, pinned, ready, root, runJson, startPromptcast, stop } from '../support/processes.mjs';
+import { fdHardLimit, root, runJson, startPromptcast, startRaw } from '../support/processes.mjs';
 import { markdownTable, median, ms } from '../support/stats.mjs';
 import { lineChart } from '../support/svg.mjs';
 
@@ -24,14 +24,6 @@ const here = join(root, 'bench', 'stream-fanout');
 const FULL_SIZES = '1000,4000,5000,10000,19500';
 /** Fds a process keeps for itself (store, listener, stdio): N is capped at the hard limit minus this. */
 const FD_RESERVE = 500;
-
-async function startRaw() {
-  const port = await freePort();
-  const child = pinned(0, [join(here, 'raw-server.mjs')], { env: { PORT: String(port) } });
-  const url = `http://127.0.0.1:${port}`;
-  await ready(url);
-  return { url, pid: child.pid, stop: () => stop(child) };
-}
 
 async function startServer(kind, dataDir) {
   if (kind === 'raw') return startRaw();

@@ -77,6 +77,15 @@ export async function startPromptcast({ dataDir, core = 0, env = {}, nodeOptions
   return { url, port, database, child, pid: child.pid, stop: () => stop(child) };
 }
 
+/** The raw node:http baseline (bench/stream-fanout/raw-server.mjs) on core 0. Returns `{url, pid}`; `stop()` ends it. */
+export async function startRaw({ nodeOptions = [] } = {}) {
+  const port = await freePort();
+  const child = pinned(0, [join(root, 'bench', 'stream-fanout', 'raw-server.mjs')], { env: { PORT: String(port) }, nodeOptions });
+  const url = `http://127.0.0.1:${port}`;
+  await ready(url);
+  return { url, pid: child.pid, stop: () => stop(child) };
+}
+
 export async function stop(child) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
